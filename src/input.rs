@@ -1,0 +1,534 @@
+//! Parsing and range-checking what a patient types: dates, times, weights,
+//! blood pressure, symptoms, labs and medications. Every error is one line
+//! that names the flag and the accepted range, so a bad value is rejected
+//! before anything is written.
+
+use std::fmt;
+
+use chrono::{DateTime, Duration, Local, LocalResult, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Bp, Lab, LabKind, Med, Severity, Stamp, Urine, DEFAULT_SEVERITY};
+use crate::symptoms;
+
+/// A rejected value: which field, and why (including the accepted range).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub field: String,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        InputError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+pub type Result<T> = std::result::Result<T, InputError>;
+
+/// Weight units a patient can type or configure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WeightUnit {
+    #[default]
+    Kg,
+    Lb,
+}
+
+pub const KG_PER_LB: f64 = 0.453_592_37;
+
+impl WeightUnit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WeightUnit::Kg => "kg",
+            WeightUnit::Lb => "lb",
+        }
+    }
+
+    /// Convert a stored kilogram value for display in this unit.
+    pub fn from_kg(self, kg: f64) -> f64 {
+        match self {
+            WeightUnit::Kg => kg,
+            WeightUnit::Lb => kg / KG_PER_LB,
+        }
+    }
+}
+
+pub const WEIGHT_KG: (f64, f64) = (20.0, 350.0);
+pub const SYSTOLIC: (u16, u16) = (40, 300);
+pub const DIASTOLIC: (u16, u16) = (20, 200);
+pub const HEART_RATE: (u16, u16) = (20, 250);
+pub const URINE_ML: (u32, u32) = (0, 10_000);
+pub const NOTE_MAX_CHARS: usize = 4_000;
+
+/// Parse a date: `YYYY-MM-DD`, `today`, `yesterday`, or `-Nd` (N days ago).
+pub fn parse_date(field: &str, s: &str, today: NaiveDate) -> Result<NaiveDate> {
+    let t = s.trim().to_ascii_lowercase();
+    let bad = || {
+        InputError::new(
+            field,
+            format!("'{s}' is not a date (use YYYY-MM-DD, today, yesterday or -Nd)"),
+        )
+    };
+    match t.as_str() {
+        "today" => return Ok(today),
+        "yesterday" => return Ok(today - Duration::days(1)),
+        _ => {}
+    }
+    if let Some(n) = t.strip_prefix('-').and_then(|r| r.strip_suffix('d')) {
+        let n: i64 = n.parse().map_err(|_| bad())?;
+        if !(0..=36_500).contains(&n) {
+            return Err(InputError::new(field, format!("'{s}': N must be 0–36500")));
+        }
+        return Ok(today - Duration::days(n));
+    }
+    let d = NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| bad())?;
+    if d.year_ok() {
+        Ok(d)
+    } else {
+        Err(InputError::new(field, format!("'{s}': year must be 1900–2200")))
+    }
+}
+
+trait YearOk {
+    fn year_ok(&self) -> bool;
+}
+
+impl YearOk for NaiveDate {
+    fn year_ok(&self) -> bool {
+        use chrono::Datelike;
+        (1900..=2200).contains(&self.year())
+    }
+}
+
+/// Parse `HH:MM` (24-hour clock).
+pub fn parse_time(field: &str, s: &str) -> Result<NaiveTime> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| {
+        InputError::new(
+            field,
+            format!("'{s}' is not a time (use HH:MM, 00:00–23:59)"),
+        )
+    })
+}
+
+fn parse_number(field: &str, s: &str, what: &str) -> Result<f64> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| InputError::new(field, format!("'{s}' is not a number ({what})")))?;
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(InputError::new(field, format!("'{s}' is not a number ({what})")))
+    }
+}
+
+/// Parse a weight such as `68.4`, `68.4kg` or `151 lb`; returns kilograms.
+pub fn parse_weight(field: &str, s: &str, default_unit: WeightUnit) -> Result<f64> {
+    let t = s.trim().to_ascii_lowercase();
+    let (num, unit) = if let Some(n) = t.strip_suffix("kg") {
+        (n, WeightUnit::Kg)
+    } else if let Some(n) = t.strip_suffix("lbs").or_else(|| t.strip_suffix("lb")) {
+        (n, WeightUnit::Lb)
+    } else {
+        (t.as_str(), default_unit)
+    };
+    let range = "20–350 kg (44–771 lb)";
+    let v = parse_number(field, num, range)?;
+    let kg = match unit {
+        WeightUnit::Kg => v,
+        WeightUnit::Lb => v * KG_PER_LB,
+    };
+    if !(WEIGHT_KG.0..=WEIGHT_KG.1).contains(&kg) {
+        return Err(InputError::new(
+            field,
+            format!("{} {} is out of range: must be {range}", num.trim(), unit.as_str()),
+        ));
+    }
+    // Keep 0.01 kg resolution: scales show at most 0.1 lb / 0.05 kg.
+    Ok((kg * 100.0).round() / 100.0)
+}
+
+fn parse_int_in(field: &str, s: &str, what: &str, lo: u16, hi: u16) -> Result<u16> {
+    let range = format!("{what} must be {lo}–{hi}");
+    let v: i64 = s
+        .trim()
+        .parse()
+        .map_err(|_| InputError::new(field, format!("'{}' is not a whole number ({range})", s.trim())))?;
+    if v < i64::from(lo) || v > i64::from(hi) {
+        return Err(InputError::new(field, format!("{v} is out of range: {range}")));
+    }
+    Ok(v as u16)
+}
+
+/// Parse `SYS/DIA` in mmHg, e.g. `118/76`.
+pub fn parse_bp(field: &str, s: &str) -> Result<Bp> {
+    let Some((sys, dia)) = s.split_once('/') else {
+        return Err(InputError::new(
+            field,
+            format!("'{}' is not a blood pressure (use SYS/DIA, e.g. 118/76)", s.trim()),
+        ));
+    };
+    let systolic = parse_int_in(field, sys, "systolic", SYSTOLIC.0, SYSTOLIC.1)?;
+    let diastolic = parse_int_in(field, dia, "diastolic", DIASTOLIC.0, DIASTOLIC.1)?;
+    if diastolic >= systolic {
+        return Err(InputError::new(
+            field,
+            format!("diastolic {diastolic} must be below systolic {systolic}"),
+        ));
+    }
+    Ok(Bp {
+        systolic,
+        diastolic,
+    })
+}
+
+/// Parse a heart rate in beats per minute.
+pub fn parse_hr(field: &str, s: &str) -> Result<u16> {
+    parse_int_in(field, s, "heart rate", HEART_RATE.0, HEART_RATE.1)
+}
+
+pub fn parse_urine(field: &str, s: &str) -> Result<Urine> {
+    Urine::parse(s).ok_or_else(|| {
+        InputError::new(
+            field,
+            format!("'{}' is not accepted (use less, normal or more)", s.trim()),
+        )
+    })
+}
+
+/// Parse a 24-hour urine total in mL.
+pub fn parse_urine_ml(field: &str, s: &str) -> Result<u32> {
+    let t = s.trim().to_ascii_lowercase();
+    let t = t.strip_suffix("ml").unwrap_or(&t);
+    let v: i64 = t.trim().parse().map_err(|_| {
+        InputError::new(
+            field,
+            format!("'{}' is not a whole number of mL (must be 0–10000)", s.trim()),
+        )
+    })?;
+    if v < i64::from(URINE_ML.0) || v > i64::from(URINE_ML.1) {
+        return Err(InputError::new(
+            field,
+            format!("{v} mL is out of range: must be 0–10000 (a 24 h total)"),
+        ));
+    }
+    Ok(v as u32)
+}
+
+/// Parse `NAME[:0-3]`, or a comma list of them, into canonical names with
+/// severities. Unknown names are an error with a suggestion.
+pub fn parse_symptoms(field: &str, s: &str, custom: &[String]) -> Result<Vec<(String, Severity)>> {
+    let mut out = Vec::new();
+    for item in s.split(',') {
+        let (name, sev) = match item.rsplit_once(':') {
+            Some((n, sev)) => (n, Some(sev)),
+            None => (item, None),
+        };
+        let severity = match sev {
+            None => DEFAULT_SEVERITY,
+            Some(v) => match v.trim().parse::<u8>() {
+                Ok(n) if n <= 3 => n,
+                _ => {
+                    return Err(InputError::new(
+                        field,
+                        format!(
+                            "severity '{}' for '{}' is not accepted: must be 0–3 (0 absent, 1 mild, 2 moderate, 3 severe)",
+                            v.trim(),
+                            name.trim()
+                        ),
+                    ))
+                }
+            },
+        };
+        let canonical =
+            symptoms::resolve(name, custom).map_err(|e| InputError::new(field, e.to_string()))?;
+        out.push((canonical, severity));
+    }
+    Ok(out)
+}
+
+/// Parse `NAME=VALUE[UNIT]` for hemoglobin (g/dL), hematocrit (%) or albumin
+/// (g/L; a `g/dL` suffix is converted).
+pub fn parse_lab(field: &str, s: &str) -> Result<Lab> {
+    let Some((name, value)) = s.split_once('=') else {
+        return Err(InputError::new(
+            field,
+            format!(
+                "'{}' is not a lab value (use NAME=VALUE, e.g. hematocrit=44 or albumin=38)",
+                s.trim()
+            ),
+        ));
+    };
+    let kind = LabKind::parse(name).ok_or_else(|| {
+        InputError::new(
+            field,
+            format!(
+                "unknown lab '{}' (known: hemoglobin g/dL, hematocrit %, albumin g/L)",
+                name.trim()
+            ),
+        )
+    })?;
+    let v = value.trim().to_ascii_lowercase();
+    let v = v.replace(' ', "");
+    let (num, factor) = match kind {
+        LabKind::Hemoglobin => (v.strip_suffix("g/dl").unwrap_or(&v), 1.0),
+        LabKind::Hematocrit => (v.strip_suffix('%').unwrap_or(&v), 1.0),
+        LabKind::Albumin => {
+            if let Some(n) = v.strip_suffix("g/dl") {
+                (n, 10.0)
+            } else {
+                (v.strip_suffix("g/l").unwrap_or(&v), 1.0)
+            }
+        }
+    };
+    let (lo, hi) = kind.range();
+    let range = format!("{kind} must be {lo}–{hi} {}", kind.unit());
+    let raw = parse_number(field, num, &range)?;
+    let value = raw * factor;
+    if !(lo..=hi).contains(&value) {
+        return Err(InputError::new(
+            field,
+            format!("{kind} {value} {} is out of range: {range}", kind.unit()),
+        ));
+    }
+    Ok(Lab { kind, value })
+}
+
+/// Parse `NAME[:DOSE]`, e.g. `ivig:2g/kg` or `theophylline:300mg`.
+pub fn parse_med(field: &str, s: &str) -> Result<Med> {
+    let (name, dose) = match s.split_once(':') {
+        Some((n, d)) => (n.trim(), Some(d.trim())),
+        None => (s.trim(), None),
+    };
+    if name.is_empty() {
+        return Err(InputError::new(field, "medication name is empty (use NAME[:DOSE])"));
+    }
+    if name.len() > 100 || dose.is_some_and(|d| d.len() > 100) {
+        return Err(InputError::new(field, "name and dose must be at most 100 characters each"));
+    }
+    if name.contains(';') || dose.is_some_and(|d| d.contains(';')) {
+        return Err(InputError::new(field, "';' is not allowed in a medication"));
+    }
+    Ok(Med {
+        name: name.to_lowercase(),
+        dose: dose.filter(|d| !d.is_empty()).map(str::to_string),
+    })
+}
+
+/// Check a free-text note: any text up to a limit, but no NUL bytes.
+pub fn check_note(field: &str, s: &str) -> Result<String> {
+    if s.contains('\0') {
+        return Err(InputError::new(field, "the note contains a NUL character"));
+    }
+    if s.chars().count() > NOTE_MAX_CHARS {
+        return Err(InputError::new(
+            field,
+            format!("the note is too long: at most {NOTE_MAX_CHARS} characters"),
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// Parse a span such as `30d`, `12w`, `6m` or `1y` into a number of days.
+pub fn parse_span(field: &str, s: &str) -> Result<i64> {
+    let t = s.trim().to_ascii_lowercase();
+    let bad = || {
+        InputError::new(
+            field,
+            format!("'{s}' is not a span (use e.g. 14d, 12w, 6m or 1y; 1–36500 days)"),
+        )
+    };
+    if t.len() < 2 {
+        return Err(bad());
+    }
+    let (n, unit) = t.split_at(t.len() - 1);
+    let n: i64 = n.parse().map_err(|_| bad())?;
+    let days = match unit {
+        "d" => n,
+        "w" => n * 7,
+        "m" => n * 30,
+        "y" => n * 365,
+        _ => return Err(bad()),
+    };
+    if (1..=36_500).contains(&days) {
+        Ok(days)
+    } else {
+        Err(bad())
+    }
+}
+
+/// Turn a local date and time into a [`Stamp`] in the local time zone. A time
+/// that does not exist (skipped by a DST change) is an error; an ambiguous
+/// one (repeated) takes the earlier instant.
+pub fn local_stamp(field: &str, date: NaiveDate, time: NaiveTime) -> Result<Stamp> {
+    let naive = date.and_time(time);
+    let dt: DateTime<Local> = match Local.from_local_datetime(&naive) {
+        LocalResult::Single(d) => d,
+        LocalResult::Ambiguous(a, b) => a.min(b),
+        LocalResult::None => {
+            return Err(InputError::new(
+                field,
+                format!(
+                    "{date} {} does not exist in the local time zone (skipped by a daylight-saving change)",
+                    time.format("%H:%M")
+                ),
+            ))
+        }
+    };
+    Ok(Stamp {
+        date,
+        time,
+        utc: dt.with_timezone(&Utc),
+        offset_secs: dt.offset().fix().local_minus_utc(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn dates() {
+        let today = d("2026-11-25");
+        assert_eq!(parse_date("--date", "today", today).unwrap(), today);
+        assert_eq!(parse_date("--date", "Yesterday", today).unwrap(), d("2026-11-24"));
+        assert_eq!(parse_date("--date", "-3d", today).unwrap(), d("2026-11-22"));
+        assert_eq!(parse_date("--date", "-0d", today).unwrap(), today);
+        assert_eq!(parse_date("--date", "2026-02-28", today).unwrap(), d("2026-02-28"));
+        for bad in ["2026-02-30", "26-1-1", "", "-d", "-xd", "3d", "tomorrow", "-99999d"] {
+            let e = parse_date("--date", bad, today).unwrap_err();
+            assert_eq!(e.field, "--date", "{bad}");
+        }
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time("--time", "07:30").unwrap(), NaiveTime::from_hms_opt(7, 30, 0).unwrap());
+        assert!(parse_time("--time", "24:00").is_err());
+        assert!(parse_time("--time", "7").is_err());
+    }
+
+    #[test]
+    fn weights_in_both_units() {
+        assert_eq!(parse_weight("--weight", "68.4", WeightUnit::Kg).unwrap(), 68.4);
+        assert_eq!(parse_weight("--weight", "68.4kg", WeightUnit::Lb).unwrap(), 68.4);
+        assert_eq!(parse_weight("--weight", "150 lb", WeightUnit::Kg).unwrap(), 68.04);
+        assert_eq!(parse_weight("--weight", "150", WeightUnit::Lb).unwrap(), 68.04);
+        assert_eq!(parse_weight("--weight", "20", WeightUnit::Kg).unwrap(), 20.0);
+        assert_eq!(parse_weight("--weight", "350", WeightUnit::Kg).unwrap(), 350.0);
+        for bad in ["19.9", "350.1", "-5", "abc", "", "nan", "inf", "800lb"] {
+            let e = parse_weight("--weight", bad, WeightUnit::Kg).unwrap_err();
+            assert!(e.to_string().contains("20–350 kg"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn blood_pressure() {
+        assert_eq!(
+            parse_bp("--bp", "118/76").unwrap(),
+            Bp {
+                systolic: 118,
+                diastolic: 76
+            }
+        );
+        assert_eq!(parse_bp("--bp", " 300 / 199 ").unwrap().systolic, 300);
+        for (bad, want) in [
+            ("118", "SYS/DIA"),
+            ("39/20", "systolic must be 40–300"),
+            ("301/80", "systolic must be 40–300"),
+            ("120/19", "diastolic must be 20–200"),
+            ("80/90", "below systolic"),
+            ("80/80", "below systolic"),
+            ("a/b", "systolic"),
+        ] {
+            let e = parse_bp("--bp", bad).unwrap_err();
+            assert!(e.to_string().contains(want), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn heart_rate_and_urine() {
+        assert_eq!(parse_hr("--hr", "72").unwrap(), 72);
+        assert!(parse_hr("--hr", "19").is_err());
+        assert!(parse_hr("--hr", "251").is_err());
+        assert!(parse_hr("--hr", "72.5").is_err());
+        assert_eq!(parse_urine("--urine", "LESS").unwrap(), Urine::Less);
+        assert!(parse_urine("--urine", "little").is_err());
+        assert_eq!(parse_urine_ml("--urine-ml", "350ml").unwrap(), 350);
+        assert!(parse_urine_ml("--urine-ml", "-1").is_err());
+        assert!(parse_urine_ml("--urine-ml", "10001").is_err());
+    }
+
+    #[test]
+    fn symptom_lists() {
+        let s = parse_symptoms("--symptom", "thirst,fatigue:1", &[]).unwrap();
+        assert_eq!(s, vec![("thirst".into(), 2), ("fatigue".into(), 1)]);
+        let s = parse_symptoms("--symptom", "Abdominal pain:3", &[]).unwrap();
+        assert_eq!(s, vec![("abdominal-pain".into(), 3)]);
+        let e = parse_symptoms("--symptom", "thirst:4", &[]).unwrap_err();
+        assert!(e.to_string().contains("0–3"), "{e}");
+        let e = parse_symptoms("--symptom", "thirst,thrist", &[]).unwrap_err();
+        assert!(e.to_string().contains("did you mean 'thirst'"), "{e}");
+        assert!(parse_symptoms("--symptom", "", &[]).is_err());
+        assert!(parse_symptoms("--symptom", "thirst:", &[]).is_err());
+    }
+
+    #[test]
+    fn labs() {
+        let l = parse_lab("--lab", "hematocrit=44").unwrap();
+        assert_eq!((l.kind, l.value), (LabKind::Hematocrit, 44.0));
+        let l = parse_lab("--lab", "hct=44%").unwrap();
+        assert_eq!(l.value, 44.0);
+        let l = parse_lab("--lab", "albumin=3.8g/dL").unwrap();
+        assert_eq!((l.kind, l.value), (LabKind::Albumin, 38.0));
+        let l = parse_lab("--lab", "albumin=38").unwrap();
+        assert_eq!(l.value, 38.0);
+        let l = parse_lab("--lab", "Hb=14.2g/dL").unwrap();
+        assert_eq!((l.kind, l.value), (LabKind::Hemoglobin, 14.2));
+        for bad in ["hematocrit=90", "albumin=70", "hemoglobin=2", "sodium=140", "hct", "hct=x"] {
+            assert!(parse_lab("--lab", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn meds() {
+        let m = parse_med("--med", "IVIG:2g/kg").unwrap();
+        assert_eq!(m.name, "ivig");
+        assert_eq!(m.dose.as_deref(), Some("2g/kg"));
+        assert_eq!(parse_med("--med", "terbutaline").unwrap().dose, None);
+        assert!(parse_med("--med", ":5mg").is_err());
+    }
+
+    #[test]
+    fn spans() {
+        assert_eq!(parse_span("--last", "30d").unwrap(), 30);
+        assert_eq!(parse_span("--last", "12w").unwrap(), 84);
+        assert_eq!(parse_span("--last", "6m").unwrap(), 180);
+        assert!(parse_span("--last", "0d").is_err());
+        assert!(parse_span("--last", "d").is_err());
+        assert!(parse_span("--last", "5x").is_err());
+    }
+
+    #[test]
+    fn notes() {
+        assert!(check_note("--note", "fine 🙂 'quoted', \"x\"").is_ok());
+        assert!(check_note("--note", "a\0b").is_err());
+        assert!(check_note("--note", &"x".repeat(NOTE_MAX_CHARS + 1)).is_err());
+    }
+}

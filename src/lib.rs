@@ -1,0 +1,21 @@
+//! `cls`: a private symptom diary and early-warning tool for systemic
+//! capillary leak syndrome (SCLS, Clarkson disease).
+//!
+//! The library holds everything but the command line: the diary's data
+//! ([`model`]), parsing of what a patient types ([`input`], [`symptoms`]),
+//! the configuration ([`config`]), the SQLite diary ([`store`]) and the
+//! rules engine ([`rules`]). It never prints and never reads the clock:
+//! "now" and paths are passed in.
+
+pub mod config;
+pub mod fsutil;
+pub mod input;
+pub mod model;
+pub mod rules;
+pub mod store;
+pub mod symptoms;
+
+pub use config::Config;
+pub use model::{Entry, Episode, Measurements};
+pub use rules::Level;
+pub use store::Store;

@@ -1,0 +1,858 @@
+//! The diary on disk: one SQLite file, opened with WAL, `synchronous=FULL`,
+//! foreign keys and a busy timeout, migrated at open, and written only inside
+//! `BEGIN IMMEDIATE` transactions so that an entry is either all there or not
+//! there at all. A new file is created 0600 in a 0700 folder.
+
+mod migrate;
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, NaiveTime};
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
+
+use crate::model::{Bp, Entry, Episode, Lab, LabKind, Measurements, Med, Stamp, SymptomEntry, Urine};
+
+pub use migrate::SCHEMA_VERSION;
+
+/// How long a writer waits for another `cls` holding the lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("diary {path} is not a cls diary or is damaged ({detail}); nothing was changed. Run 'cls doctor --db {path}' or restore a backup with 'cls restore'")]
+    Corrupt { path: String, detail: String },
+    #[error("diary {path} has schema version {found}, newer than this cls understands ({supported}); upgrade cls, nothing was changed")]
+    NewerSchema {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
+    #[error("diary {path} is busy (another cls is writing); try again in a moment, nothing was written")]
+    Busy { path: String },
+    #[error("no entry with id {0} (see 'cls list')")]
+    NoEntry(i64),
+    #[error("no episode with id {0} (see 'cls episode list')")]
+    NoEpisode(i64),
+    #[error("diary {path}: {action}: {source}")]
+    Sqlite {
+        path: String,
+        action: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("diary {path}: {action}: {source}")]
+    Io {
+        path: String,
+        action: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The diary. A concrete type with one backend: there is no trait until a
+/// second backend exists.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+impl Store {
+    /// Open the diary at `path`, creating it (and its folder) if missing, and
+    /// bring its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        create_private(path)?;
+        Store::open_existing(path)
+    }
+
+    /// Open a diary that must already exist; for read-only commands, call
+    /// [`Store::open_or_empty`] instead so that a missing diary is not
+    /// created just by looking.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        let display = path.display().to_string();
+        check_header(path)?;
+        tighten_permissions(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| classify(&display, "open", e))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure()?;
+        migrate::migrate(&mut store.conn, path).map_err(|e| match e {
+            migrate::Error::Sqlite(e) => classify(&display, "migrate", e),
+            migrate::Error::Newer(found) => StoreError::NewerSchema {
+                path: display.clone(),
+                found,
+                supported: SCHEMA_VERSION,
+            },
+            migrate::Error::Backup(e) => StoreError::Io {
+                path: display.clone(),
+                action: "back up before migrating",
+                source: e,
+            },
+        })?;
+        Ok(store)
+    }
+
+    /// Open the diary if it exists; otherwise an empty in-memory diary, so a
+    /// read (`cls check` on a fresh machine) does not create files.
+    pub fn open_or_empty(path: &Path) -> Result<Store> {
+        if path.exists() {
+            Store::open_existing(path)
+        } else {
+            let mut s = Store::open_in_memory()?;
+            s.path = path.to_path_buf();
+            Ok(s)
+        }
+    }
+
+    /// An empty, migrated diary in memory (tests, examples).
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory().map_err(|e| classify(":memory:", "open", e))?;
+        let mut store = Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+        };
+        store
+            .conn
+            .execute_batch("PRAGMA foreign_keys = ON;")
+            .map_err(|e| classify(":memory:", "configure", e))?;
+        migrate::migrate(&mut store.conn, Path::new(":memory:")).map_err(|e| match e {
+            migrate::Error::Sqlite(e) => classify(":memory:", "migrate", e),
+            _ => unreachable!("in-memory diaries start empty"),
+        })?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The underlying connection, for modules (backup, doctor) that need
+    /// SQLite itself.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn display(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn err(&self, action: &'static str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        move |e| classify(&self.display(), action, e)
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        let path = self.display();
+        self.conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| classify(&path, "configure", e))?;
+        // Switching a fresh file to WAL can return BUSY at once, ignoring the
+        // busy timeout, when several first runs race (engineering.md): retry.
+        let mut tries = 0;
+        loop {
+            let r: rusqlite::Result<String> =
+                self.conn
+                    .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0));
+            match r {
+                Ok(_) => break,
+                Err(e) if is_busy(&e) && tries < 100 => {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(e) => return Err(classify(&path, "open", e)),
+            }
+        }
+        self.conn
+            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            .map_err(|e| classify(&path, "configure", e))?;
+        Ok(())
+    }
+
+    /// Run `f` inside one `BEGIN IMMEDIATE` transaction: all of it commits or
+    /// none of it does.
+    pub fn write<T>(
+        &mut self,
+        action: &'static str,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        let path = self.display();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, action, e))?;
+        let out = f(&tx).map_err(|e| classify(&path, action, e))?;
+        tx.commit().map_err(|e| classify(&path, action, e))?;
+        Ok(out)
+    }
+
+    /// Add one entry; returns its id.
+    pub fn insert(&mut self, stamp: &Stamp, m: &Measurements) -> Result<i64> {
+        self.write("write entry", |tx| insert_entry(tx, stamp, m))
+    }
+
+    /// Replace an entry's time and contents, keeping its id.
+    pub fn replace(&mut self, id: i64, stamp: &Stamp, m: &Measurements) -> Result<()> {
+        let found = self.write("edit entry", |tx| {
+            let n = tx.execute("DELETE FROM entry WHERE id = ?1", [id])?;
+            if n == 0 {
+                return Ok(false);
+            }
+            insert_entry_with_id(tx, Some(id), stamp, m)?;
+            Ok(true)
+        })?;
+        if found {
+            Ok(())
+        } else {
+            Err(StoreError::NoEntry(id))
+        }
+    }
+
+    pub fn delete(&mut self, id: i64) -> Result<()> {
+        let n = self.write("delete entry", |tx| tx.execute("DELETE FROM entry WHERE id = ?1", [id]))?;
+        if n == 0 {
+            Err(StoreError::NoEntry(id))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn get(&self, id: i64) -> Result<Entry> {
+        let mut v = self.load_where("e.id = ?1", &[&id])?;
+        v.pop().ok_or(StoreError::NoEntry(id))
+    }
+
+    /// Entries dated `from..=to` (either end open), ordered by date, time, id.
+    pub fn entries(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Vec<Entry>> {
+        let from = from.map_or_else(|| "0000-00-00".to_string(), |d| d.to_string());
+        let to = to.map_or_else(|| "9999-99-99".to_string(), |d| d.to_string());
+        self.load_where("e.date BETWEEN ?1 AND ?2", &[&from, &to])
+    }
+
+    /// The date of the latest entry on or before `date`.
+    pub fn last_entry_date(&self, on_or_before: NaiveDate) -> Result<Option<NaiveDate>> {
+        self.conn
+            .query_row(
+                "SELECT max(date) FROM entry WHERE date <= ?1",
+                [on_or_before.to_string()],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .map_err(self.err("read entries"))
+            .map(|d| d.and_then(|d| d.parse().ok()))
+    }
+
+    /// The first and last entry dates, if any.
+    pub fn date_range(&self) -> Result<Option<(NaiveDate, NaiveDate)>> {
+        let (a, b): (Option<String>, Option<String>) = self
+            .conn
+            .query_row("SELECT min(date), max(date) FROM entry", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(self.err("read entries"))?;
+        Ok(match (a.and_then(|a| a.parse().ok()), b.and_then(|b| b.parse().ok())) {
+            (Some(a), Some(b)) => Some((a, b)),
+            _ => None,
+        })
+    }
+
+    pub fn count_entries(&self) -> Result<i64> {
+        self.conn
+            .query_row("SELECT count(*) FROM entry", [], |r| r.get(0))
+            .map_err(self.err("count entries"))
+    }
+
+    fn load_where(&self, cond: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Entry>> {
+        let read = self.err("read entries");
+        let sql = format!(
+            "SELECT e.id, e.date, e.time, e.utc, e.utc_offset, e.weight_kg, e.systolic, e.diastolic,
+                    e.standing_systolic, e.standing_diastolic, e.heart_rate, e.urine, e.urine_ml, e.note
+             FROM entry e WHERE {cond} ORDER BY e.date, e.time, e.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
+        let mut entries: Vec<Entry> = stmt
+            .query_map(args, row_to_entry)
+            .map_err(&read)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(&read)?;
+        if entries.is_empty() {
+            return Ok(entries);
+        }
+        let index: HashMap<i64, usize> = entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+
+        let sql = format!(
+            "SELECT s.entry_id, s.name, s.severity FROM symptom s JOIN entry e ON e.id = s.entry_id
+             WHERE {cond} ORDER BY s.entry_id, s.name"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
+        let mut rows = stmt.query(args).map_err(&read)?;
+        while let Some(r) = rows.next().map_err(&read)? {
+            let id: i64 = r.get(0).map_err(&read)?;
+            if let Some(&i) = index.get(&id) {
+                entries[i].m.symptoms.push(SymptomEntry {
+                    name: r.get(1).map_err(&read)?,
+                    severity: r.get(2).map_err(&read)?,
+                });
+            }
+        }
+
+        let sql = format!(
+            "SELECT l.entry_id, l.name, l.value FROM lab l JOIN entry e ON e.id = l.entry_id
+             WHERE {cond} ORDER BY l.entry_id, l.name"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
+        let mut rows = stmt.query(args).map_err(&read)?;
+        while let Some(r) = rows.next().map_err(&read)? {
+            let id: i64 = r.get(0).map_err(&read)?;
+            let name: String = r.get(1).map_err(&read)?;
+            let value: f64 = r.get(2).map_err(&read)?;
+            if let (Some(&i), Some(kind)) = (index.get(&id), LabKind::parse(&name)) {
+                entries[i].m.set_lab(kind, value);
+            }
+        }
+
+        let sql = format!(
+            "SELECT m.entry_id, m.name, m.dose FROM medication m JOIN entry e ON e.id = m.entry_id
+             WHERE {cond} ORDER BY m.entry_id, m.position"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
+        let mut rows = stmt.query(args).map_err(&read)?;
+        while let Some(r) = rows.next().map_err(&read)? {
+            let id: i64 = r.get(0).map_err(&read)?;
+            if let Some(&i) = index.get(&id) {
+                entries[i].m.meds.push(Med {
+                    name: r.get(1).map_err(&read)?,
+                    dose: r.get(2).map_err(&read)?,
+                });
+            }
+        }
+        Ok(entries)
+    }
+
+    /// The most recent entry on or before `date` whose medications include
+    /// `name` (case-insensitive), with that dose.
+    pub fn last_med(&self, name: &str, on_or_before: NaiveDate) -> Result<Option<(NaiveDate, Option<String>)>> {
+        self.conn
+            .query_row(
+                "SELECT e.date, m.dose FROM medication m JOIN entry e ON e.id = m.entry_id
+                 WHERE m.name = lower(?1) AND e.date <= ?2
+                 ORDER BY e.date DESC, e.time DESC LIMIT 1",
+                params![name.trim(), on_or_before.to_string()],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)),
+            )
+            .optional()
+            .map_err(self.err("read medications"))
+            .map(|o| o.and_then(|(d, dose)| d.parse().ok().map(|d| (d, dose))))
+    }
+
+    // ---- episodes -------------------------------------------------------
+
+    pub fn episodes(&self) -> Result<Vec<Episode>> {
+        let read = self.err("read episodes");
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, start_date, end_date, hospitalized, note FROM episode ORDER BY start_date, id",
+            )
+            .map_err(&read)?;
+        let v = stmt
+            .query_map([], |r| {
+                Ok(Episode {
+                    id: r.get(0)?,
+                    start: parse_date_col(r, 1)?,
+                    end: r
+                        .get::<_, Option<String>>(2)?
+                        .map(|s| s.parse().map_err(|e| conversion_error(2, e)))
+                        .transpose()?,
+                    hospitalized: r.get::<_, i64>(3)? != 0,
+                    note: r.get(4)?,
+                })
+            })
+            .map_err(&read)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(&read)?;
+        Ok(v)
+    }
+
+    pub fn start_episode(&mut self, start: NaiveDate, hospitalized: bool, note: Option<&str>) -> Result<i64> {
+        self.write("start episode", |tx| {
+            tx.execute(
+                "INSERT INTO episode (start_date, hospitalized, note) VALUES (?1, ?2, ?3)",
+                params![start.to_string(), i64::from(hospitalized), note],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    /// Insert a complete episode (import, demo).
+    pub fn insert_episode(&mut self, e: &Episode) -> Result<i64> {
+        self.write("write episode", |tx| insert_episode(tx, e))
+    }
+
+    pub fn end_episode(&mut self, id: i64, end: NaiveDate) -> Result<()> {
+        let n = self.write("end episode", |tx| {
+            tx.execute(
+                "UPDATE episode SET end_date = ?2 WHERE id = ?1",
+                params![id, end.to_string()],
+            )
+        })?;
+        if n == 0 {
+            Err(StoreError::NoEpisode(id))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn delete_episode(&mut self, id: i64) -> Result<()> {
+        let n = self.write("delete episode", |tx| tx.execute("DELETE FROM episode WHERE id = ?1", [id]))?;
+        if n == 0 {
+            Err(StoreError::NoEpisode(id))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Insert one episode inside an open transaction.
+pub fn insert_episode(tx: &rusqlite::Transaction<'_>, e: &Episode) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO episode (start_date, end_date, hospitalized, note) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            e.start.to_string(),
+            e.end.map(|d| d.to_string()),
+            i64::from(e.hospitalized),
+            e.note
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Insert one entry inside an open transaction (also used by import, so
+/// that a whole file is one transaction).
+pub fn insert_entry(tx: &rusqlite::Transaction<'_>, stamp: &Stamp, m: &Measurements) -> rusqlite::Result<i64> {
+    insert_entry_with_id(tx, None, stamp, m)
+}
+
+fn insert_entry_with_id(
+    tx: &rusqlite::Transaction<'_>,
+    id: Option<i64>,
+    stamp: &Stamp,
+    m: &Measurements,
+) -> rusqlite::Result<i64> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO entry (id, date, time, utc, utc_offset, weight_kg, systolic, diastolic,
+            standing_systolic, standing_diastolic, heart_rate, urine, urine_ml, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    stmt.execute(params![
+        id,
+        stamp.date.to_string(),
+        stamp.time.format("%H:%M").to_string(),
+        stamp.utc.timestamp(),
+        stamp.offset_secs,
+        m.weight_kg,
+        m.bp.map(|b| b.systolic),
+        m.bp.map(|b| b.diastolic),
+        m.standing_bp.map(|b| b.systolic),
+        m.standing_bp.map(|b| b.diastolic),
+        m.heart_rate,
+        m.urine.map(Urine::as_str),
+        m.urine_ml,
+        m.note,
+    ])?;
+    let id = tx.last_insert_rowid();
+    let mut stmt = tx.prepare_cached("INSERT INTO symptom (entry_id, name, severity) VALUES (?1, ?2, ?3)")?;
+    for s in &m.symptoms {
+        stmt.execute(params![id, s.name, s.severity])?;
+    }
+    let mut stmt = tx.prepare_cached("INSERT INTO lab (entry_id, name, value) VALUES (?1, ?2, ?3)")?;
+    for l in &m.labs {
+        stmt.execute(params![id, l.kind.as_str(), l.value])?;
+    }
+    let mut stmt =
+        tx.prepare_cached("INSERT INTO medication (entry_id, position, name, dose) VALUES (?1, ?2, ?3, ?4)")?;
+    for (i, med) in m.meds.iter().enumerate() {
+        stmt.execute(params![id, i as i64, med.name, med.dose])?;
+    }
+    Ok(id)
+}
+
+fn conversion_error(col: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, Box::new(e))
+}
+
+fn parse_date_col(r: &rusqlite::Row<'_>, col: usize) -> rusqlite::Result<NaiveDate> {
+    r.get::<_, String>(col)?
+        .parse()
+        .map_err(|e| conversion_error(col, e))
+}
+
+fn bp(sys: Option<u16>, dia: Option<u16>) -> Option<Bp> {
+    match (sys, dia) {
+        (Some(systolic), Some(diastolic)) => Some(Bp {
+            systolic,
+            diastolic,
+        }),
+        _ => None,
+    }
+}
+
+fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    let time: String = r.get(2)?;
+    let time = NaiveTime::parse_from_str(&time, "%H:%M").map_err(|e| conversion_error(2, e))?;
+    let utc: i64 = r.get(3)?;
+    let utc = DateTime::from_timestamp(utc, 0)
+        .ok_or_else(|| rusqlite::Error::IntegralValueOutOfRange(3, utc))?;
+    let urine: Option<String> = r.get(11)?;
+    Ok(Entry {
+        id: r.get(0)?,
+        stamp: Stamp {
+            date: parse_date_col(r, 1)?,
+            time,
+            utc,
+            offset_secs: r.get(4)?,
+        },
+        m: Measurements {
+            weight_kg: r.get(5)?,
+            bp: bp(r.get(6)?, r.get(7)?),
+            standing_bp: bp(r.get(8)?, r.get(9)?),
+            heart_rate: r.get(10)?,
+            urine: urine.as_deref().and_then(Urine::parse),
+            urine_ml: r.get(12)?,
+            symptoms: Vec::new(),
+            labs: Vec::<Lab>::new(),
+            meds: Vec::new(),
+            note: r.get(13)?,
+        },
+    })
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
+}
+
+/// Map SQLite's errors onto the ones a patient can act on.
+fn classify(path: &str, action: &'static str, e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path: path.to_string() },
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path: path.to_string(),
+            detail: e.to_string(),
+        },
+        _ => StoreError::Sqlite {
+            path: path.to_string(),
+            action,
+            source: e,
+        },
+    }
+}
+
+/// Refuse a file that is not SQLite before SQLite touches it, so that it is
+/// never overwritten or "repaired" into an empty diary.
+fn check_header(path: &Path) -> Result<()> {
+    let display = path.display().to_string();
+    let mut f = fs::File::open(path).map_err(|e| StoreError::Io {
+        path: display.clone(),
+        action: "open",
+        source: e,
+    })?;
+    let mut head = [0u8; 16];
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) => {
+                return Err(StoreError::Io {
+                    path: display,
+                    action: "read",
+                    source: e,
+                })
+            }
+        }
+    }
+    // An empty file is a diary we created and have not yet initialised.
+    if n == 0 || (n == head.len() && &head == SQLITE_HEADER) {
+        return Ok(());
+    }
+    Err(StoreError::Corrupt {
+        path: display,
+        detail: "the file does not start with an SQLite header".into(),
+    })
+}
+
+/// Create the diary's folder (0700) and an empty file (0600) if missing.
+fn create_private(path: &Path) -> Result<()> {
+    let display = path.display().to_string();
+    let io = |action: &'static str| {
+        let display = display.clone();
+        move |source| StoreError::Io {
+            path: display,
+            action,
+            source,
+        }
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.exists() {
+            let mut b = fs::DirBuilder::new();
+            b.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+            b.create(parent).map_err(io("create folder"))?;
+        }
+    }
+    let mut o = fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(io("create")(e)),
+    }
+}
+
+/// Remove group and other permissions from the diary and its WAL files: the
+/// diary is private health data.
+fn tighten_permissions(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut files = vec![path.to_path_buf()];
+        for suffix in ["-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            files.push(PathBuf::from(p));
+        }
+        for f in files {
+            let Ok(meta) = fs::metadata(&f) else { continue };
+            let mode = meta.permissions().mode();
+            if mode & 0o077 != 0 {
+                fs::set_permissions(&f, fs::Permissions::from_mode(mode & 0o700)).map_err(|source| {
+                    StoreError::Io {
+                        path: f.display().to_string(),
+                        action: "make private (chmod 600)",
+                        source,
+                    }
+                })?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+
+    fn stamp(date: &str, time: &str) -> Stamp {
+        let date: NaiveDate = date.parse().unwrap();
+        let time = NaiveTime::parse_from_str(time, "%H:%M").unwrap();
+        Stamp {
+            date,
+            time,
+            utc: Utc.from_utc_datetime(&date.and_time(time)),
+            offset_secs: 0,
+        }
+    }
+
+    fn sample() -> Measurements {
+        let mut m = Measurements {
+            weight_kg: Some(68.4),
+            bp: Some(Bp {
+                systolic: 118,
+                diastolic: 76,
+            }),
+            standing_bp: Some(Bp {
+                systolic: 110,
+                diastolic: 70,
+            }),
+            heart_rate: Some(72),
+            urine: Some(Urine::Less),
+            urine_ml: Some(900),
+            note: Some("slept badly; 'quoted' \"text\" 🙂".into()),
+            meds: vec![
+                Med {
+                    name: "ivig".into(),
+                    dose: Some("2g/kg".into()),
+                },
+                Med {
+                    name: "terbutaline".into(),
+                    dose: None,
+                },
+            ],
+            ..Measurements::default()
+        };
+        m.set_symptom("thirst", 2);
+        m.set_symptom("fatigue", 1);
+        m.set_lab(LabKind::Hematocrit, 44.0);
+        m.set_lab(LabKind::Albumin, 38.0);
+        m
+    }
+
+    #[test]
+    fn round_trip_on_a_file_with_private_modes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/diary.sqlite3");
+        let id = {
+            let mut s = Store::open(&path).unwrap();
+            s.insert(&stamp("2026-11-20", "07:30"), &sample()).unwrap()
+        };
+        let s = Store::open(&path).unwrap();
+        let e = s.get(id).unwrap();
+        assert_eq!(e.m, sample());
+        assert_eq!(e.stamp, stamp("2026-11-20", "07:30"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(path.parent().unwrap()), 0o700);
+        }
+    }
+
+    #[test]
+    fn loose_permissions_are_tightened() {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("diary.sqlite3");
+            drop(Store::open(&path).unwrap());
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+            drop(Store::open(&path).unwrap());
+            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn ranges_order_and_delete() {
+        let mut s = Store::open_in_memory().unwrap();
+        let b = s.insert(&stamp("2026-11-21", "20:00"), &Measurements::default()).unwrap();
+        let a = s.insert(&stamp("2026-11-21", "07:00"), &sample()).unwrap();
+        let c = s.insert(&stamp("2026-11-22", "07:00"), &sample()).unwrap();
+        let ids: Vec<i64> = s.entries(None, None).unwrap().iter().map(|e| e.id).collect();
+        assert_eq!(ids, vec![a, b, c]);
+        let d: NaiveDate = "2026-11-21".parse().unwrap();
+        assert_eq!(s.entries(Some(d), Some(d)).unwrap().len(), 2);
+        assert_eq!(s.last_entry_date(d).unwrap(), Some(d));
+        s.delete(a).unwrap();
+        assert!(matches!(s.delete(a), Err(StoreError::NoEntry(_))));
+        assert!(matches!(s.get(a), Err(StoreError::NoEntry(_))));
+        // Children went with it.
+        let n: i64 = s
+            .connection()
+            .query_row("SELECT count(*) FROM symptom WHERE entry_id = ?1", [a], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn replace_keeps_the_id() {
+        let mut s = Store::open_in_memory().unwrap();
+        let id = s.insert(&stamp("2026-11-21", "07:00"), &sample()).unwrap();
+        let mut m = sample();
+        m.weight_kg = Some(70.0);
+        m.symptoms.clear();
+        s.replace(id, &stamp("2026-11-21", "08:00"), &m).unwrap();
+        let e = s.get(id).unwrap();
+        assert_eq!(e.m, m);
+        assert_eq!(e.stamp.time, NaiveTime::from_hms_opt(8, 0, 0).unwrap());
+        assert!(matches!(s.replace(999, &e.stamp, &m), Err(StoreError::NoEntry(999))));
+    }
+
+    #[test]
+    fn check_constraints_back_up_the_parser() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut m = sample();
+        m.weight_kg = Some(500.0);
+        assert!(s.insert(&stamp("2026-11-21", "07:00"), &m).is_err());
+        let mut m = sample();
+        m.bp = Some(Bp {
+            systolic: 80,
+            diastolic: 90,
+        });
+        assert!(s.insert(&stamp("2026-11-21", "07:00"), &m).is_err());
+        let mut m = sample();
+        m.symptoms[0].severity = 4;
+        assert!(s.insert(&stamp("2026-11-21", "07:00"), &m).is_err());
+        // Nothing half-written: the failed inserts left no entry behind.
+        assert_eq!(s.count_entries().unwrap(), 0);
+    }
+
+    #[test]
+    fn episodes_round_trip() {
+        let mut s = Store::open_in_memory().unwrap();
+        let d: NaiveDate = "2026-10-01".parse().unwrap();
+        let id = s.start_episode(d, true, Some("ER visit")).unwrap();
+        s.end_episode(id, d + chrono::Duration::days(4)).unwrap();
+        let eps = s.episodes().unwrap();
+        assert_eq!(eps.len(), 1);
+        assert!(eps[0].hospitalized);
+        assert_eq!(eps[0].end, Some(d + chrono::Duration::days(4)));
+        // An end before the start is refused by the schema.
+        assert!(s.end_episode(id, d - chrono::Duration::days(1)).is_err());
+        assert!(matches!(s.end_episode(99, d), Err(StoreError::NoEpisode(99))));
+    }
+
+    #[test]
+    fn last_med_finds_the_latest_dose() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.insert(&stamp("2026-10-01", "09:00"), &sample()).unwrap();
+        s.insert(&stamp("2026-10-29", "09:00"), &sample()).unwrap();
+        let d: NaiveDate = "2026-11-25".parse().unwrap();
+        let (when, dose) = s.last_med("IVIG", d).unwrap().unwrap();
+        assert_eq!(when, "2026-10-29".parse::<NaiveDate>().unwrap());
+        assert_eq!(dose.as_deref(), Some("2g/kg"));
+        assert!(s.last_med("prednisone", d).unwrap().is_none());
+    }
+
+    #[test]
+    fn garbage_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        fs::write(&path, b"this is not a database at all, just text").unwrap();
+        let before = fs::read(&path).unwrap();
+        let e = Store::open(&path).err().unwrap();
+        assert!(matches!(e, StoreError::Corrupt { .. }), "{e}");
+        assert!(e.to_string().contains("cls doctor"));
+        assert_eq!(fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        drop(Store::open(&path).unwrap());
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        }
+        let e = Store::open(&path).err().unwrap();
+        assert!(matches!(e, StoreError::NewerSchema { .. }), "{e}");
+        assert!(e.to_string().contains("upgrade cls"));
+    }
+
+    #[test]
+    fn reading_a_missing_diary_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nope/diary.sqlite3");
+        let s = Store::open_or_empty(&path).unwrap();
+        assert_eq!(s.count_entries().unwrap(), 0);
+        assert!(!path.exists());
+        assert!(!path.parent().unwrap().exists());
+    }
+}
