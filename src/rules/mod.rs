@@ -1,6 +1,15 @@
-//! The rules engine (stub while the engine is being written).
+//! The rules engine (API fixed; the engine itself is being written).
+//!
+//! Pure: entries, episodes, the rule configuration and the evaluation date go
+//! in; an [`Assessment`] comes out. No I/O, no clock.
 
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+use crate::config::ScheduledMed;
+use crate::model::{Entry, Episode};
 
 /// Warning levels, lowest to highest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -13,12 +22,175 @@ pub enum Level {
     Emergency,
 }
 
+impl Level {
+    pub const ALL: [Level; 5] = [
+        Level::Ok,
+        Level::Unknown,
+        Level::Watch,
+        Level::Warning,
+        Level::Emergency,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Ok => "ok",
+            Level::Unknown => "unknown",
+            Level::Watch => "watch",
+            Level::Warning => "warning",
+            Level::Emergency => "emergency",
+        }
+    }
+
+    /// `cls check`'s exit status for this level (interface.md).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Level::Ok => 0,
+            Level::Unknown => 10,
+            Level::Watch => 11,
+            Level::Warning => 12,
+            Level::Emergency => 13,
+        }
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// Thresholds, windows and levels of every rule, overridable per patient.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RulesConfig {}
 
 impl RulesConfig {
+    /// Checks serde cannot express; the message names the rule and key.
     pub fn validate(&self, _custom_symptoms: &[String]) -> Result<(), String> {
         Ok(())
     }
+}
+
+/// One rule that fired.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Short id, e.g. "W1" (patient rules use their configured id).
+    pub rule: String,
+    /// Readable name, e.g. "weight_gain".
+    pub name: String,
+    pub level: Level,
+    /// One line with the numbers behind it.
+    pub message: String,
+    /// The numbers as data: values, baseline, threshold, dates.
+    pub evidence: BTreeMap<String, serde_json::Value>,
+}
+
+/// A rule that could not run, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub rule: String,
+    pub name: String,
+    pub reason: String,
+}
+
+/// The result of evaluating one day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub date: NaiveDate,
+    pub level: Level,
+    pub findings: Vec<Finding>,
+    pub skipped: Vec<Skipped>,
+    /// Things to tell the patient that are not findings ("no weight logged
+    /// today: weigh yourself").
+    pub notes: Vec<String>,
+}
+
+/// The data the engine reads. `entries` must be sorted by
+/// [`crate::model::entry_order`]; it needs at least [`lookback_days`] before
+/// the first date evaluated.
+#[derive(Debug, Clone, Copy)]
+pub struct Diary<'a> {
+    pub entries: &'a [Entry],
+    pub episodes: &'a [Episode],
+    pub schedule: &'a [ScheduledMed],
+}
+
+/// How many days before the evaluation date the caller must load.
+pub fn lookback_days(_cfg: &RulesConfig) -> i64 {
+    400
+}
+
+/// Evaluate the rules as of the end of `date`.
+pub fn evaluate(diary: &Diary<'_>, date: NaiveDate, cfg: &RulesConfig) -> Assessment {
+    history(diary, date, date, cfg)
+        .pop()
+        .expect("history of one day has one assessment")
+}
+
+/// Evaluate every day in `from..=to` in one pass.
+pub fn history(_diary: &Diary<'_>, from: NaiveDate, to: NaiveDate, _cfg: &RulesConfig) -> Vec<Assessment> {
+    from.iter_days()
+        .take_while(|d| *d <= to)
+        .map(|date| Assessment {
+            date,
+            level: Level::Unknown,
+            findings: Vec::new(),
+            skipped: Vec::new(),
+            notes: vec!["rules engine not built yet".into()],
+        })
+        .collect()
+}
+
+/// Per-episode lead time and the false-alarm rate, for tuning thresholds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Backtest {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub days: usize,
+    pub episodes: Vec<EpisodeLead>,
+    /// Days at warning or above outside episodes and their lead-in.
+    pub false_alarm_days: usize,
+    pub false_alarms_per_year: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpisodeLead {
+    pub episode_id: i64,
+    pub start: NaiveDate,
+    /// Days between the first watch (or higher) before the start and the start.
+    pub lead_days_watch: Option<i64>,
+    /// Days between the first warning (or higher) before the start and the start.
+    pub lead_days_warning: Option<i64>,
+    pub first_alert: Option<NaiveDate>,
+}
+
+pub fn backtest(diary: &Diary<'_>, cfg: &RulesConfig) -> Backtest {
+    let _ = (diary, cfg);
+    Backtest {
+        from: None,
+        to: None,
+        days: 0,
+        episodes: Vec::new(),
+        false_alarm_days: 0,
+        false_alarms_per_year: 0.0,
+    }
+}
+
+/// One rule as `cls rules` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleInfo {
+    pub rule: String,
+    pub name: String,
+    pub enabled: bool,
+    /// Its level (or "modifier", "unknown" for D rules; levels by band for
+    /// rules with several).
+    pub level: String,
+    pub inputs: String,
+    pub fires_when: String,
+    /// Config keys whose value differs from the default, as `key = value`.
+    pub changed: Vec<String>,
+}
+
+pub fn describe(_cfg: &RulesConfig) -> Vec<RuleInfo> {
+    Vec::new()
 }
