@@ -11,6 +11,7 @@ pub mod config;
 pub mod fsutil;
 pub mod input;
 pub mod model;
+pub mod render;
 pub mod rules;
 pub mod store;
 pub mod symptoms;

@@ -104,11 +104,10 @@ impl std::fmt::Display for UnknownSymptom {
             return f.write_str("empty symptom name");
         }
         write!(f, "unknown symptom '{}'", self.given)?;
-        match &self.suggestion {
-            Some(s) => write!(f, " (did you mean '{s}'?"),
-            None => write!(f, " (known symptoms: see 'cls symptoms'"),
-        }?;
-        f.write_str("; declare your own in the config under [symptoms] custom)")
+        if let Some(s) = &self.suggestion {
+            write!(f, "; did you mean '{s}'?")?;
+        }
+        f.write_str(" (see 'cls symptoms'; add your own under [symptoms] custom in the config)")
     }
 }
 

@@ -1,0 +1,432 @@
+//! The whole command-line interface as clap derive types. Doc comments are
+//! the help text; `after_help` blocks carry real examples.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The exit statuses, documented in `cls --help` and `cls check --help`.
+macro_rules! exit_codes {
+    () => {
+        "Exit status:
+  0   ok (for check: level ok)
+  1   runtime error (diary, config, file)
+  2   usage error (bad flag or value; nothing was written)
+  10  check: unknown (not enough recent data to say ok)
+  11  check: watch
+  12  check: warning
+  13  check: emergency"
+    };
+}
+
+#[cfg(test)]
+const EXIT_CODES: &str = exit_codes!();
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cls",
+    version,
+    about = "A private symptom diary and early-warning tool for systemic capillary leak syndrome (Clarkson disease)",
+    long_about = "A private symptom diary and early-warning tool for systemic capillary leak syndrome \
+(SCLS, Clarkson disease).\n\nLog your weight, blood pressure and symptoms every morning; `cls check` \
+compares them with your own baseline and says ok, watch, warning, emergency, or unknown when there is \
+not enough recent data, with the numbers behind every finding and what to do.\n\nEverything stays in \
+one local file (mode 0600). cls never uses the network. It does not diagnose: your own doctor's plan \
+comes first.",
+    after_help = "Examples:
+  cls log --weight 68.4 --bp 118/76 --symptom thirst   the morning entry
+  cls log                                               asks for each field
+  cls check                                             today's status
+  cls report --last 30d                                 before an appointment
+  cls paths                                             where the diary and config live",
+    after_long_help = concat!("Examples:
+  cls log --weight 68.4 --bp 118/76 --symptom thirst   the morning entry
+  cls log                                               asks for each field
+  cls check                                             today's status
+  cls report --last 30d                                 before an appointment
+  cls paths                                             where the diary and config live
+
+", exit_codes!())
+)]
+pub struct Cli {
+    /// The diary file (SQLite). Default: diary.sqlite3 in your data folder (see `cls paths`)
+    #[arg(long, global = true, env = "CLS_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// The TOML config. Default: config.toml in your config folder (see `cls paths`)
+    #[arg(long, global = true, env = "CLS_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add a diary entry (weight, blood pressure, symptoms...); asks when given no values
+    #[command(after_help = "Examples:
+  cls log --weight 68.4 --bp 118/76 --symptom thirst
+  cls log --weight 151lb --bp 121/79 --hr 72 --symptom thirst,fatigue:1
+  cls log --date yesterday --time 21:00 --bp 104/70 --standing-bp 88/60 --symptom dizziness:3
+  cls log --lab hematocrit=47 --lab albumin=34 --med ivig:2g/kg --note \"infusion day\"
+  cls log            (on a terminal: asks for each field; Enter skips)
+
+Severity is 0-3: 0 absent, 1 mild, 2 moderate, 3 severe; a symptom without a number is 2.
+Symptoms: thirst fatigue weakness headache irritability nausea vomiting abdominal-pain
+muscle-pain cold-symptoms fever diarrhea swelling dizziness fainting breathlessness
+orthopnea polyuria (aliases such as myalgia, oedema, syncope, runny-nose work too;
+see `cls symptoms`).")]
+    Log(LogArgs),
+
+    /// Say ok, watch, warning, emergency or unknown, with the reasons and what to do
+    #[command(after_help = concat!("Examples:
+  cls check                     today, as of now
+  cls check --date yesterday    as of the end of yesterday
+  cls check --json              for scripts and notification hooks
+  cls check --history --last 30d
+  cls check --backtest          lead time before each recorded episode, false alarms per year
+
+", exit_codes!()))]
+    Check(CheckArgs),
+
+    /// List diary entries as a table (newest last)
+    #[command(after_help = "Examples:
+  cls list                      the last 14 days
+  cls list --last 12w
+  cls list --from 2026-01-01 --to 2026-03-31
+  cls list --json")]
+    List(ListArgs),
+
+    /// Show one entry in full
+    #[command(after_help = "Examples:
+  cls show 42
+  cls show 42 --json")]
+    Show(ShowArgs),
+
+    /// Change an entry: only what you give changes
+    #[command(after_help = "Examples:
+  cls edit 42 --weight 68.1
+  cls edit 42 --symptom fatigue:3 --remove-symptom thirst
+  cls edit 42 --clear note --clear standing-bp
+  cls edit 42 --date yesterday --time 07:45")]
+    Edit(EditArgs),
+
+    /// Delete an entry (asks first on a terminal; --yes for scripts)
+    #[command(after_help = "Examples:
+  cls delete 42
+  cls delete 42 --yes")]
+    Delete(DeleteArgs),
+
+    /// Record capillary-leak episodes (attacks): start, end, list
+    #[command(subcommand)]
+    Episode(EpisodeCommand),
+
+    /// Every active rule with its thresholds; what your config changed; what is disabled
+    #[command(after_help = "Examples:
+  cls rules
+  cls rules --json")]
+    Rules(RulesArgs),
+
+    /// List the symptom names and aliases cls understands
+    Symptoms,
+
+    /// Write, show or locate the config file
+    #[command(subcommand)]
+    Config(ConfigCommand),
+
+    /// Print where the diary and the config live
+    Paths,
+
+    /// Print a shell completion script
+    #[command(after_help = "Examples:
+  cls completions bash > ~/.local/share/bash-completion/completions/cls
+  cls completions zsh > ~/.zfunc/_cls
+  cls completions fish > ~/.config/fish/completions/cls.fish")]
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+/// The values of one entry, shared by `log` and `edit`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct EntryValues {
+    /// Date of the entry: YYYY-MM-DD, today, yesterday or -Nd [default: today]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub date: Option<String>,
+
+    /// Time of the entry, HH:MM [default: now, or 08:00 for a past date]
+    #[arg(long, value_name = "HH:MM")]
+    pub time: Option<String>,
+
+    /// Morning weight, e.g. 68.4, 68.4kg or 151lb (no unit: the config's unit, kg by default); 20-350 kg
+    #[arg(long, value_name = "NUM[kg|lb]", allow_hyphen_values = true)]
+    pub weight: Option<String>,
+
+    /// Sitting blood pressure SYS/DIA in mmHg, e.g. 118/76
+    #[arg(long, value_name = "SYS/DIA", allow_hyphen_values = true)]
+    pub bp: Option<String>,
+
+    /// Standing blood pressure SYS/DIA (within 3 minutes of standing up)
+    #[arg(long, value_name = "SYS/DIA", allow_hyphen_values = true)]
+    pub standing_bp: Option<String>,
+
+    /// Heart rate in beats per minute, 20-250
+    #[arg(long, value_name = "BPM", allow_hyphen_values = true)]
+    pub hr: Option<String>,
+
+    /// A symptom with optional severity 0-3 (default 2); repeat or use a comma list: thirst,fatigue:1
+    #[arg(long = "symptom", short = 's', value_name = "NAME[:0-3]")]
+    pub symptoms: Vec<String>,
+
+    /// Urine compared with usual
+    #[arg(long, value_name = "less|normal|more")]
+    pub urine: Option<String>,
+
+    /// Urine volume over 24 hours in mL
+    #[arg(long, value_name = "ML", allow_hyphen_values = true)]
+    pub urine_ml: Option<String>,
+
+    /// A lab value: hematocrit=44 (%), hemoglobin=14.2 (g/dL), albumin=38 (g/L; 3.8g/dL accepted)
+    #[arg(long = "lab", value_name = "NAME=VALUE[UNIT]")]
+    pub labs: Vec<String>,
+
+    /// A medication or infusion taken, e.g. ivig:2g/kg or theophylline:300mg; repeatable
+    #[arg(long = "med", value_name = "NAME[:DOSE]")]
+    pub meds: Vec<String>,
+
+    /// A free-text note
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+impl EntryValues {
+    /// True when any measurement (not just date or time) was given.
+    pub fn has_values(&self) -> bool {
+        self.weight.is_some()
+            || self.bp.is_some()
+            || self.standing_bp.is_some()
+            || self.hr.is_some()
+            || !self.symptoms.is_empty()
+            || self.urine.is_some()
+            || self.urine_ml.is_some()
+            || !self.labs.is_empty()
+            || !self.meds.is_empty()
+            || self.note.is_some()
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    #[command(flatten)]
+    pub values: EntryValues,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Evaluate as of the end of this date: YYYY-MM-DD, today, yesterday or -Nd [default: today]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub date: Option<String>,
+
+    /// Print one JSON object (for scripts)
+    #[arg(long)]
+    pub json: bool,
+
+    /// The level and findings for each day of a range (--from/--to/--last; default the last 30 days)
+    #[arg(long, conflicts_with_all = ["backtest", "date"])]
+    pub history: bool,
+
+    /// For each recorded episode, how early the rules warned; and false alarms per year
+    #[arg(long, conflicts_with_all = ["history", "date"])]
+    pub backtest: bool,
+
+    /// First day of --history or --backtest
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub from: Option<String>,
+
+    /// Last day of --history or --backtest [default: today]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub to: Option<String>,
+
+    /// With --history: the last span, e.g. 30d, 12w, 6m
+    #[arg(long, value_name = "SPAN", conflicts_with = "from")]
+    pub last: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// First day to list (YYYY-MM-DD, yesterday, -Nd)
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub from: Option<String>,
+
+    /// Last day to list [default: today]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub to: Option<String>,
+
+    /// The last span up to --to, e.g. 14d, 12w, 6m [default: 14d]
+    #[arg(long, value_name = "SPAN", conflicts_with = "from")]
+    pub last: Option<String>,
+
+    /// Every entry in the diary
+    #[arg(long, conflicts_with_all = ["from", "last"])]
+    pub all: bool,
+
+    /// Print JSON (an array of entries)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The entry id (from `cls list`)
+    pub id: i64,
+
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `cls edit --clear` can remove.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Field {
+    Weight,
+    Bp,
+    StandingBp,
+    Hr,
+    Urine,
+    UrineMl,
+    Symptoms,
+    Labs,
+    Meds,
+    Note,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The entry id (from `cls list`)
+    pub id: i64,
+
+    #[command(flatten)]
+    pub values: EntryValues,
+
+    /// Remove a symptom from the entry; repeatable
+    #[arg(long, value_name = "NAME")]
+    pub remove_symptom: Vec<String>,
+
+    /// Remove a lab value (hematocrit, hemoglobin, albumin); repeatable
+    #[arg(long, value_name = "NAME")]
+    pub remove_lab: Vec<String>,
+
+    /// Remove a medication by name; repeatable
+    #[arg(long, value_name = "NAME")]
+    pub remove_med: Vec<String>,
+
+    /// Clear a whole field; repeatable
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub clear: Vec<Field>,
+
+    /// Shorthand for --clear note
+    #[arg(long)]
+    pub clear_note: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The entry id (from `cls list`)
+    pub id: i64,
+
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EpisodeCommand {
+    /// Record the start of an attack
+    #[command(after_help = "Examples:
+  cls episode start
+  cls episode start --date yesterday --hospitalized --note \"ER, 3 L albumin\"")]
+    Start {
+        /// The day it started [default: today]
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        date: Option<String>,
+        /// You were admitted to hospital
+        #[arg(long)]
+        hospitalized: bool,
+        /// A free-text note
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Record the end of the open episode (or of --id)
+    End {
+        /// The day it ended [default: today]
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        date: Option<String>,
+        /// Which episode [default: the open one]
+        #[arg(long)]
+        id: Option<i64>,
+    },
+    /// List recorded episodes
+    List {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete an episode recorded by mistake
+    Delete {
+        id: i64,
+        /// Do not ask for confirmation
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a fully commented default config (refuses to overwrite without --force)
+    Init {
+        /// Overwrite an existing config
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the effective config (defaults plus your file)
+    Show,
+    /// Print where the config file lives
+    Path,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn exit_codes_are_documented_everywhere() {
+        let mut cmd = Cli::command();
+        let top = cmd.render_long_help().to_string();
+        assert!(top.contains(EXIT_CODES), "{top}");
+        let check = cmd.find_subcommand_mut("check").unwrap().render_help().to_string();
+        assert!(check.contains(EXIT_CODES), "{check}");
+    }
+}

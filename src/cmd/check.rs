@@ -1,0 +1,235 @@
+//! `cls check`: the warning status with its reasons and what to do; also
+//! `--history` (one line a day) and `--backtest` (lead times before
+//! recorded episodes, false alarms per year).
+
+use std::io::Write;
+
+use anyhow::Result;
+use chrono::Duration;
+use cls::rules::{self, Assessment, Diary};
+use cls::{input, Level};
+use serde_json::json;
+
+use super::{style, usage, Ctx};
+use crate::cli::CheckArgs;
+
+pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
+    if args.backtest {
+        return backtest(ctx, args);
+    }
+    if args.history {
+        return history(ctx, args);
+    }
+    if args.from.is_some() || args.to.is_some() || args.last.is_some() {
+        return Err(usage("--from, --to and --last go with --history or --backtest"));
+    }
+    let date = ctx.date("--date", args.date.as_deref())?;
+    let store = ctx.open_read()?;
+    let (entries, episodes) = ctx.rules_input(&store, date, date)?;
+    let diary = Diary {
+        entries: &entries,
+        episodes: &episodes,
+        schedule: &ctx.config.medications,
+    };
+    let a = rules::evaluate(&diary, date, &ctx.config.rules);
+    let action = ctx.config.actions.for_level(a.level);
+    let mut o = anstream::stdout().lock();
+    if args.json {
+        let mut v = serde_json::to_value(&a)?;
+        v["action"] = json!(action);
+        v["generated_at"] = json!(ctx.now.to_rfc3339());
+        serde_json::to_writer_pretty(&mut o, &v)?;
+        writeln!(o)?;
+    } else {
+        write_assessment(&mut o, &a, action)?;
+    }
+    Ok(a.level.exit_code())
+}
+
+/// The full text form of one day's assessment.
+fn write_assessment(o: &mut impl Write, a: &Assessment, action: &str) -> std::io::Result<()> {
+    let headline = match a.level {
+        Level::Ok => "no warning signs".to_string(),
+        Level::Unknown if a.findings.iter().all(|f| f.level == Level::Unknown) => {
+            "not enough recent data to say ok".to_string()
+        }
+        _ => {
+            let n = a.findings.iter().filter(|f| f.level > Level::Unknown).count();
+            format!("{n} finding{}", if n == 1 { "" } else { "s" })
+        }
+    };
+    writeln!(
+        o,
+        "{}: {headline} (as of the end of {})",
+        style::level_word(a.level),
+        a.date
+    )?;
+    let mut findings: Vec<_> = a.findings.iter().collect();
+    findings.sort_by(|x, y| y.level.cmp(&x.level));
+    for f in findings {
+        let s = style::level(f.level);
+        writeln!(
+            o,
+            "  {s}{:<9}{s:#} {} [{} {}]",
+            f.level.as_str(),
+            cls::render::sanitize(&f.message),
+            f.rule,
+            f.name
+        )?;
+    }
+    for n in &a.notes {
+        writeln!(o, "  note: {n}")?;
+    }
+    if !a.skipped.is_empty() {
+        let d = style::dim();
+        let names: Vec<String> = a.skipped.iter().map(|s| s.rule.clone()).collect();
+        writeln!(
+            o,
+            "  {d}not checked for lack of data: {} (cls check --json gives the reasons){d:#}",
+            names.join(", ")
+        )?;
+    }
+    writeln!(o, "{}", action_line(a.level, action))?;
+    Ok(())
+}
+
+/// "What to do: ..." with the level's colour.
+pub fn action_line(level: Level, action: &str) -> String {
+    let s = style::level(level);
+    let b = style::bold();
+    format!("{b}What to do{b:#} ({s}{}{s:#}): {action}", level.as_str())
+}
+
+/// One line for `cls log`: the level and the most serious finding.
+pub fn status_line(a: &Assessment) -> String {
+    let top = a.findings.iter().max_by_key(|f| f.level);
+    let more = a.findings.len().saturating_sub(1);
+    let detail = match top {
+        Some(f) => {
+            let extra = if more > 0 {
+                format!(" (+{more} more)")
+            } else {
+                String::new()
+            };
+            format!(" — {}{extra}; 'cls check' for details", cls::render::sanitize(&f.message))
+        }
+        None => String::new(),
+    };
+    format!("status for {}: {}{detail}", a.date, style::level_word(a.level))
+}
+
+/// The range for --history and --backtest.
+fn range(ctx: &Ctx, args: &CheckArgs, default_days: Option<i64>) -> Result<(Option<chrono::NaiveDate>, chrono::NaiveDate)> {
+    let to = ctx.date("--to", args.to.as_deref())?;
+    let from = match (&args.from, &args.last) {
+        (Some(f), _) => Some(input::parse_date("--from", f, ctx.today())?),
+        (None, Some(l)) => Some(to - Duration::days(input::parse_span("--last", l)? - 1)),
+        (None, None) => default_days.map(|d| to - Duration::days(d - 1)),
+    };
+    if from.is_some_and(|f| f > to) {
+        return Err(usage("--from: must not be after --to"));
+    }
+    Ok((from, to))
+}
+
+fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
+    let (from, to) = range(ctx, args, Some(30))?;
+    let from = from.expect("history has a default range");
+    let store = ctx.open_read()?;
+    let (entries, episodes) = ctx.rules_input(&store, from, to)?;
+    let diary = Diary {
+        entries: &entries,
+        episodes: &episodes,
+        schedule: &ctx.config.medications,
+    };
+    let days = rules::history(&diary, from, to, &ctx.config.rules);
+    let mut o = anstream::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut o, &json!({"from": from, "to": to, "days": days}))?;
+        writeln!(o)?;
+        return Ok(0);
+    }
+    for a in &days {
+        let s = style::level(a.level);
+        let mut rules: Vec<&str> = a
+            .findings
+            .iter()
+            .filter(|f| f.level > Level::Unknown || a.level == Level::Unknown)
+            .map(|f| f.rule.as_str())
+            .collect();
+        rules.dedup();
+        let top = a
+            .findings
+            .iter()
+            .max_by_key(|f| f.level)
+            .map(|f| cls::render::sanitize(&f.message))
+            .unwrap_or_default();
+        writeln!(
+            o,
+            "{}  {s}{:<9}{s:#}  {:<14} {top}",
+            a.date,
+            a.level.as_str(),
+            rules.join(",")
+        )?;
+    }
+    let mut counts = Vec::new();
+    for l in Level::ALL {
+        let n = days.iter().filter(|a| a.level == l).count();
+        if n > 0 {
+            counts.push(format!("{n} {l}"));
+        }
+    }
+    writeln!(o, "{} days: {}", days.len(), counts.join(", "))?;
+    Ok(0)
+}
+
+fn backtest(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
+    let (from, to) = range(ctx, args, None)?;
+    let store = ctx.open_read()?;
+    let entries = store.entries(from, Some(to))?;
+    let episodes: Vec<_> = store
+        .episodes()?
+        .into_iter()
+        .filter(|e| from.is_none_or(|f| e.start >= f) && e.start <= to)
+        .collect();
+    let diary = Diary {
+        entries: &entries,
+        episodes: &episodes,
+        schedule: &ctx.config.medications,
+    };
+    let b = rules::backtest(&diary, &ctx.config.rules);
+    let mut o = anstream::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut o, &b)?;
+        writeln!(o)?;
+        return Ok(0);
+    }
+    match (b.from, b.to) {
+        (Some(f), Some(t)) => writeln!(o, "backtest over {f} to {t} ({} days)", b.days)?,
+        _ => {
+            writeln!(o, "backtest: the diary has no entries in that range")?;
+            return Ok(0);
+        }
+    }
+    if b.episodes.is_empty() {
+        writeln!(o, "no recorded episodes (record one with 'cls episode start')")?;
+    }
+    for e in &b.episodes {
+        let lead = |d: Option<i64>| d.map_or_else(|| "none".to_string(), |d| format!("{d} d"));
+        writeln!(
+            o,
+            "episode {} starting {}: first alert {}, lead time watch {}, warning {}",
+            e.episode_id,
+            e.start,
+            e.first_alert.map_or_else(|| "none".to_string(), |d| d.to_string()),
+            lead(e.lead_days_watch),
+            lead(e.lead_days_warning),
+        )?;
+    }
+    writeln!(
+        o,
+        "false alarms (warning or above outside episodes): {} days, {:.1} per year",
+        b.false_alarm_days, b.false_alarms_per_year
+    )?;
+    Ok(0)
+}

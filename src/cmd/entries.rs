@@ -1,0 +1,134 @@
+//! `cls list`, `cls show` and `cls delete`.
+
+use std::io::Write;
+
+use anyhow::Result;
+use chrono::Duration;
+use cls::{input, render};
+
+use super::{confirm, usage, Ctx};
+use crate::cli::{DeleteArgs, ListArgs, ShowArgs};
+
+/// The table width: `COLUMNS` if set, else the terminal's, else unbounded.
+pub fn table_width() -> Option<u16> {
+    if let Some(c) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return Some(c);
+    }
+    comfy_table::Table::new().width()
+}
+
+pub fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8> {
+    let to = ctx.date("--to", args.to.as_deref())?;
+    let from = if args.all {
+        None
+    } else if let Some(f) = &args.from {
+        Some(input::parse_date("--from", f, ctx.today())?)
+    } else {
+        let days = match &args.last {
+            Some(l) => input::parse_span("--last", l)?,
+            None => 14,
+        };
+        Some(to - Duration::days(days - 1))
+    };
+    if from.is_some_and(|f| f > to) {
+        return Err(usage("--from: must not be after --to"));
+    }
+    let store = ctx.open_read()?;
+    let entries = store.entries(from, Some(to))?;
+    let mut o = anstream::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut o, &entries)?;
+        writeln!(o)?;
+        return Ok(0);
+    }
+    let range = match from {
+        Some(f) => format!("{f} to {to}"),
+        None => format!("up to {to}"),
+    };
+    if entries.is_empty() {
+        let total = store.count_entries()?;
+        writeln!(
+            o,
+            "no entries {range} ({total} in the diary{})",
+            if total == 0 { "; add one with 'cls log'" } else { "; try --last 12w or --all" }
+        )?;
+        return Ok(0);
+    }
+    let table = render::entries_table(&entries, ctx.config.units.weight, table_width());
+    writeln!(o, "{table}")?;
+    writeln!(o, "{} entries, {range}", entries.len())?;
+    Ok(0)
+}
+
+pub fn show(ctx: &Ctx, args: &ShowArgs) -> Result<u8> {
+    let store = ctx.open_read()?;
+    let e = store.get(args.id)?;
+    let mut o = anstream::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut o, &e)?;
+        writeln!(o)?;
+        return Ok(0);
+    }
+    let unit = ctx.config.units.weight;
+    let m = &e.m;
+    let offset = chrono::FixedOffset::east_opt(e.stamp.offset_secs)
+        .map(|o| o.to_string())
+        .unwrap_or_default();
+    writeln!(o, "entry {}", e.id)?;
+    writeln!(
+        o,
+        "  when         {} {} (UTC{offset})",
+        e.stamp.date,
+        e.stamp.time.format("%H:%M")
+    )?;
+    let mut line = |k: &str, v: Option<String>| -> std::io::Result<()> {
+        match v {
+            Some(v) => writeln!(o, "  {k:<12} {v}"),
+            None => Ok(()),
+        }
+    };
+    line("weight", m.weight_kg.map(|w| render::weight(w, unit)))?;
+    line("BP sitting", m.bp.map(|b| format!("{b} mmHg")))?;
+    line("BP standing", m.standing_bp.map(|b| format!("{b} mmHg")))?;
+    line("heart rate", m.heart_rate.map(|h| format!("{h} bpm")))?;
+    line(
+        "symptoms",
+        Some(render::symptoms_long(&m.symptoms)).filter(|s| !s.is_empty()),
+    )?;
+    line("urine", m.urine.map(|u| u.to_string()))?;
+    line("urine 24 h", m.urine_ml.map(|u| format!("{u} mL")))?;
+    for l in &m.labs {
+        line(l.kind.as_str(), Some(format!("{} {}", l.value, l.kind.unit())))?;
+    }
+    line("meds", Some(render::meds_short(&m.meds)).filter(|s| !s.is_empty()))?;
+    line("note", m.note.as_deref().map(render::sanitize))?;
+    Ok(0)
+}
+
+pub fn delete(ctx: &Ctx, args: &DeleteArgs) -> Result<u8> {
+    let mut store = ctx.open_write()?;
+    let e = store.get(args.id)?;
+    let what = format!(
+        "entry {} ({} {}: {})",
+        e.id,
+        e.stamp.date,
+        e.stamp.time.format("%H:%M"),
+        render::summary(&e.m, ctx.config.units.weight)
+    );
+    if !args.yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(usage(format!(
+                "not deleting {what} without confirmation: add --yes"
+            )));
+        }
+        if !confirm(&format!("Delete {what}?"))? {
+            writeln!(std::io::stderr(), "cls: not deleted")?;
+            return Ok(1);
+        }
+    }
+    store.delete(args.id)?;
+    writeln!(std::io::stdout(), "deleted {what}")?;
+    Ok(0)
+}
+
+use std::io::IsTerminal;

@@ -1,0 +1,118 @@
+//! `cls episode start|end|list|delete`: recorded attacks, read by the
+//! recovery-window rule and by the backtest.
+
+use std::io::Write;
+
+use anyhow::Result;
+use cls::input;
+
+use super::{confirm, usage, Ctx};
+use crate::cli::EpisodeCommand;
+
+pub fn run(ctx: &Ctx, c: EpisodeCommand) -> Result<u8> {
+    match c {
+        EpisodeCommand::Start {
+            date,
+            hospitalized,
+            note,
+        } => {
+            let date = ctx.date("--date", date.as_deref())?;
+            if date > ctx.today() {
+                return Err(usage(format!("--date: {date} is in the future")));
+            }
+            let note = note.map(|n| input::check_note("--note", &n)).transpose()?;
+            let mut store = ctx.open_write()?;
+            if let Some(open) = store.episodes()?.into_iter().rev().find(|e| e.end.is_none()) {
+                return Err(usage(format!(
+                    "episode {} (started {}) is still open; end it first with 'cls episode end'",
+                    open.id, open.start
+                )));
+            }
+            let id = store.start_episode(date, hospitalized, note.as_deref())?;
+            writeln!(
+                std::io::stdout(),
+                "started episode {id} on {date}{}; the 14 days after it are watched for fluid overload",
+                if hospitalized { " (hospitalized)" } else { "" }
+            )?;
+            Ok(0)
+        }
+        EpisodeCommand::End { date, id } => {
+            let date = ctx.date("--date", date.as_deref())?;
+            let mut store = ctx.open_write()?;
+            let eps = store.episodes()?;
+            let ep = match id {
+                Some(id) => eps
+                    .into_iter()
+                    .find(|e| e.id == id)
+                    .ok_or(cls::store::StoreError::NoEpisode(id))?,
+                None => eps
+                    .into_iter()
+                    .rev()
+                    .find(|e| e.end.is_none())
+                    .ok_or_else(|| usage("no open episode to end (see 'cls episode list')"))?,
+            };
+            if date < ep.start {
+                return Err(usage(format!(
+                    "--date: {date} is before episode {}'s start {}",
+                    ep.id, ep.start
+                )));
+            }
+            store.end_episode(ep.id, date)?;
+            let days = (date - ep.start).num_days() + 1;
+            writeln!(
+                std::io::stdout(),
+                "ended episode {} ({} to {date}, {days} days)",
+                ep.id, ep.start
+            )?;
+            Ok(0)
+        }
+        EpisodeCommand::List { json } => {
+            let store = ctx.open_read()?;
+            let eps = store.episodes()?;
+            let mut o = std::io::stdout().lock();
+            if json {
+                serde_json::to_writer_pretty(&mut o, &eps)?;
+                writeln!(o)?;
+                return Ok(0);
+            }
+            if eps.is_empty() {
+                writeln!(o, "no episodes recorded")?;
+                return Ok(0);
+            }
+            for e in &eps {
+                let end = e.end.map_or_else(|| "ongoing".to_string(), |d| d.to_string());
+                let days = (e.end.unwrap_or(ctx.today()) - e.start).num_days() + 1;
+                writeln!(
+                    o,
+                    "{:>4}  {} to {end}  {days} days{}{}",
+                    e.id,
+                    e.start,
+                    if e.hospitalized { ", hospitalized" } else { "" },
+                    e.note
+                        .as_deref()
+                        .map(|n| format!("  {}", cls::render::sanitize(n)))
+                        .unwrap_or_default()
+                )?;
+            }
+            Ok(0)
+        }
+        EpisodeCommand::Delete { id, yes } => {
+            let mut store = ctx.open_write()?;
+            if !store.episodes()?.iter().any(|e| e.id == id) {
+                return Err(cls::store::StoreError::NoEpisode(id).into());
+            }
+            if !yes {
+                if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                    return Err(usage(format!("not deleting episode {id} without confirmation: add --yes")));
+                }
+                if !confirm(&format!("Delete episode {id}?"))? {
+                    writeln!(std::io::stderr(), "cls: not deleted")?;
+                    return Ok(1);
+                }
+            }
+            store.delete_episode(id)?;
+            writeln!(std::io::stdout(), "deleted episode {id}")?;
+            Ok(0)
+        }
+    }
+}

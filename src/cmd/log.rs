@@ -1,0 +1,305 @@
+//! `cls log` and `cls edit`: turn flags (or answers to prompts) into an
+//! entry, check every value before anything is written, write it in one
+//! transaction, and confirm with the day's status.
+
+use std::io::{self, IsTerminal, Write};
+
+use anyhow::{Context as _, Result};
+use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
+use cls::input::{self, InputError};
+use cls::model::{Measurements, Stamp};
+use cls::{render, rules, symptoms};
+
+use super::{usage, Ctx};
+use crate::cli::{EditArgs, EntryValues, Field, LogArgs};
+
+pub fn log(ctx: &Ctx, args: &LogArgs) -> Result<u8> {
+    let v = &args.values;
+    let date = ctx.date("--date", v.date.as_deref())?;
+    check_not_future(ctx, date)?;
+    let time = match &v.time {
+        Some(t) => input::parse_time("--time", t)?,
+        None => default_time(ctx, date),
+    };
+    let stamp = input::local_stamp("--time", date, time)?;
+    let m = if v.has_values() {
+        let mut m = Measurements::default();
+        apply(ctx, v, &mut m)?;
+        m
+    } else if io::stdin().is_terminal() && io::stdout().is_terminal() {
+        match prompt(ctx, date)? {
+            Some(m) => m,
+            None => {
+                writeln!(io::stderr(), "cls: cancelled; nothing was written")?;
+                return Ok(1);
+            }
+        }
+    } else {
+        return Err(usage(
+            "nothing to log: give at least one value (e.g. --weight 68.4 --bp 118/76 --symptom thirst), \
+             or run 'cls log' on a terminal to be asked",
+        ));
+    };
+    if m.is_empty() {
+        writeln!(io::stderr(), "cls: nothing entered; nothing was written")?;
+        return Ok(1);
+    }
+    let mut store = ctx.open_write()?;
+    let id = store.insert(&stamp, &m)?;
+    confirm(ctx, &store, "logged", id, &stamp, &m)
+}
+
+pub fn edit(ctx: &Ctx, args: &EditArgs) -> Result<u8> {
+    let v = &args.values;
+    let mut store = ctx.open_write()?;
+    let old = store.get(args.id)?;
+    let mut m = old.m.clone();
+    apply(ctx, v, &mut m)?;
+    let custom = &ctx.config.symptoms.custom;
+    for name in &args.remove_symptom {
+        let canonical = symptoms::resolve(name, custom)
+            .map_err(|e| InputError::new("--remove-symptom", e.to_string()))?;
+        let before = m.symptoms.len();
+        m.symptoms.retain(|s| s.name != canonical);
+        if m.symptoms.len() == before {
+            return Err(usage(format!(
+                "--remove-symptom: entry {} has no symptom '{canonical}'",
+                args.id
+            )));
+        }
+    }
+    for name in &args.remove_lab {
+        let kind = cls::model::LabKind::parse(name).ok_or_else(|| {
+            InputError::new(
+                "--remove-lab",
+                format!("unknown lab '{name}' (known: hemoglobin, hematocrit, albumin)"),
+            )
+        })?;
+        if m.lab(kind).is_none() {
+            return Err(usage(format!("--remove-lab: entry {} has no {kind}", args.id)));
+        }
+        m.labs.retain(|l| l.kind != kind);
+    }
+    for name in &args.remove_med {
+        let name = name.trim().to_lowercase();
+        let before = m.meds.len();
+        m.meds.retain(|x| x.name != name);
+        if m.meds.len() == before {
+            return Err(usage(format!("--remove-med: entry {} has no medication '{name}'", args.id)));
+        }
+    }
+    let mut clear = args.clear.clone();
+    if args.clear_note {
+        clear.push(Field::Note);
+    }
+    for f in clear {
+        match f {
+            Field::Weight => m.weight_kg = None,
+            Field::Bp => m.bp = None,
+            Field::StandingBp => m.standing_bp = None,
+            Field::Hr => m.heart_rate = None,
+            Field::Urine => m.urine = None,
+            Field::UrineMl => m.urine_ml = None,
+            Field::Symptoms => m.symptoms.clear(),
+            Field::Labs => m.labs.clear(),
+            Field::Meds => m.meds.clear(),
+            Field::Note => m.note = None,
+        }
+    }
+    let date = match &v.date {
+        Some(d) => input::parse_date("--date", d, ctx.today())?,
+        None => old.stamp.date,
+    };
+    check_not_future(ctx, date)?;
+    let time = match &v.time {
+        Some(t) => input::parse_time("--time", t)?,
+        None => old.stamp.time,
+    };
+    let stamp = if date == old.stamp.date && time == old.stamp.time {
+        old.stamp
+    } else {
+        input::local_stamp("--time", date, time)?
+    };
+    if m == old.m && stamp == old.stamp {
+        return Err(usage(format!(
+            "nothing to change in entry {}: give the values to change (see 'cls edit --help')",
+            args.id
+        )));
+    }
+    if m.is_empty() {
+        return Err(usage(format!(
+            "that would leave entry {} empty; use 'cls delete {}' instead",
+            args.id, args.id
+        )));
+    }
+    store.replace(args.id, &stamp, &m)?;
+    confirm(ctx, &store, "updated", args.id, &stamp, &m)
+}
+
+/// Parse every given flag into `m`. Fails on the first bad value, before
+/// anything is written.
+fn apply(ctx: &Ctx, v: &EntryValues, m: &mut Measurements) -> Result<(), InputError> {
+    let unit = ctx.config.units.weight;
+    if let Some(w) = &v.weight {
+        m.weight_kg = Some(input::parse_weight("--weight", w, unit)?);
+    }
+    if let Some(bp) = &v.bp {
+        m.bp = Some(input::parse_bp("--bp", bp)?);
+    }
+    if let Some(bp) = &v.standing_bp {
+        m.standing_bp = Some(input::parse_bp("--standing-bp", bp)?);
+    }
+    if let Some(hr) = &v.hr {
+        m.heart_rate = Some(input::parse_hr("--hr", hr)?);
+    }
+    for s in &v.symptoms {
+        for (name, sev) in input::parse_symptoms("--symptom", s, &ctx.config.symptoms.custom)? {
+            m.set_symptom(&name, sev);
+        }
+    }
+    if let Some(u) = &v.urine {
+        m.urine = Some(input::parse_urine("--urine", u)?);
+    }
+    if let Some(ml) = &v.urine_ml {
+        m.urine_ml = Some(input::parse_urine_ml("--urine-ml", ml)?);
+    }
+    for l in &v.labs {
+        let lab = input::parse_lab("--lab", l)?;
+        m.set_lab(lab.kind, lab.value);
+    }
+    for med in &v.meds {
+        m.meds.push(input::parse_med("--med", med)?);
+    }
+    if let Some(n) = &v.note {
+        m.note = Some(input::check_note("--note", n)?);
+    }
+    Ok(())
+}
+
+/// Entries may be dated at most one day ahead (time zones, travel).
+fn check_not_future(ctx: &Ctx, date: NaiveDate) -> Result<(), InputError> {
+    let limit = ctx.today() + Duration::days(1);
+    if date > limit {
+        return Err(InputError::new(
+            "--date",
+            format!("{date} is in the future: entries can be at most one day ahead ({limit})"),
+        ));
+    }
+    Ok(())
+}
+
+/// Now for today's entries; 08:00 (a morning entry) for past days.
+fn default_time(ctx: &Ctx, date: NaiveDate) -> NaiveTime {
+    if date < ctx.today() {
+        NaiveTime::from_hms_opt(8, 0, 0).expect("valid time")
+    } else {
+        let t = ctx.now.time();
+        NaiveTime::from_hms_opt(t.hour(), t.minute(), 0).expect("valid time")
+    }
+}
+
+/// Print the confirmation and the day's status line.
+fn confirm(ctx: &Ctx, store: &cls::Store, verb: &str, id: i64, stamp: &Stamp, m: &Measurements) -> Result<u8> {
+    let mut o = anstream::stdout().lock();
+    writeln!(
+        o,
+        "{verb} entry {id} for {} {}: {}",
+        stamp.date,
+        stamp.time.format("%H:%M"),
+        render::summary(m, ctx.config.units.weight)
+    )?;
+    let (entries, episodes) = ctx.rules_input(store, stamp.date, stamp.date)?;
+    let diary = rules::Diary {
+        entries: &entries,
+        episodes: &episodes,
+        schedule: &ctx.config.medications,
+    };
+    let a = rules::evaluate(&diary, stamp.date, &ctx.config.rules);
+    writeln!(o, "{}", super::check::status_line(&a))?;
+    if a.level >= cls::Level::Warning {
+        writeln!(
+            o,
+            "{}",
+            super::check::action_line(a.level, ctx.config.actions.for_level(a.level))
+        )?;
+    }
+    Ok(0)
+}
+
+/// Ask for each field on a terminal. `None` when the patient cancels
+/// (Esc or Ctrl-C): nothing is written.
+fn prompt(ctx: &Ctx, date: NaiveDate) -> Result<Option<Measurements>> {
+    use inquire::validator::Validation;
+    use inquire::{InquireError, Text};
+
+    let unit = ctx.config.units.weight;
+    let custom = ctx.config.symptoms.custom.clone();
+    writeln!(
+        io::stderr(),
+        "New entry for {date}. Press Enter to skip a field, Esc or Ctrl-C to cancel (nothing is written)."
+    )?;
+
+    // Each prompt validates with the same parser as the flags, so a bad
+    // value is asked again instead of written.
+    fn ask(
+        label: &str,
+        help: &str,
+        check: impl Fn(&str) -> Result<(), InputError> + Clone + 'static,
+    ) -> Result<Option<String>, InquireError> {
+        let answer = Text::new(label)
+            .with_help_message(help)
+            .with_validator(move |s: &str| {
+                if s.trim().is_empty() {
+                    return Ok(Validation::Valid);
+                }
+                Ok(match check(s) {
+                    Ok(()) => Validation::Valid,
+                    Err(e) => Validation::Invalid(e.message.into()),
+                })
+            })
+            .prompt()?;
+        Ok(Some(answer.trim().to_string()).filter(|s| !s.is_empty()))
+    }
+
+    let result = (|| -> Result<EntryValues, InquireError> {
+        let mut v = EntryValues::default();
+        v.weight = ask(
+            &format!("Weight ({}):", unit.as_str()),
+            "this morning, after the toilet, before breakfast; e.g. 68.4 or 151lb",
+            move |s| input::parse_weight("weight", s, unit).map(drop),
+        )?;
+        v.bp = ask("Blood pressure sitting (SYS/DIA):", "e.g. 118/76", |s| {
+            input::parse_bp("blood pressure", s).map(drop)
+        })?;
+        v.hr = ask("Heart rate (bpm):", "e.g. 72", |s| input::parse_hr("heart rate", s).map(drop))?;
+        v.standing_bp = ask(
+            "Blood pressure standing (SYS/DIA):",
+            "after 1-3 minutes standing; Enter to skip",
+            |s| input::parse_bp("standing blood pressure", s).map(drop),
+        )?;
+        let c = custom.clone();
+        if let Some(s) = ask(
+            "Symptoms:",
+            "comma list, severity 0-3 (default 2): thirst, fatigue:1, muscle-pain:3 ('cls symptoms' lists names)",
+            move |s| input::parse_symptoms("symptoms", s, &c).map(drop),
+        )? {
+            v.symptoms.push(s);
+        }
+        v.urine = ask("Urine compared with usual (less/normal/more):", "Enter to skip", |s| {
+            input::parse_urine("urine", s).map(drop)
+        })?;
+        v.note = ask("Note:", "anything else worth remembering", |s| {
+            input::check_note("note", s).map(drop)
+        })?;
+        Ok(v)
+    })();
+    let v = match result {
+        Ok(v) => v,
+        Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => return Ok(None),
+        Err(e) => return Err(e).context("cannot ask for the entry"),
+    };
+    let mut m = Measurements::default();
+    apply(ctx, &v, &mut m)?;
+    Ok(Some(m))
+}
+

@@ -1,0 +1,228 @@
+//! Command orchestration: resolve paths, the clock and the config once, then
+//! one `match` over the subcommands. Each subcommand lives in its own file.
+
+mod check;
+mod entries;
+mod episode;
+mod log;
+mod misc;
+mod rules;
+pub mod style;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context as _, Result};
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone};
+use cls::input::{self, InputError};
+use cls::model::{Entry, Episode};
+use cls::{Config, Store};
+
+use crate::cli::{Cli, Command};
+
+/// A usage error found after parsing (exit 2, like clap's own).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow!(UsageError(msg.into()))
+}
+
+/// Everything a command needs, resolved once: where the files are, the
+/// config, and "now".
+pub struct Ctx {
+    pub db: PathBuf,
+    pub config_path: PathBuf,
+    pub config: Config,
+    pub now: DateTime<Local>,
+}
+
+impl Ctx {
+    pub fn today(&self) -> NaiveDate {
+        self.now.date_naive()
+    }
+
+    /// Parse an optional date flag, defaulting to today.
+    pub fn date(&self, flag: &str, value: Option<&str>) -> Result<NaiveDate> {
+        match value {
+            None => Ok(self.today()),
+            Some(v) => Ok(input::parse_date(flag, v, self.today())?),
+        }
+    }
+
+    /// Open the diary for writing, creating it on first use.
+    pub fn open_write(&self) -> Result<Store> {
+        Ok(Store::open(&self.db)?)
+    }
+
+    /// Open the diary for reading; a missing diary reads as empty and is not
+    /// created.
+    pub fn open_read(&self) -> Result<Store> {
+        Ok(Store::open_or_empty(&self.db)?)
+    }
+
+    /// The entries the rules engine needs to judge `from..=to`, and every
+    /// episode.
+    pub fn rules_input(&self, store: &Store, from: NaiveDate, to: NaiveDate) -> Result<(Vec<Entry>, Vec<Episode>)> {
+        let back = from - chrono::Duration::days(cls::rules::lookback_days(&self.config.rules));
+        Ok((store.entries(Some(back), Some(to))?, store.episodes()?))
+    }
+}
+
+pub fn run(cli: Cli) -> Result<u8> {
+    // Commands that need neither the diary nor the config.
+    if let Command::Completions { shell } = cli.command {
+        misc::completions(shell)?;
+        return Ok(0);
+    }
+    let (db, config_path, explicit_config) = resolve_paths(&cli)?;
+    if let Command::Paths = cli.command {
+        misc::paths(&db, &config_path)?;
+        return Ok(0);
+    }
+    if let Command::Config(crate::cli::ConfigCommand::Path) = cli.command {
+        writeln!(io::stdout(), "{}", config_path.display())?;
+        return Ok(0);
+    }
+    if let Command::Config(crate::cli::ConfigCommand::Init { force }) = cli.command {
+        misc::config_init(&config_path, force)?;
+        return Ok(0);
+    }
+    let config = load_config(&config_path, explicit_config)?;
+    let ctx = Ctx {
+        db,
+        config_path,
+        config,
+        now: now()?,
+    };
+    match cli.command {
+        Command::Log(a) => log::log(&ctx, &a),
+        Command::Check(a) => check::check(&ctx, &a),
+        Command::List(a) => entries::list(&ctx, &a),
+        Command::Show(a) => entries::show(&ctx, &a),
+        Command::Edit(a) => log::edit(&ctx, &a),
+        Command::Delete(a) => entries::delete(&ctx, &a),
+        Command::Episode(c) => episode::run(&ctx, c),
+        Command::Rules(a) => rules::rules(&ctx, &a),
+        Command::Symptoms => misc::symptoms(&ctx),
+        Command::Config(crate::cli::ConfigCommand::Show) => misc::config_show(&ctx),
+        Command::Config(_) | Command::Paths | Command::Completions { .. } => {
+            unreachable!("handled above")
+        }
+    }
+}
+
+/// Flag beats environment variable beats the platform default.
+fn resolve_paths(cli: &Cli) -> Result<(PathBuf, PathBuf, bool)> {
+    let dirs = || {
+        directories::ProjectDirs::from("", "", "cls").ok_or_else(|| {
+            anyhow!("cannot find your home folder to keep the diary in; set HOME, or give --db and --config")
+        })
+    };
+    let db = match &cli.db {
+        Some(p) if p.as_os_str().is_empty() => return Err(usage("--db: the path is empty")),
+        Some(p) => p.clone(),
+        None => dirs()?.data_dir().join("diary.sqlite3"),
+    };
+    let (config, explicit) = match &cli.config {
+        Some(p) if p.as_os_str().is_empty() => return Err(usage("--config: the path is empty")),
+        // Only a path typed as --config must exist; CLS_CONFIG may name a
+        // file not yet written (load_config says so on stderr).
+        Some(p) => (p.clone(), config_from_flag()),
+        None => (dirs()?.config_dir().join("config.toml"), false),
+    };
+    Ok((db, config, explicit))
+}
+
+/// True when `--config` was on the command line (not only in CLS_CONFIG).
+fn config_from_flag() -> bool {
+    std::env::args_os().any(|a| a == "--config" || a.to_string_lossy().starts_with("--config="))
+}
+
+/// A missing default config means built-in defaults; a missing file the
+/// user named is an error.
+fn load_config(path: &Path, explicit: bool) -> Result<Config> {
+    match Config::load(path)? {
+        Some(c) => Ok(c),
+        None if explicit => Err(anyhow!(
+            "config {}: no such file (run 'cls config init --config {}' to create one)",
+            path.display(),
+            path.display()
+        )),
+        None => {
+            if std::env::var_os("CLS_CONFIG").is_some() {
+                let _ = writeln!(
+                    io::stderr(),
+                    "cls: note: config {} (from CLS_CONFIG) does not exist; using the built-in defaults",
+                    path.display()
+                );
+            }
+            Ok(Config::default())
+        }
+    }
+}
+
+/// The current time, or `CLS_NOW` for tests (RFC 3339, or a local
+/// `YYYY-MM-DDTHH:MM[:SS]`). Undocumented on purpose.
+fn now() -> Result<DateTime<Local>> {
+    let Ok(v) = std::env::var("CLS_NOW") else {
+        return Ok(Local::now());
+    };
+    if let Ok(t) = DateTime::parse_from_rfc3339(&v) {
+        return Ok(t.with_timezone(&Local));
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(&v, fmt) {
+            return Local
+                .from_local_datetime(&n)
+                .earliest()
+                .ok_or_else(|| anyhow!("CLS_NOW: {v} does not exist in the local time zone"));
+        }
+    }
+    Err(anyhow!("CLS_NOW: cannot parse '{v}'"))
+}
+
+/// Ask yes/no on a terminal. Without a terminal the answer is "no", and the
+/// caller says to use --yes.
+pub fn confirm(question: &str) -> Result<bool> {
+    if !io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    match inquire::Confirm::new(question).with_default(false).prompt() {
+        Ok(b) => Ok(b),
+        Err(inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted) => Ok(false),
+        Err(e) => Err(e).context("cannot ask for confirmation"),
+    }
+}
+
+/// Print an error as one line and pick the exit status: 2 for bad input,
+/// 0 (silently) for a closed pipe, 1 otherwise.
+pub fn report_error(err: &anyhow::Error) -> ExitCode {
+    for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<io::Error>() {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                return ExitCode::SUCCESS;
+            }
+        }
+        if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
+            if e.io_error_kind() == Some(io::ErrorKind::BrokenPipe) {
+                return ExitCode::SUCCESS;
+            }
+        }
+    }
+    let is_usage = err
+        .chain()
+        .any(|c| c.is::<InputError>() || c.is::<UsageError>());
+    let msg = format!("{err:#}").replace('\n', " ");
+    let _ = writeln!(io::stderr(), "cls: {msg}");
+    ExitCode::from(if is_usage { 2 } else { 1 })
+}

@@ -1,0 +1,57 @@
+//! `cls rules`: every rule with its current thresholds, what the config
+//! changed from the defaults, and what is disabled.
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::{presets, ContentArrangement, Table};
+
+use super::Ctx;
+use crate::cli::RulesArgs;
+
+pub fn rules(ctx: &Ctx, args: &RulesArgs) -> Result<u8> {
+    let infos = cls::rules::describe(&ctx.config.rules);
+    let mut o = anstream::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut o, &infos)?;
+        writeln!(o)?;
+        return Ok(0);
+    }
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_HORIZONTAL_ONLY);
+    if let Some(w) = super::entries::table_width() {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+        t.set_width(w);
+    }
+    t.set_header(vec!["rule", "level", "fires when", "inputs", "your config"]);
+    for r in infos.iter().filter(|r| r.enabled) {
+        t.add_row(vec![
+            format!("{} {}", r.rule, r.name),
+            r.level.clone(),
+            r.fires_when.clone(),
+            r.inputs.clone(),
+            if r.changed.is_empty() {
+                "default".to_string()
+            } else {
+                r.changed.join("\n")
+            },
+        ]);
+    }
+    writeln!(o, "{t}")?;
+    let disabled: Vec<String> = infos
+        .iter()
+        .filter(|r| !r.enabled)
+        .map(|r| format!("{} {}", r.rule, r.name))
+        .collect();
+    if disabled.is_empty() {
+        writeln!(o, "disabled: none")?;
+    } else {
+        writeln!(o, "disabled in your config: {}", disabled.join(", "))?;
+    }
+    writeln!(
+        o,
+        "config: {} (change thresholds under [rules]; 'cls config init' writes a commented example)",
+        ctx.config_path.display()
+    )?;
+    Ok(0)
+}

@@ -1,0 +1,165 @@
+//! Turning diary data into text for people: short summaries and tables.
+//! Returns strings and tables; never prints. The caller gives the width.
+
+use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
+
+use crate::input::WeightUnit;
+use crate::model::{severity_word, Entry, Measurements, Med, SymptomEntry};
+
+/// A weight in the patient's unit, one decimal: "68.4 kg".
+pub fn weight(kg: f64, unit: WeightUnit) -> String {
+    format!("{:.1} {}", unit.from_kg(kg), unit.as_str())
+}
+
+/// "thirst:2 fatigue:1".
+pub fn symptoms_short(s: &[SymptomEntry]) -> String {
+    s.iter()
+        .map(|s| format!("{}:{}", s.name, s.severity))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "thirst (moderate), fatigue (mild)".
+pub fn symptoms_long(s: &[SymptomEntry]) -> String {
+    s.iter()
+        .map(|s| format!("{} ({})", s.name, severity_word(s.severity)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "ivig 2g/kg, terbutaline".
+pub fn meds_short(m: &[Med]) -> String {
+    m.iter()
+        .map(|m| match &m.dose {
+            Some(d) => format!("{} {d}", m.name),
+            None => m.name.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Replace control characters (terminal escapes included) so that diary
+/// text cannot move the cursor or clear the screen when shown.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\t' => ' ',
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+/// One line listing everything recorded, for confirmations.
+pub fn summary(m: &Measurements, unit: WeightUnit) -> String {
+    let mut parts = Vec::new();
+    if let Some(w) = m.weight_kg {
+        parts.push(format!("weight {}", weight(w, unit)));
+    }
+    if let Some(bp) = m.bp {
+        parts.push(format!("BP {bp}"));
+    }
+    if let Some(bp) = m.standing_bp {
+        parts.push(format!("standing BP {bp}"));
+    }
+    if let Some(hr) = m.heart_rate {
+        parts.push(format!("HR {hr}"));
+    }
+    if !m.symptoms.is_empty() {
+        parts.push(symptoms_long(&m.symptoms));
+    }
+    if let Some(u) = m.urine {
+        parts.push(format!("urine {u}"));
+    }
+    if let Some(ml) = m.urine_ml {
+        parts.push(format!("urine {ml} mL/24 h"));
+    }
+    for l in &m.labs {
+        parts.push(format!("{} {} {}", l.kind, l.value, l.kind.unit()));
+    }
+    if !m.meds.is_empty() {
+        parts.push(meds_short(&m.meds));
+    }
+    if let Some(n) = &m.note {
+        parts.push(format!("note \"{}\"", sanitize(n)));
+    }
+    if parts.is_empty() {
+        "nothing recorded".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// A table of entries (oldest first), wrapped to `width` columns if given.
+pub fn entries_table(entries: &[Entry], unit: WeightUnit, width: Option<u16>) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_HORIZONTAL_ONLY);
+    match width {
+        Some(w) => {
+            t.set_content_arrangement(ContentArrangement::Dynamic);
+            t.set_width(w);
+        }
+        None => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    t.set_header(vec![
+        "id",
+        "date",
+        "time",
+        unit.as_str(),
+        "BP",
+        "HR",
+        "symptoms",
+        "meds",
+        "note",
+    ]);
+    for e in entries {
+        let m = &e.m;
+        let mut bp = m.bp.map(|b| b.to_string()).unwrap_or_default();
+        if let Some(s) = m.standing_bp {
+            bp.push_str(&format!(" ({s} st)"));
+        }
+        t.add_row(vec![
+            Cell::new(e.id).set_alignment(CellAlignment::Right),
+            Cell::new(e.stamp.date),
+            Cell::new(e.stamp.time.format("%H:%M")),
+            Cell::new(
+                m.weight_kg
+                    .map(|w| format!("{:.1}", unit.from_kg(w)))
+                    .unwrap_or_default(),
+            )
+            .set_alignment(CellAlignment::Right),
+            Cell::new(bp),
+            Cell::new(m.heart_rate.map(|h| h.to_string()).unwrap_or_default())
+                .set_alignment(CellAlignment::Right),
+            Cell::new(symptoms_short(&m.symptoms)),
+            Cell::new(meds_short(&m.meds)),
+            Cell::new(m.note.as_deref().map(sanitize).unwrap_or_default()),
+        ]);
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_and_sanitizing() {
+        assert_eq!(weight(68.04, WeightUnit::Kg), "68.0 kg");
+        assert_eq!(weight(68.04, WeightUnit::Lb), "150.0 lb");
+        assert_eq!(sanitize("a\x1b[2Jb\nc"), "a\u{FFFD}[2Jb c");
+    }
+
+    #[test]
+    fn summaries() {
+        let mut m = Measurements {
+            weight_kg: Some(68.4),
+            ..Measurements::default()
+        };
+        m.set_symptom("thirst", 2);
+        assert_eq!(summary(&m, WeightUnit::Kg), "weight 68.4 kg, thirst (moderate)");
+        assert_eq!(summary(&Measurements::default(), WeightUnit::Kg), "nothing recorded");
+    }
+}
