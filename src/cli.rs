@@ -426,7 +426,11 @@ mod tests {
         let mut cmd = Cli::command();
         let top = cmd.render_long_help().to_string();
         assert!(top.contains(EXIT_CODES), "{top}");
-        let check = cmd.find_subcommand_mut("check").unwrap().render_help().to_string();
+        let check = cmd
+            .find_subcommand_mut("check")
+            .unwrap()
+            .render_help()
+            .to_string();
         assert!(check.contains(EXIT_CODES), "{check}");
     }
 }

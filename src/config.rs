@@ -178,7 +178,10 @@ impl Config {
         };
         let text = String::from_utf8(bytes).map_err(|e| ConfigError {
             path: path.to_path_buf(),
-            message: format!("not valid UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+            message: format!(
+                "not valid UTF-8 text (byte {})",
+                e.utf8_error().valid_up_to()
+            ),
         })?;
         Config::from_toml(&text, path).map(Some)
     }
@@ -307,7 +310,9 @@ mod tests {
             .to_string();
         assert!(e.contains("every_days") && e.contains("1–365"), "{e}");
 
-        let e = parse("[symptoms]\ncustom = [\"thirst\"]\n").unwrap_err().to_string();
+        let e = parse("[symptoms]\ncustom = [\"thirst\"]\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("symptoms.custom[0]"), "{e}");
     }
 

@@ -97,7 +97,10 @@ pub fn parse_date(field: &str, s: &str, today: NaiveDate) -> Result<NaiveDate> {
     if d.year_ok() {
         Ok(d)
     } else {
-        Err(InputError::new(field, format!("'{s}': year must be 1900–2200")))
+        Err(InputError::new(
+            field,
+            format!("'{s}': year must be 1900–2200"),
+        ))
     }
 }
 
@@ -130,7 +133,10 @@ fn parse_number(field: &str, s: &str, what: &str) -> Result<f64> {
     if v.is_finite() {
         Ok(v)
     } else {
-        Err(InputError::new(field, format!("'{s}' is not a number ({what})")))
+        Err(InputError::new(
+            field,
+            format!("'{s}' is not a number ({what})"),
+        ))
     }
 }
 
@@ -153,7 +159,11 @@ pub fn parse_weight(field: &str, s: &str, default_unit: WeightUnit) -> Result<f6
     if !(WEIGHT_KG.0..=WEIGHT_KG.1).contains(&kg) {
         return Err(InputError::new(
             field,
-            format!("{} {} is out of range: must be {range}", num.trim(), unit.as_str()),
+            format!(
+                "{} {} is out of range: must be {range}",
+                num.trim(),
+                unit.as_str()
+            ),
         ));
     }
     // Keep 0.01 kg resolution: scales show at most 0.1 lb / 0.05 kg.
@@ -162,12 +172,17 @@ pub fn parse_weight(field: &str, s: &str, default_unit: WeightUnit) -> Result<f6
 
 fn parse_int_in(field: &str, s: &str, what: &str, lo: u16, hi: u16) -> Result<u16> {
     let range = format!("{what} must be {lo}–{hi}");
-    let v: i64 = s
-        .trim()
-        .parse()
-        .map_err(|_| InputError::new(field, format!("'{}' is not a whole number ({range})", s.trim())))?;
+    let v: i64 = s.trim().parse().map_err(|_| {
+        InputError::new(
+            field,
+            format!("'{}' is not a whole number ({range})", s.trim()),
+        )
+    })?;
     if v < i64::from(lo) || v > i64::from(hi) {
-        return Err(InputError::new(field, format!("{v} is out of range: {range}")));
+        return Err(InputError::new(
+            field,
+            format!("{v} is out of range: {range}"),
+        ));
     }
     Ok(v as u16)
 }
@@ -177,7 +192,10 @@ pub fn parse_bp(field: &str, s: &str) -> Result<Bp> {
     let Some((sys, dia)) = s.split_once('/') else {
         return Err(InputError::new(
             field,
-            format!("'{}' is not a blood pressure (use SYS/DIA, e.g. 118/76)", s.trim()),
+            format!(
+                "'{}' is not a blood pressure (use SYS/DIA, e.g. 118/76)",
+                s.trim()
+            ),
         ));
     };
     let systolic = parse_int_in(field, sys, "systolic", SYSTOLIC.0, SYSTOLIC.1)?;
@@ -215,7 +233,10 @@ pub fn parse_urine_ml(field: &str, s: &str) -> Result<u32> {
     let v: i64 = t.trim().parse().map_err(|_| {
         InputError::new(
             field,
-            format!("'{}' is not a whole number of mL (must be 0–10000)", s.trim()),
+            format!(
+                "'{}' is not a whole number of mL (must be 0–10000)",
+                s.trim()
+            ),
         )
     })?;
     if v < i64::from(URINE_ML.0) || v > i64::from(URINE_ML.1) {
@@ -313,10 +334,16 @@ pub fn parse_med(field: &str, s: &str) -> Result<Med> {
         None => (s.trim(), None),
     };
     if name.is_empty() {
-        return Err(InputError::new(field, "medication name is empty (use NAME[:DOSE])"));
+        return Err(InputError::new(
+            field,
+            "medication name is empty (use NAME[:DOSE])",
+        ));
     }
     if name.len() > 100 || dose.is_some_and(|d| d.len() > 100) {
-        return Err(InputError::new(field, "name and dose must be at most 100 characters each"));
+        return Err(InputError::new(
+            field,
+            "name and dose must be at most 100 characters each",
+        ));
     }
     if name.contains(';') || dose.is_some_and(|d| d.contains(';')) {
         return Err(InputError::new(field, "';' is not allowed in a medication"));
@@ -407,11 +434,26 @@ mod tests {
     fn dates() {
         let today = d("2026-11-25");
         assert_eq!(parse_date("--date", "today", today).unwrap(), today);
-        assert_eq!(parse_date("--date", "Yesterday", today).unwrap(), d("2026-11-24"));
+        assert_eq!(
+            parse_date("--date", "Yesterday", today).unwrap(),
+            d("2026-11-24")
+        );
         assert_eq!(parse_date("--date", "-3d", today).unwrap(), d("2026-11-22"));
         assert_eq!(parse_date("--date", "-0d", today).unwrap(), today);
-        assert_eq!(parse_date("--date", "2026-02-28", today).unwrap(), d("2026-02-28"));
-        for bad in ["2026-02-30", "26-1-1", "", "-d", "-xd", "3d", "tomorrow", "-99999d"] {
+        assert_eq!(
+            parse_date("--date", "2026-02-28", today).unwrap(),
+            d("2026-02-28")
+        );
+        for bad in [
+            "2026-02-30",
+            "26-1-1",
+            "",
+            "-d",
+            "-xd",
+            "3d",
+            "tomorrow",
+            "-99999d",
+        ] {
             let e = parse_date("--date", bad, today).unwrap_err();
             assert_eq!(e.field, "--date", "{bad}");
         }
@@ -419,19 +461,40 @@ mod tests {
 
     #[test]
     fn times() {
-        assert_eq!(parse_time("--time", "07:30").unwrap(), NaiveTime::from_hms_opt(7, 30, 0).unwrap());
+        assert_eq!(
+            parse_time("--time", "07:30").unwrap(),
+            NaiveTime::from_hms_opt(7, 30, 0).unwrap()
+        );
         assert!(parse_time("--time", "24:00").is_err());
         assert!(parse_time("--time", "7").is_err());
     }
 
     #[test]
     fn weights_in_both_units() {
-        assert_eq!(parse_weight("--weight", "68.4", WeightUnit::Kg).unwrap(), 68.4);
-        assert_eq!(parse_weight("--weight", "68.4kg", WeightUnit::Lb).unwrap(), 68.4);
-        assert_eq!(parse_weight("--weight", "150 lb", WeightUnit::Kg).unwrap(), 68.04);
-        assert_eq!(parse_weight("--weight", "150", WeightUnit::Lb).unwrap(), 68.04);
-        assert_eq!(parse_weight("--weight", "20", WeightUnit::Kg).unwrap(), 20.0);
-        assert_eq!(parse_weight("--weight", "350", WeightUnit::Kg).unwrap(), 350.0);
+        assert_eq!(
+            parse_weight("--weight", "68.4", WeightUnit::Kg).unwrap(),
+            68.4
+        );
+        assert_eq!(
+            parse_weight("--weight", "68.4kg", WeightUnit::Lb).unwrap(),
+            68.4
+        );
+        assert_eq!(
+            parse_weight("--weight", "150 lb", WeightUnit::Kg).unwrap(),
+            68.04
+        );
+        assert_eq!(
+            parse_weight("--weight", "150", WeightUnit::Lb).unwrap(),
+            68.04
+        );
+        assert_eq!(
+            parse_weight("--weight", "20", WeightUnit::Kg).unwrap(),
+            20.0
+        );
+        assert_eq!(
+            parse_weight("--weight", "350", WeightUnit::Kg).unwrap(),
+            350.0
+        );
         for bad in ["19.9", "350.1", "-5", "abc", "", "nan", "inf", "800lb"] {
             let e = parse_weight("--weight", bad, WeightUnit::Kg).unwrap_err();
             assert!(e.to_string().contains("20–350 kg"), "{bad}: {e}");
@@ -501,7 +564,14 @@ mod tests {
         assert_eq!(l.value, 38.0);
         let l = parse_lab("--lab", "Hb=14.2g/dL").unwrap();
         assert_eq!((l.kind, l.value), (LabKind::Hemoglobin, 14.2));
-        for bad in ["hematocrit=90", "albumin=70", "hemoglobin=2", "sodium=140", "hct", "hct=x"] {
+        for bad in [
+            "hematocrit=90",
+            "albumin=70",
+            "hemoglobin=2",
+            "sodium=140",
+            "hct",
+            "hct=x",
+        ] {
             assert!(parse_lab("--lab", bad).is_err(), "{bad}");
         }
     }

@@ -187,7 +187,10 @@ impl Measurements {
 
     /// Add or replace a symptom, keeping the list sorted and unique.
     pub fn set_symptom(&mut self, name: &str, severity: Severity) {
-        match self.symptoms.binary_search_by(|s| s.name.as_str().cmp(name)) {
+        match self
+            .symptoms
+            .binary_search_by(|s| s.name.as_str().cmp(name))
+        {
             Ok(i) => self.symptoms[i].severity = severity,
             Err(i) => self.symptoms.insert(
                 i,

@@ -159,7 +159,13 @@ mod tests {
             ..Measurements::default()
         };
         m.set_symptom("thirst", 2);
-        assert_eq!(summary(&m, WeightUnit::Kg), "weight 68.4 kg, thirst (moderate)");
-        assert_eq!(summary(&Measurements::default(), WeightUnit::Kg), "nothing recorded");
+        assert_eq!(
+            summary(&m, WeightUnit::Kg),
+            "weight 68.4 kg, thirst (moderate)"
+        );
+        assert_eq!(
+            summary(&Measurements::default(), WeightUnit::Kg),
+            "nothing recorded"
+        );
     }
 }

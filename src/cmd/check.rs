@@ -21,7 +21,9 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
         return history(ctx, args);
     }
     if args.from.is_some() || args.to.is_some() || args.last.is_some() {
-        return Err(usage("--from, --to and --last go with --history or --backtest"));
+        return Err(usage(
+            "--from, --to and --last go with --history or --backtest",
+        ));
     }
     let date = ctx.date("--date", args.date.as_deref())?;
     let store = ctx.open_read()?;
@@ -54,7 +56,11 @@ fn write_assessment(o: &mut impl Write, a: &Assessment, action: &str) -> std::io
             "not enough recent data to say ok".to_string()
         }
         _ => {
-            let n = a.findings.iter().filter(|f| f.level > Level::Unknown).count();
+            let n = a
+                .findings
+                .iter()
+                .filter(|f| f.level > Level::Unknown)
+                .count();
             format!("{n} finding{}", if n == 1 { "" } else { "s" })
         }
     };
@@ -65,7 +71,7 @@ fn write_assessment(o: &mut impl Write, a: &Assessment, action: &str) -> std::io
         a.date
     )?;
     let mut findings: Vec<_> = a.findings.iter().collect();
-    findings.sort_by(|x, y| y.level.cmp(&x.level));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.level));
     for f in findings {
         let s = style::level(f.level);
         writeln!(
@@ -111,15 +117,26 @@ pub fn status_line(a: &Assessment) -> String {
             } else {
                 String::new()
             };
-            format!(" — {}{extra}; 'cls check' for details", cls::render::sanitize(&f.message))
+            format!(
+                " — {}{extra}; 'cls check' for details",
+                cls::render::sanitize(&f.message)
+            )
         }
         None => String::new(),
     };
-    format!("status for {}: {}{detail}", a.date, style::level_word(a.level))
+    format!(
+        "status for {}: {}{detail}",
+        a.date,
+        style::level_word(a.level)
+    )
 }
 
 /// The range for --history and --backtest.
-fn range(ctx: &Ctx, args: &CheckArgs, default_days: Option<i64>) -> Result<(Option<chrono::NaiveDate>, chrono::NaiveDate)> {
+fn range(
+    ctx: &Ctx,
+    args: &CheckArgs,
+    default_days: Option<i64>,
+) -> Result<(Option<chrono::NaiveDate>, chrono::NaiveDate)> {
     let to = ctx.date("--to", args.to.as_deref())?;
     let from = match (&args.from, &args.last) {
         (Some(f), _) => Some(input::parse_date("--from", f, ctx.today())?),
@@ -212,7 +229,10 @@ fn backtest(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
         }
     }
     if b.episodes.is_empty() {
-        writeln!(o, "no recorded episodes (record one with 'cls episode start')")?;
+        writeln!(
+            o,
+            "no recorded episodes (record one with 'cls episode start')"
+        )?;
     }
     for e in &b.episodes {
         let lead = |d: Option<i64>| d.map_or_else(|| "none".to_string(), |d| format!("{d} d"));
@@ -221,7 +241,8 @@ fn backtest(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
             "episode {} starting {}: first alert {}, lead time watch {}, warning {}",
             e.episode_id,
             e.start,
-            e.first_alert.map_or_else(|| "none".to_string(), |d| d.to_string()),
+            e.first_alert
+                .map_or_else(|| "none".to_string(), |d| d.to_string()),
             lead(e.lead_days_watch),
             lead(e.lead_days_warning),
         )?;

@@ -50,13 +50,18 @@ pub fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8> {
         writeln!(
             o,
             "no entries {range} ({total} in the diary{})",
-            if total == 0 { "; add one with 'cls log'" } else { "; try --last 12w or --all" }
+            if total == 0 {
+                "; add one with 'cls log'"
+            } else {
+                "; try --last 12w or --all"
+            }
         )?;
         return Ok(0);
     }
     let table = render::entries_table(&entries, ctx.config.units.weight, table_width());
     writeln!(o, "{table}")?;
-    writeln!(o, "{} entries, {range}", entries.len())?;
+    let n = entries.len();
+    writeln!(o, "{n} entr{}, {range}", if n == 1 { "y" } else { "ies" })?;
     Ok(0)
 }
 
@@ -98,9 +103,15 @@ pub fn show(ctx: &Ctx, args: &ShowArgs) -> Result<u8> {
     line("urine", m.urine.map(|u| u.to_string()))?;
     line("urine 24 h", m.urine_ml.map(|u| format!("{u} mL")))?;
     for l in &m.labs {
-        line(l.kind.as_str(), Some(format!("{} {}", l.value, l.kind.unit())))?;
+        line(
+            l.kind.as_str(),
+            Some(format!("{} {}", l.value, l.kind.unit())),
+        )?;
     }
-    line("meds", Some(render::meds_short(&m.meds)).filter(|s| !s.is_empty()))?;
+    line(
+        "meds",
+        Some(render::meds_short(&m.meds)).filter(|s| !s.is_empty()),
+    )?;
     line("note", m.note.as_deref().map(render::sanitize))?;
     Ok(0)
 }

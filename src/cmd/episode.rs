@@ -22,7 +22,12 @@ pub fn run(ctx: &Ctx, c: EpisodeCommand) -> Result<u8> {
             }
             let note = note.map(|n| input::check_note("--note", &n)).transpose()?;
             let mut store = ctx.open_write()?;
-            if let Some(open) = store.episodes()?.into_iter().rev().find(|e| e.end.is_none()) {
+            if let Some(open) = store
+                .episodes()?
+                .into_iter()
+                .rev()
+                .find(|e| e.end.is_none())
+            {
                 return Err(usage(format!(
                     "episode {} (started {}) is still open; end it first with 'cls episode end'",
                     open.id, open.start
@@ -62,7 +67,8 @@ pub fn run(ctx: &Ctx, c: EpisodeCommand) -> Result<u8> {
             writeln!(
                 std::io::stdout(),
                 "ended episode {} ({} to {date}, {days} days)",
-                ep.id, ep.start
+                ep.id,
+                ep.start
             )?;
             Ok(0)
         }
@@ -80,7 +86,9 @@ pub fn run(ctx: &Ctx, c: EpisodeCommand) -> Result<u8> {
                 return Ok(0);
             }
             for e in &eps {
-                let end = e.end.map_or_else(|| "ongoing".to_string(), |d| d.to_string());
+                let end = e
+                    .end
+                    .map_or_else(|| "ongoing".to_string(), |d| d.to_string());
                 let days = (e.end.unwrap_or(ctx.today()) - e.start).num_days() + 1;
                 writeln!(
                     o,
@@ -103,7 +111,9 @@ pub fn run(ctx: &Ctx, c: EpisodeCommand) -> Result<u8> {
             }
             if !yes {
                 if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                    return Err(usage(format!("not deleting episode {id} without confirmation: add --yes")));
+                    return Err(usage(format!(
+                        "not deleting episode {id} without confirmation: add --yes"
+                    )));
                 }
                 if !confirm(&format!("Delete episode {id}?"))? {
                     writeln!(std::io::stderr(), "cls: not deleted")?;

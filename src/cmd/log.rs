@@ -76,7 +76,10 @@ pub fn edit(ctx: &Ctx, args: &EditArgs) -> Result<u8> {
             )
         })?;
         if m.lab(kind).is_none() {
-            return Err(usage(format!("--remove-lab: entry {} has no {kind}", args.id)));
+            return Err(usage(format!(
+                "--remove-lab: entry {} has no {kind}",
+                args.id
+            )));
         }
         m.labs.retain(|l| l.kind != kind);
     }
@@ -85,7 +88,10 @@ pub fn edit(ctx: &Ctx, args: &EditArgs) -> Result<u8> {
         let before = m.meds.len();
         m.meds.retain(|x| x.name != name);
         if m.meds.len() == before {
-            return Err(usage(format!("--remove-med: entry {} has no medication '{name}'", args.id)));
+            return Err(usage(format!(
+                "--remove-med: entry {} has no medication '{name}'",
+                args.id
+            )));
         }
     }
     let mut clear = args.clear.clone();
@@ -199,7 +205,14 @@ fn default_time(ctx: &Ctx, date: NaiveDate) -> NaiveTime {
 }
 
 /// Print the confirmation and the day's status line.
-fn confirm(ctx: &Ctx, store: &cls::Store, verb: &str, id: i64, stamp: &Stamp, m: &Measurements) -> Result<u8> {
+fn confirm(
+    ctx: &Ctx,
+    store: &cls::Store,
+    verb: &str,
+    id: i64,
+    stamp: &Stamp,
+    m: &Measurements,
+) -> Result<u8> {
     let mut o = anstream::stdout().lock();
     writeln!(
         o,
@@ -262,44 +275,56 @@ fn prompt(ctx: &Ctx, date: NaiveDate) -> Result<Option<Measurements>> {
     }
 
     let result = (|| -> Result<EntryValues, InquireError> {
-        let mut v = EntryValues::default();
-        v.weight = ask(
+        let weight = ask(
             &format!("Weight ({}):", unit.as_str()),
             "this morning, after the toilet, before breakfast; e.g. 68.4 or 151lb",
             move |s| input::parse_weight("weight", s, unit).map(drop),
         )?;
-        v.bp = ask("Blood pressure sitting (SYS/DIA):", "e.g. 118/76", |s| {
+        let bp = ask("Blood pressure sitting (SYS/DIA):", "e.g. 118/76", |s| {
             input::parse_bp("blood pressure", s).map(drop)
         })?;
-        v.hr = ask("Heart rate (bpm):", "e.g. 72", |s| input::parse_hr("heart rate", s).map(drop))?;
-        v.standing_bp = ask(
+        let hr = ask("Heart rate (bpm):", "e.g. 72", |s| {
+            input::parse_hr("heart rate", s).map(drop)
+        })?;
+        let standing_bp = ask(
             "Blood pressure standing (SYS/DIA):",
             "after 1-3 minutes standing; Enter to skip",
             |s| input::parse_bp("standing blood pressure", s).map(drop),
         )?;
         let c = custom.clone();
-        if let Some(s) = ask(
+        let symptoms = ask(
             "Symptoms:",
             "comma list, severity 0-3 (default 2): thirst, fatigue:1, muscle-pain:3 ('cls symptoms' lists names)",
             move |s| input::parse_symptoms("symptoms", s, &c).map(drop),
-        )? {
-            v.symptoms.push(s);
-        }
-        v.urine = ask("Urine compared with usual (less/normal/more):", "Enter to skip", |s| {
-            input::parse_urine("urine", s).map(drop)
-        })?;
-        v.note = ask("Note:", "anything else worth remembering", |s| {
+        )?;
+        let urine = ask(
+            "Urine compared with usual (less/normal/more):",
+            "Enter to skip",
+            |s| input::parse_urine("urine", s).map(drop),
+        )?;
+        let note = ask("Note:", "anything else worth remembering", |s| {
             input::check_note("note", s).map(drop)
         })?;
+        let v = EntryValues {
+            weight,
+            bp,
+            hr,
+            standing_bp,
+            symptoms: symptoms.into_iter().collect(),
+            urine,
+            note,
+            ..EntryValues::default()
+        };
         Ok(v)
     })();
     let v = match result {
         Ok(v) => v,
-        Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => return Ok(None),
+        Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => {
+            return Ok(None)
+        }
         Err(e) => return Err(e).context("cannot ask for the entry"),
     };
     let mut m = Measurements::default();
     apply(ctx, &v, &mut m)?;
     Ok(Some(m))
 }
-

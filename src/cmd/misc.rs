@@ -52,7 +52,10 @@ pub fn config_show(ctx: &Ctx) -> Result<u8> {
 
 pub fn symptoms(ctx: &Ctx) -> Result<u8> {
     let mut o = io::stdout().lock();
-    writeln!(o, "Symptoms (severity 0-3: 0 absent, 1 mild, 2 moderate, 3 severe; default 2):")?;
+    writeln!(
+        o,
+        "Symptoms (severity 0-3: 0 absent, 1 mild, 2 moderate, 3 severe; default 2):"
+    )?;
     for name in symptoms::CANONICAL {
         let aliases: Vec<&str> = symptoms::ALIASES
             .iter()

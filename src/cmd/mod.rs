@@ -72,7 +72,12 @@ impl Ctx {
 
     /// The entries the rules engine needs to judge `from..=to`, and every
     /// episode.
-    pub fn rules_input(&self, store: &Store, from: NaiveDate, to: NaiveDate) -> Result<(Vec<Entry>, Vec<Episode>)> {
+    pub fn rules_input(
+        &self,
+        store: &Store,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(Vec<Entry>, Vec<Episode>)> {
         let back = from - chrono::Duration::days(cls::rules::lookback_days(&self.config.rules));
         Ok((store.entries(Some(back), Some(to))?, store.episodes()?))
     }
@@ -199,7 +204,9 @@ pub fn confirm(question: &str) -> Result<bool> {
     }
     match inquire::Confirm::new(question).with_default(false).prompt() {
         Ok(b) => Ok(b),
-        Err(inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted) => Ok(false),
+        Err(
+            inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted,
+        ) => Ok(false),
         Err(e) => Err(e).context("cannot ask for confirmation"),
     }
 }

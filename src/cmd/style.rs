@@ -10,9 +10,7 @@ pub fn level(level: Level) -> Style {
         Level::Unknown => AnsiColor::Cyan.on_default().effects(Effects::BOLD),
         Level::Watch => AnsiColor::Yellow.on_default().effects(Effects::BOLD),
         Level::Warning => AnsiColor::Red.on_default().effects(Effects::BOLD),
-        Level::Emergency => AnsiColor::White
-            .on(AnsiColor::Red)
-            .effects(Effects::BOLD),
+        Level::Emergency => AnsiColor::White.on(AnsiColor::Red).effects(Effects::BOLD),
     }
 }
 

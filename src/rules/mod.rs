@@ -128,7 +128,12 @@ pub fn evaluate(diary: &Diary<'_>, date: NaiveDate, cfg: &RulesConfig) -> Assess
 }
 
 /// Evaluate every day in `from..=to` in one pass.
-pub fn history(_diary: &Diary<'_>, from: NaiveDate, to: NaiveDate, _cfg: &RulesConfig) -> Vec<Assessment> {
+pub fn history(
+    _diary: &Diary<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    _cfg: &RulesConfig,
+) -> Vec<Assessment> {
     from.iter_days()
         .take_while(|d| *d <= to)
         .map(|date| Assessment {

@@ -73,7 +73,11 @@ fn backup_before_migration(conn: &Connection, path: &Path, from: i64) -> Result<
     dest.push(format!(".schema-v{from}-{stamp}.bak"));
     let dest = PathBuf::from(dest);
     crate::fsutil::create_private_file(&dest).map_err(Error::Backup)?;
-    conn.backup(rusqlite::MAIN_DB, &dest, None::<fn(rusqlite::backup::Progress)>)?;
+    conn.backup(
+        rusqlite::MAIN_DB,
+        &dest,
+        None::<fn(rusqlite::backup::Progress)>,
+    )?;
     crate::fsutil::make_private(&dest).map_err(Error::Backup)?;
     Ok(dest)
 }
@@ -102,8 +106,12 @@ mod tests {
     #[test]
     fn refuses_newer() {
         let mut c = Connection::open_in_memory().unwrap();
-        c.pragma_update(None, "user_version", SCHEMA_VERSION + 3).unwrap();
-        assert!(matches!(migrate(&mut c, Path::new(":memory:")), Err(Error::Newer(_))));
+        c.pragma_update(None, "user_version", SCHEMA_VERSION + 3)
+            .unwrap();
+        assert!(matches!(
+            migrate(&mut c, Path::new(":memory:")),
+            Err(Error::Newer(_))
+        ));
     }
 
     #[test]

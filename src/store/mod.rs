@@ -14,7 +14,9 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, NaiveTime};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 
-use crate::model::{Bp, Entry, Episode, Lab, LabKind, Measurements, Med, Stamp, SymptomEntry, Urine};
+use crate::model::{
+    Bp, Entry, Episode, Lab, LabKind, Measurements, Med, Stamp, SymptomEntry, Urine,
+};
 
 pub use migrate::SCHEMA_VERSION;
 
@@ -31,7 +33,9 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
-    #[error("diary {path} is busy (another cls is writing); try again in a moment, nothing was written")]
+    #[error(
+        "diary {path} is busy (another cls is writing); try again in a moment, nothing was written"
+    )]
     Busy { path: String },
     #[error("no entry with id {0} (see 'cls list')")]
     NoEntry(i64),
@@ -220,7 +224,9 @@ impl Store {
     }
 
     pub fn delete(&mut self, id: i64) -> Result<()> {
-        let n = self.write("delete entry", |tx| tx.execute("DELETE FROM entry WHERE id = ?1", [id]))?;
+        let n = self.write("delete entry", |tx| {
+            tx.execute("DELETE FROM entry WHERE id = ?1", [id])
+        })?;
         if n == 0 {
             Err(StoreError::NoEntry(id))
         } else {
@@ -260,10 +266,15 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .map_err(self.err("read entries"))?;
-        Ok(match (a.and_then(|a| a.parse().ok()), b.and_then(|b| b.parse().ok())) {
-            (Some(a), Some(b)) => Some((a, b)),
-            _ => None,
-        })
+        Ok(
+            match (
+                a.and_then(|a| a.parse().ok()),
+                b.and_then(|b| b.parse().ok()),
+            ) {
+                (Some(a), Some(b)) => Some((a, b)),
+                _ => None,
+            },
+        )
     }
 
     pub fn count_entries(&self) -> Result<i64> {
@@ -288,7 +299,8 @@ impl Store {
         if entries.is_empty() {
             return Ok(entries);
         }
-        let index: HashMap<i64, usize> = entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+        let index: HashMap<i64, usize> =
+            entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
 
         let sql = format!(
             "SELECT s.entry_id, s.name, s.severity FROM symptom s JOIN entry e ON e.id = s.entry_id
@@ -341,7 +353,11 @@ impl Store {
 
     /// The most recent entry on or before `date` whose medications include
     /// `name` (case-insensitive), with that dose.
-    pub fn last_med(&self, name: &str, on_or_before: NaiveDate) -> Result<Option<(NaiveDate, Option<String>)>> {
+    pub fn last_med(
+        &self,
+        name: &str,
+        on_or_before: NaiveDate,
+    ) -> Result<Option<(NaiveDate, Option<String>)>> {
         self.conn
             .query_row(
                 "SELECT e.date, m.dose FROM medication m JOIN entry e ON e.id = m.entry_id
@@ -384,7 +400,12 @@ impl Store {
         Ok(v)
     }
 
-    pub fn start_episode(&mut self, start: NaiveDate, hospitalized: bool, note: Option<&str>) -> Result<i64> {
+    pub fn start_episode(
+        &mut self,
+        start: NaiveDate,
+        hospitalized: bool,
+        note: Option<&str>,
+    ) -> Result<i64> {
         self.write("start episode", |tx| {
             tx.execute(
                 "INSERT INTO episode (start_date, hospitalized, note) VALUES (?1, ?2, ?3)",
@@ -414,7 +435,9 @@ impl Store {
     }
 
     pub fn delete_episode(&mut self, id: i64) -> Result<()> {
-        let n = self.write("delete episode", |tx| tx.execute("DELETE FROM episode WHERE id = ?1", [id]))?;
+        let n = self.write("delete episode", |tx| {
+            tx.execute("DELETE FROM episode WHERE id = ?1", [id])
+        })?;
         if n == 0 {
             Err(StoreError::NoEpisode(id))
         } else {
@@ -439,7 +462,11 @@ pub fn insert_episode(tx: &rusqlite::Transaction<'_>, e: &Episode) -> rusqlite::
 
 /// Insert one entry inside an open transaction (also used by import, so
 /// that a whole file is one transaction).
-pub fn insert_entry(tx: &rusqlite::Transaction<'_>, stamp: &Stamp, m: &Measurements) -> rusqlite::Result<i64> {
+pub fn insert_entry(
+    tx: &rusqlite::Transaction<'_>,
+    stamp: &Stamp,
+    m: &Measurements,
+) -> rusqlite::Result<i64> {
     insert_entry_with_id(tx, None, stamp, m)
 }
 
@@ -471,23 +498,29 @@ fn insert_entry_with_id(
         m.note,
     ])?;
     let id = tx.last_insert_rowid();
-    let mut stmt = tx.prepare_cached("INSERT INTO symptom (entry_id, name, severity) VALUES (?1, ?2, ?3)")?;
+    let mut stmt =
+        tx.prepare_cached("INSERT INTO symptom (entry_id, name, severity) VALUES (?1, ?2, ?3)")?;
     for s in &m.symptoms {
         stmt.execute(params![id, s.name, s.severity])?;
     }
-    let mut stmt = tx.prepare_cached("INSERT INTO lab (entry_id, name, value) VALUES (?1, ?2, ?3)")?;
+    let mut stmt =
+        tx.prepare_cached("INSERT INTO lab (entry_id, name, value) VALUES (?1, ?2, ?3)")?;
     for l in &m.labs {
         stmt.execute(params![id, l.kind.as_str(), l.value])?;
     }
-    let mut stmt =
-        tx.prepare_cached("INSERT INTO medication (entry_id, position, name, dose) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO medication (entry_id, position, name, dose) VALUES (?1, ?2, ?3, ?4)",
+    )?;
     for (i, med) in m.meds.iter().enumerate() {
         stmt.execute(params![id, i as i64, med.name, med.dose])?;
     }
     Ok(id)
 }
 
-fn conversion_error(col: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+fn conversion_error(
+    col: usize,
+    e: impl std::error::Error + Send + Sync + 'static,
+) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, Box::new(e))
 }
 
@@ -538,13 +571,18 @@ fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {
-    matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
 }
 
 /// Map SQLite's errors onto the ones a patient can act on.
 fn classify(path: &str, action: &'static str, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path: path.to_string() },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy {
+            path: path.to_string(),
+        },
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
             path: path.to_string(),
             detail: e.to_string(),
@@ -638,13 +676,13 @@ fn tighten_permissions(path: &Path) -> Result<()> {
             let Ok(meta) = fs::metadata(&f) else { continue };
             let mode = meta.permissions().mode();
             if mode & 0o077 != 0 {
-                fs::set_permissions(&f, fs::Permissions::from_mode(mode & 0o700)).map_err(|source| {
-                    StoreError::Io {
+                fs::set_permissions(&f, fs::Permissions::from_mode(mode & 0o700)).map_err(
+                    |source| StoreError::Io {
                         path: f.display().to_string(),
                         action: "make private (chmod 600)",
                         source,
-                    }
-                })?;
+                    },
+                )?;
             }
         }
     }
@@ -734,17 +772,27 @@ mod tests {
             drop(Store::open(&path).unwrap());
             fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
             drop(Store::open(&path).unwrap());
-            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
     }
 
     #[test]
     fn ranges_order_and_delete() {
         let mut s = Store::open_in_memory().unwrap();
-        let b = s.insert(&stamp("2026-11-21", "20:00"), &Measurements::default()).unwrap();
+        let b = s
+            .insert(&stamp("2026-11-21", "20:00"), &Measurements::default())
+            .unwrap();
         let a = s.insert(&stamp("2026-11-21", "07:00"), &sample()).unwrap();
         let c = s.insert(&stamp("2026-11-22", "07:00"), &sample()).unwrap();
-        let ids: Vec<i64> = s.entries(None, None).unwrap().iter().map(|e| e.id).collect();
+        let ids: Vec<i64> = s
+            .entries(None, None)
+            .unwrap()
+            .iter()
+            .map(|e| e.id)
+            .collect();
         assert_eq!(ids, vec![a, b, c]);
         let d: NaiveDate = "2026-11-21".parse().unwrap();
         assert_eq!(s.entries(Some(d), Some(d)).unwrap().len(), 2);
@@ -755,7 +803,11 @@ mod tests {
         // Children went with it.
         let n: i64 = s
             .connection()
-            .query_row("SELECT count(*) FROM symptom WHERE entry_id = ?1", [a], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM symptom WHERE entry_id = ?1",
+                [a],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(n, 0);
     }
@@ -771,7 +823,10 @@ mod tests {
         let e = s.get(id).unwrap();
         assert_eq!(e.m, m);
         assert_eq!(e.stamp.time, NaiveTime::from_hms_opt(8, 0, 0).unwrap());
-        assert!(matches!(s.replace(999, &e.stamp, &m), Err(StoreError::NoEntry(999))));
+        assert!(matches!(
+            s.replace(999, &e.stamp, &m),
+            Err(StoreError::NoEntry(999))
+        ));
     }
 
     #[test]
@@ -805,7 +860,10 @@ mod tests {
         assert_eq!(eps[0].end, Some(d + chrono::Duration::days(4)));
         // An end before the start is refused by the schema.
         assert!(s.end_episode(id, d - chrono::Duration::days(1)).is_err());
-        assert!(matches!(s.end_episode(99, d), Err(StoreError::NoEpisode(99))));
+        assert!(matches!(
+            s.end_episode(99, d),
+            Err(StoreError::NoEpisode(99))
+        ));
     }
 
     #[test]
@@ -839,7 +897,8 @@ mod tests {
         drop(Store::open(&path).unwrap());
         {
             let c = Connection::open(&path).unwrap();
-            c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+            c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
         }
         let e = Store::open(&path).err().unwrap();
         assert!(matches!(e, StoreError::NewerSchema { .. }), "{e}");
