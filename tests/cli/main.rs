@@ -1,1 +1,6 @@
+//! The one integration-test binary for `cls` (style.md): every module below
+//! drives the real binary through the harness in `support`.
 
+mod support; // TestEnv: temp HOME, diary and config, cleared env, fixed clock
+
+mod log; // cls log: every flag, date forms, every bad value
