@@ -117,7 +117,7 @@ pub fn show(ctx: &Ctx, args: &ShowArgs) -> Result<u8> {
 }
 
 pub fn delete(ctx: &Ctx, args: &DeleteArgs) -> Result<u8> {
-    let mut store = ctx.open_write()?;
+    let mut store = ctx.open_modify()?;
     let e = store.get(args.id)?;
     let what = format!(
         "entry {} ({} {}: {})",

@@ -43,7 +43,7 @@ pub fn run(ctx: &Ctx, c: EpisodeCommand) -> Result<u8> {
         }
         EpisodeCommand::End { date, id } => {
             let date = ctx.date("--date", date.as_deref())?;
-            let mut store = ctx.open_write()?;
+            let mut store = ctx.open_modify()?;
             let eps = store.episodes()?;
             let ep = match id {
                 Some(id) => eps
@@ -105,7 +105,7 @@ pub fn run(ctx: &Ctx, c: EpisodeCommand) -> Result<u8> {
             Ok(0)
         }
         EpisodeCommand::Delete { id, yes } => {
-            let mut store = ctx.open_write()?;
+            let mut store = ctx.open_modify()?;
             if !store.episodes()?.iter().any(|e| e.id == id) {
                 return Err(cls::store::StoreError::NoEpisode(id).into());
             }

@@ -51,7 +51,7 @@ pub fn log(ctx: &Ctx, args: &LogArgs) -> Result<u8> {
 
 pub fn edit(ctx: &Ctx, args: &EditArgs) -> Result<u8> {
     let v = &args.values;
-    let mut store = ctx.open_write()?;
+    let mut store = ctx.open_modify()?;
     let old = store.get(args.id)?;
     let mut m = old.m.clone();
     apply(ctx, v, &mut m)?;

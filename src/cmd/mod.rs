@@ -64,6 +64,17 @@ impl Ctx {
         Ok(Store::open(&self.db)?)
     }
 
+    /// Open the diary to change rows that must already exist (edit, delete,
+    /// episode end): a missing diary reads as empty, so the command fails
+    /// with "no such id" instead of creating an empty diary as a side effect.
+    pub fn open_modify(&self) -> Result<Store> {
+        if self.db.exists() {
+            self.open_write()
+        } else {
+            self.open_read()
+        }
+    }
+
     /// Open the diary for reading; a missing diary reads as empty and is not
     /// created.
     pub fn open_read(&self) -> Result<Store> {
