@@ -3,4 +3,5 @@
 
 mod support; // TestEnv: temp HOME, diary and config, cleared env, fixed clock
 
-mod log; // cls log: every flag, date forms, every bad value
+mod entries;
+mod log; // cls log: every flag, date forms, every bad value // cls list/show/edit/delete, check on an empty diary, closed pipes

@@ -143,13 +143,41 @@ impl TestEnv {
 
     /// A command for the real `cls` binary with a cleared environment:
     /// `HOME`, `CLS_DB`, `CLS_CONFIG`, `CLS_NOW`, `TZ=UTC`, `COLUMNS=100`,
-    /// `NO_COLOR=1`, then the overrides. Stdin is not a terminal.
+    /// `NO_COLOR=1`, `PATH`, then the overrides; run in the temporary folder.
+    /// Stdin is not a terminal.
     pub fn cmd<I, S>(&self, args: I) -> assert_cmd::Command
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        let mut cmd = assert_cmd::Command::new(cls_bin());
+        assert_cmd::Command::from_std(self.std_cmd(args))
+    }
+
+    /// [`TestEnv::cmd`] as a plain `std::process::Command`, for tests that
+    /// need the child process itself (pipes, concurrency, signals).
+    pub fn std_cmd<I, S>(&self, args: I) -> std::process::Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = std::process::Command::new(cls_bin());
+        cmd.args(args);
+        self.apply_env(&mut cmd);
+        cmd
+    }
+
+    /// `sh -c SCRIPT` with the same environment as [`TestEnv::cmd`], and
+    /// `$CLS` set to the `cls` binary: for pipelines such as
+    /// `"$CLS" list --all | head -1`.
+    pub fn sh(&self, script: &str) -> std::process::Command {
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c").arg(script);
+        self.apply_env(&mut cmd);
+        cmd.env("CLS", cls_bin());
+        cmd
+    }
+
+    fn apply_env(&self, cmd: &mut std::process::Command) {
         cmd.env_clear()
             .env("HOME", self.home())
             .env("CLS_DB", self.db_path())
@@ -158,9 +186,8 @@ impl TestEnv {
             .env("TZ", &self.tz)
             .env("COLUMNS", "100")
             .env("NO_COLOR", "1")
-            .current_dir(self.root())
-            .args(args);
-        // Keep the binary findable by processes a test spawns through `sh`.
+            .current_dir(self.root());
+        // For `sh` and the processes it starts.
         if let Some(path) = std::env::var_os("PATH") {
             cmd.env("PATH", path);
         }
@@ -170,7 +197,6 @@ impl TestEnv {
                 None => cmd.env_remove(k),
             };
         }
-        cmd
     }
 
     /// Run `cls ARGS` and return what happened, without asserting anything.
