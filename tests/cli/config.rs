@@ -1,0 +1,416 @@
+//! The config file and the file locations: `cls config init|show|path`,
+//! `cls paths`, what a broken config does (stops everything before the diary
+//! is touched), and flag-beats-environment-beats-default for `--db` and
+//! `--config`.
+
+use crate::support::{describe, stderr, stdout, TestEnv};
+
+/// The commented default that `cls config init` must write.
+const DEFAULT_TOML: &str = include_str!("../../examples/config.toml");
+
+// ---- config init ----------------------------------------------------------
+
+#[test]
+fn config_init_writes_the_commented_default_privately() {
+    let env = TestEnv::without_config();
+    let out = env.ok(&["config", "init"]);
+    let path = env.config_path();
+    assert_eq!(out, format!("wrote {}\n", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text, DEFAULT_TOML);
+    assert!(
+        text.lines().filter(|l| l.starts_with('#')).count() > 20,
+        "commented"
+    );
+    #[cfg(unix)]
+    assert_eq!(crate::support::mode(&path), 0o600);
+    // It parses, and it is the defaults.
+    let shown = env.ok(&["config", "show"]);
+    assert!(
+        shown.starts_with(&format!("# effective config from {}\n", path.display())),
+        "{shown}"
+    );
+    assert!(shown.contains("weight = \"kg\""), "{shown}");
+    env.log(&["--weight", "68.4"]);
+}
+
+#[test]
+fn config_init_refuses_to_overwrite_without_force() {
+    let env = TestEnv::without_config();
+    env.ok(&["config", "init"]);
+    let mine = "[units]\nweight = \"lb\"\n";
+    env.write_config(mine);
+    let err = env.runtime_error(&["config", "init"], "already exists");
+    assert!(
+        err.contains(&env.config_path().display().to_string()),
+        "{err}"
+    );
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), mine);
+
+    env.ok(&["config", "init", "--force"]);
+    assert_eq!(
+        std::fs::read_to_string(env.config_path()).unwrap(),
+        DEFAULT_TOML
+    );
+    // No temporary files are left next to it.
+    let names: Vec<_> = std::fs::read_dir(env.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+}
+
+#[test]
+fn config_init_repairs_a_broken_config_with_force() {
+    let env = TestEnv::new();
+    env.write_config("[units]\nwieght = \"kg\"\n");
+    env.runtime_error(&["list"], "wieght");
+    env.runtime_error(&["config", "init"], "already exists");
+    env.ok(&["config", "init", "--force"]);
+    env.ok(&["list"]);
+}
+
+#[test]
+fn config_init_writes_where_the_flag_says_creating_private_folders() {
+    let env = TestEnv::without_config();
+    let nested = env.path("cfg/cls/config.toml");
+    env.ok(&["--config", nested.to_str().unwrap(), "config", "init"]);
+    assert_eq!(std::fs::read_to_string(&nested).unwrap(), DEFAULT_TOML);
+    assert!(!env.config_path().exists(), "not where CLS_CONFIG points");
+    #[cfg(unix)]
+    {
+        assert_eq!(crate::support::mode(&nested), 0o600);
+        assert_eq!(crate::support::mode(&env.path("cfg/cls")), 0o700);
+    }
+}
+
+// ---- config show ----------------------------------------------------------
+
+#[test]
+fn config_show_prints_the_effective_config() {
+    let env = TestEnv::new();
+    env.write_config(
+        "[units]\nweight = \"lb\"\n[symptoms]\ncustom = [\"joint pain\"]\n\
+         [[medications]]\nname = \"ivig\"\ndose = \"2g/kg\"\nevery_days = 28\n",
+    );
+    let out = env.ok(&["config", "show"]);
+    for want in [
+        "weight = \"lb\"",
+        "custom = [\"joint pain\"]",
+        "[[medications]]",
+        "every_days = 28",
+        "grace_days = 3", // a default filled in
+        "[actions]",
+    ] {
+        assert!(out.contains(want), "{want:?} missing from:\n{out}");
+    }
+    // What it prints is itself a valid config.
+    let body: String = out.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    env.write_config(&body);
+    assert_eq!(env.ok(&["config", "show"]), out);
+}
+
+#[test]
+fn a_missing_config_from_the_environment_means_defaults_with_a_note() {
+    let env = TestEnv::without_config();
+    let out = env.run(&["config", "show"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("cls: note: config "), "{err}");
+    assert!(
+        err.contains("CLS_CONFIG") && err.contains("defaults"),
+        "{err}"
+    );
+    assert!(stdout(&out).contains("(missing: built-in defaults)"));
+    // Logging works on the defaults.
+    let out = env.run(&["log", "--weight", "68"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert!(
+        !env.config_path().exists(),
+        "a config is never written unasked"
+    );
+}
+
+#[test]
+fn a_missing_config_named_by_the_flag_is_an_error() {
+    let env = TestEnv::new();
+    let missing = env.path("nope.toml");
+    let m = missing.to_str().unwrap();
+    for args in [
+        &["--config", m, "list"][..],
+        &["list", "--config", m],
+        &[&format!("--config={m}"), "log", "--weight", "68"],
+        &["--config", m, "config", "show"],
+    ] {
+        let err = env.runtime_error(args, "no such file");
+        assert!(err.contains(m), "{err}");
+        assert!(err.contains("cls config init"), "{err}");
+    }
+    assert!(!env.diary_exists());
+    assert!(!missing.exists());
+}
+
+// ---- broken configs -------------------------------------------------------
+
+/// A broken config, and what the one-line error must name.
+const BROKEN: &[(&str, &[&str])] = &[
+    // unknown keys, at every level
+    ("[units]\nwieght = \"kg\"\n", &["line 2", "wieght"]),
+    ("colour = true\n", &["line 1", "colour"]),
+    ("[unit]\nweight = \"kg\"\n", &["line 1", "unit"]),
+    (
+        "[patient.specialist]\nemail = \"x@y\"\n",
+        &["line 2", "email"],
+    ),
+    ("[rules]\nweight_gain = 1\n", &["line 2", "weight_gain"]),
+    // wrong types
+    ("[units]\nweight = 5\n", &["line 2", "weight"]),
+    ("units = 5\n", &["line 1", "units"]),
+    ("[symptoms]\ncustom = \"rash\"\n", &["line 2", "custom"]),
+    ("[actions]\nwarning = 3\n", &["line 2", "warning"]),
+    (
+        "[[medications]]\nname = \"ivig\"\nevery_days = \"28\"\n",
+        &["line 3", "every_days"],
+    ),
+    // bad values
+    (
+        "[units]\nweight = \"stone\"\n",
+        &["line 2", "weight", "stone"],
+    ),
+    (
+        "[patient]\ndate_of_birth = 1970-01-32\n",
+        &["line 2", "date_of_birth"],
+    ),
+    (
+        "[[medications]]\nname = \"ivig\"\nevery_days = 0\n",
+        &["every_days", "1–365"],
+    ),
+    (
+        "[[medications]]\nname = \"ivig\"\nevery_days = 28\ngrace_days = 61\n",
+        &["grace_days", "0–60"],
+    ),
+    (
+        "[[medications]]\nname = \" \"\nevery_days = 28\n",
+        &["name"],
+    ),
+    (
+        "[[medications]]\nname = \"ivig\"\n",
+        &["line 1", "every_days"],
+    ),
+    (
+        "[symptoms]\ncustom = [\"thirst\"]\n",
+        &["symptoms.custom[0]", "thirst"],
+    ),
+    (
+        "[symptoms]\ncustom = [\"ok\", \"  \"]\n",
+        &["symptoms.custom[1]", "empty"],
+    ),
+    // not TOML at all
+    ("[units\nweight = \"kg\"\n", &["line 1"]),
+    ("[units]\nweight = \"kg\"\n[units]\n", &["line 3"]),
+    ("weight = \n", &["line 1"]),
+];
+
+#[test]
+fn a_broken_config_stops_every_command_before_the_diary_is_created() {
+    let env = TestEnv::new();
+    let path = env.config_path().display().to_string();
+    for (text, needles) in BROKEN {
+        env.write_config(text);
+        let err = env.runtime_error(&["log", "--weight", "68"], &format!("config {path}: "));
+        for n in *needles {
+            assert!(
+                err.contains(n),
+                "config {text:?}: {err:?} should name {n:?}"
+            );
+        }
+        assert!(
+            !env.diary_exists(),
+            "config {text:?}: the diary was created"
+        );
+        // The config itself is never rewritten.
+        assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), *text);
+    }
+}
+
+#[test]
+fn a_config_that_is_not_text_or_not_a_file_is_a_clear_error() {
+    let env = TestEnv::new();
+    std::fs::write(env.config_path(), b"[units]\nweight = \"\xff\"\n").unwrap();
+    env.runtime_error(&["list"], "not valid UTF-8");
+    let dir = env.path("a-folder");
+    std::fs::create_dir(&dir).unwrap();
+    env.runtime_error(&["--config", dir.to_str().unwrap(), "list"], "cannot read");
+    assert!(!env.diary_exists());
+}
+
+#[test]
+fn a_broken_config_never_opens_an_existing_diary() {
+    let env = TestEnv::new();
+    env.log(&["--weight", "68.4"]);
+    let before = env.diary_snapshot();
+    env.write_config("[units]\nweight = \"stone\"\n");
+    for args in [
+        &["log", "--weight", "70"][..],
+        &["list"],
+        &["show", "1"],
+        &["edit", "1", "--weight", "70"],
+        &["delete", "1", "--yes"],
+        &["check"],
+        &["episode", "start"],
+        &["symptoms"],
+        &["config", "show"],
+    ] {
+        let err = env.runtime_error(args, "stone");
+        assert!(err.contains("line 1") || err.contains("line 2"), "{err}");
+    }
+    assert_eq!(env.diary_snapshot(), before);
+
+    // Proof it is not even opened: a damaged diary is not what gets
+    // reported, and a world-readable one is not tightened (opening does).
+    std::fs::write(env.db_path(), b"not a database at all, just text......").unwrap();
+    env.runtime_error(&["list"], "stone");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(env.db_path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+        env.runtime_error(&["log", "--weight", "70"], "stone");
+        assert_eq!(crate::support::mode(&env.db_path()), 0o644);
+    }
+}
+
+#[test]
+fn paths_and_init_work_even_when_the_config_is_broken() {
+    // They are how a patient finds and repairs the file.
+    let env = TestEnv::new();
+    env.write_config("[units]\nweight = \"stone\"\n");
+    let out = env.ok(&["paths"]);
+    assert!(
+        out.contains(&env.config_path().display().to_string()),
+        "{out}"
+    );
+    env.ok(&["config", "path"]);
+    env.ok(&["completions", "bash"]);
+}
+
+#[test]
+fn an_empty_config_file_means_the_defaults() {
+    let env = TestEnv::new();
+    for text in ["", "\n\n", "# only a comment\n"] {
+        env.write_config(text);
+        let out = env.ok(&["config", "show"]);
+        assert!(out.contains("weight = \"kg\""), "{out}");
+    }
+}
+
+// ---- where files live -----------------------------------------------------
+
+#[cfg(target_os = "linux")]
+#[test]
+fn default_paths_live_under_home() {
+    let mut env = TestEnv::new();
+    env.unset_env("CLS_DB");
+    env.unset_env("CLS_CONFIG");
+    let home = env.home().display().to_string();
+    let out = env.ok(&["paths"]);
+    assert_eq!(
+        out,
+        format!("diary:  {home}/.local/share/cls/diary.sqlite3\nconfig: {home}/.config/cls/config.toml\n")
+    );
+    assert_eq!(
+        env.ok(&["config", "path"]),
+        format!("{home}/.config/cls/config.toml\n")
+    );
+    // A missing default config is silently the defaults, and the first
+    // write creates the diary there, privately.
+    env.log(&["--weight", "68"]);
+    let db = env.home().join(".local/share/cls/diary.sqlite3");
+    assert!(db.exists());
+    #[cfg(unix)]
+    {
+        assert_eq!(crate::support::mode(&db), 0o600);
+        assert_eq!(crate::support::mode(db.parent().unwrap()), 0o700);
+    }
+}
+
+#[test]
+fn without_home_given_paths_still_work() {
+    // (Never run cls here without CLS_DB: with HOME unset, the platform
+    // default falls back to the real user's home folder.)
+    let mut env = TestEnv::new();
+    env.unset_env("HOME");
+    env.log(&["--weight", "68"]);
+    assert!(env.diary_exists());
+    let db = env.path("x.sqlite3");
+    env.ok(&["--db", db.to_str().unwrap(), "log", "--weight", "68"]);
+    assert!(db.exists());
+}
+
+#[test]
+fn paths_follow_the_environment_and_the_flag_wins() {
+    let env = TestEnv::new();
+    let out = env.ok(&["paths"]);
+    assert_eq!(
+        out,
+        format!(
+            "diary:  {}\nconfig: {}\n",
+            env.db_path().display(),
+            env.config_path().display()
+        )
+    );
+    let db = env.path("flag.sqlite3");
+    let cfg = env.path("flag.toml");
+    let (db, cfg) = (db.to_str().unwrap(), cfg.to_str().unwrap());
+    let out = env.ok(&["--db", db, "--config", cfg, "paths"]);
+    assert_eq!(out, format!("diary:  {db}\nconfig: {cfg}\n"));
+    let out = env.ok(&["paths", "--db", db]);
+    assert_eq!(
+        out,
+        format!("diary:  {db}\nconfig: {}\n", env.config_path().display())
+    );
+    assert_eq!(
+        env.ok(&["--config", cfg, "config", "path"]),
+        format!("{cfg}\n")
+    );
+    // Empty paths are mistakes, not "the current folder".
+    for args in [&["--db", "", "paths"][..], &["--config", "", "paths"]] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}\n{}", describe(&out));
+    }
+}
+
+#[test]
+fn writes_go_to_the_flags_diary_not_the_environments() {
+    let env = TestEnv::new();
+    let flag_db = env.path("elsewhere/flag.sqlite3");
+    let f = flag_db.to_str().unwrap();
+    let out = env.ok(&["--db", f, "log", "--weight", "68.4"]);
+    assert!(out.starts_with("logged entry 1"), "{out}");
+    assert!(flag_db.exists());
+    assert!(!env.diary_exists(), "CLS_DB's diary was written");
+    // Reads follow the flag too.
+    assert_eq!(env.ok(&["list", "--all", "--json"]).trim(), "[]");
+    let listed = env.ok(&["--db", f, "list", "--all", "--json"]);
+    assert!(listed.contains("68.4"), "{listed}");
+    let id_in_env = env.log(&["--weight", "70"]);
+    assert_eq!(id_in_env, 1, "the two diaries are separate");
+    env.ok(&["--db", f, "delete", "1", "--yes"]);
+    assert_eq!(env.entries().len(), 1, "delete went to the flag's diary");
+}
+
+#[test]
+fn the_config_flag_beats_the_environment() {
+    let env = TestEnv::new();
+    env.write_config("[units]\nweight = \"lb\"\n");
+    let kg = env.path("kg.toml");
+    std::fs::write(&kg, "[units]\nweight = \"kg\"\n").unwrap();
+    let out = env.ok(&["--config", kg.to_str().unwrap(), "log", "--weight", "68"]);
+    assert!(out.contains("weight 68.0 kg"), "{out}");
+    let out = env.ok(&["log", "--weight", "150"]);
+    assert!(out.contains("weight 150.0 lb"), "{out}");
+    let e = env.entries();
+    assert_eq!(e[0]["weight_kg"], serde_json::json!(68.0));
+    assert_eq!(e[1]["weight_kg"], serde_json::json!(68.04));
+}
