@@ -118,7 +118,13 @@ see `cls symptoms`).")]
     Delete(DeleteArgs),
 
     /// Record capillary-leak episodes (attacks): start, end, list
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  cls episode start --hospitalized      an attack began today
+  cls episode end                       it is over
+  cls episode list"
+    )]
     Episode(EpisodeCommand),
 
     /// Every active rule with its thresholds; what your config changed; what is disabled
@@ -128,13 +134,25 @@ see `cls symptoms`).")]
     Rules(RulesArgs),
 
     /// List the symptom names and aliases cls understands
+    #[command(after_help = "Examples:
+  cls symptoms
+  cls log --symptom myalgia:2      an alias: stored as muscle-pain")]
     Symptoms,
 
     /// Write, show or locate the config file
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  cls config init               write the commented default
+  cls config show               the effective config
+  cls config path"
+    )]
     Config(ConfigCommand),
 
     /// Print where the diary and the config live
+    #[command(after_help = "Examples:
+  cls paths
+  cls --db ~/diary-test.sqlite3 paths     --db (or CLS_DB) picks another diary")]
     Paths,
 
     /// Print a shell completion script
@@ -367,6 +385,10 @@ pub enum EpisodeCommand {
         note: Option<String>,
     },
     /// Record the end of the open episode (or of --id)
+    #[command(after_help = "Examples:
+  cls episode end
+  cls episode end --date yesterday
+  cls episode end --id 3 --date 2026-03-14")]
     End {
         /// The day it ended [default: today]
         #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
@@ -376,12 +398,18 @@ pub enum EpisodeCommand {
         id: Option<i64>,
     },
     /// List recorded episodes
+    #[command(after_help = "Examples:
+  cls episode list
+  cls episode list --json")]
     List {
         /// Print JSON
         #[arg(long)]
         json: bool,
     },
     /// Delete an episode recorded by mistake
+    #[command(after_help = "Examples:
+  cls episode delete 3
+  cls episode delete 3 --yes")]
     Delete {
         id: i64,
         /// Do not ask for confirmation
@@ -400,14 +428,22 @@ pub struct RulesArgs {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Write a fully commented default config (refuses to overwrite without --force)
+    #[command(after_help = "Examples:
+  cls config init
+  cls config init --force       replace your config with the defaults")]
     Init {
         /// Overwrite an existing config
         #[arg(long)]
         force: bool,
     },
     /// Print the effective config (defaults plus your file)
+    #[command(after_help = "Examples:
+  cls config show")]
     Show,
     /// Print where the config file lives
+    #[command(after_help = "Examples:
+  cls config path
+  $EDITOR \"$(cls config path)\"")]
     Path,
 }
 
