@@ -5,4 +5,5 @@ mod support; // TestEnv: temp HOME, diary and config, cleared env, fixed clock
 
 mod config;
 mod entries;
-mod log; // cls log: every flag, date forms, every bad value // cls list/show/edit/delete, check on an empty diary, closed pipes // config init/show/path, broken configs, paths and precedence
+mod help;
+mod log; // cls log: every flag, date forms, every bad value // cls list/show/edit/delete, check on an empty diary, closed pipes // config init/show/path, broken configs, paths and precedence // --help for every subcommand, exit codes, version, completions
