@@ -43,6 +43,11 @@ pub fn run(ctx: &Ctx, c: EpisodeCommand) -> Result<u8> {
         }
         EpisodeCommand::End { date, id } => {
             let date = ctx.date("--date", date.as_deref())?;
+            // Like the start: an episode cannot be known to end in the
+            // future, and a future end would hide that it is still open.
+            if date > ctx.today() {
+                return Err(usage(format!("--date: {date} is in the future")));
+            }
             let mut store = ctx.open_modify()?;
             let eps = store.episodes()?;
             let ep = match id {
