@@ -5,5 +5,6 @@ mod support; // TestEnv: temp HOME, diary and config, cleared env, fixed clock
 
 mod config;
 mod entries;
+mod episode;
 mod help;
-mod log; // cls log: every flag, date forms, every bad value // cls list/show/edit/delete, check on an empty diary, closed pipes // config init/show/path, broken configs, paths and precedence // --help for every subcommand, exit codes, version, completions
+mod log; // cls log: every flag, date forms, every bad value // cls list/show/edit/delete, check on an empty diary, closed pipes // config init/show/path, broken configs, paths and precedence // --help for every subcommand, exit codes, version, completions // cls episode start/end/list/delete
