@@ -1,10 +1,43 @@
 //! The one integration-test binary for `cls` (style.md): every module below
 //! drives the real binary through the harness in `support`.
 
-mod support; // TestEnv: temp HOME, diary and config, cleared env, fixed clock
+// The harness: TestEnv with a temp HOME, diary and config, a cleared
+// environment and a fixed clock. Read its module docs before writing tests.
+mod support;
 
-mod config;
+// cls log: every flag, date forms, every bad value.
+mod log;
+
+// cls list/show/edit/delete, check on an empty diary, closed pipes.
 mod entries;
-mod episode;
+
+// config init/show/path, broken configs, paths and their precedence.
+mod config;
+
+// --help for every subcommand, exit codes, version, completions.
 mod help;
-mod log; // cls log: every flag, date forms, every bad value // cls list/show/edit/delete, check on an empty diary, closed pipes // config init/show/path, broken configs, paths and precedence // --help for every subcommand, exit codes, version, completions // cls episode start/end/list/delete
+
+// cls episode start/end/list/delete.
+mod episode;
+
+// Concurrent writers and readers; file privacy (0600/0700).
+mod concurrency;
+
+/// A module file that is not declared above would silently never run.
+#[test]
+fn every_test_file_is_a_module() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli");
+    let main = std::fs::read_to_string(dir.join("main.rs")).unwrap();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if path.extension().is_some_and(|e| e == "rs") && stem != "main" {
+            assert!(
+                main.lines().any(|l| l.starts_with(&format!("mod {stem};"))),
+                "tests/cli/{stem}.rs is not declared in tests/cli/main.rs"
+            );
+        }
+    }
+}
