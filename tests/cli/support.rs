@@ -17,9 +17,11 @@
 //! Running the binary: [`TestEnv::cmd`] (an `assert_cmd::Command` to adjust
 //! further), [`TestEnv::run`] (the raw `Output`), and the asserting shortcuts
 //! [`TestEnv::ok`], [`TestEnv::usage_error`] and [`TestEnv::runtime_error`].
-//! Reading the diary back: [`TestEnv::entries`], [`TestEnv::entry`] (through
-//! `cls --json`) and [`TestEnv::diary_snapshot`] (straight from SQLite, to
-//! prove "nothing changed"). Writing many days: [`TestEnv::log_days`]
+//! Reading the diary back: [`TestEnv::entries`], [`TestEnv::entry`],
+//! [`TestEnv::episodes`] (through `cls --json`), [`TestEnv::check`] (`cls
+//! check --json`, with its exit status checked against the level) and
+//! [`TestEnv::diary_snapshot`] (straight from SQLite, to prove "nothing
+//! changed"). Writing many days: [`TestEnv::log_days`]
 //! (through `cls log`, a few weeks) or [`TestEnv::seed_mornings`] (through
 //! the library in one transaction, thousands of rows).
 
@@ -307,6 +309,41 @@ impl TestEnv {
                 Ok(ids)
             })
             .expect("seed entries")
+    }
+
+    /// `cls check --json [--date DATE]`: asserts it printed one JSON object
+    /// with `date`, `level` and `findings`, nothing on stderr, and an exit
+    /// status that matches the level (0 ok, 10 unknown, 11 watch, 12
+    /// warning, 13 emergency). Returns the object.
+    #[track_caller]
+    pub fn check(&self, date: Option<&str>) -> Value {
+        let mut args = vec!["check", "--json"];
+        if let Some(d) = date {
+            args.extend(["--date", d]);
+        }
+        let out = self.run(&args);
+        let v: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("cls {args:?}: not JSON ({e})\n{}", describe(&out)));
+        assert!(out.stderr.is_empty(), "cls {args:?}\n{}", describe(&out));
+        assert!(
+            v["date"].is_string() && v["findings"].is_array(),
+            "cls {args:?}: {v}"
+        );
+        let want = match v["level"].as_str() {
+            Some("ok") => 0,
+            Some("unknown") => 10,
+            Some("watch") => 11,
+            Some("warning") => 12,
+            Some("emergency") => 13,
+            other => panic!("cls {args:?}: unknown level {other:?}"),
+        };
+        assert_eq!(
+            out.status.code(),
+            Some(want),
+            "cls {args:?}: exit status does not match the level\n{}",
+            describe(&out)
+        );
+        v
     }
 
     /// Every entry, oldest first, as `cls list --all --json` prints them.
