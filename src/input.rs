@@ -317,7 +317,13 @@ pub fn parse_lab(field: &str, s: &str) -> Result<Lab> {
     let (lo, hi) = kind.range();
     let range = format!("{kind} must be {lo}–{hi} {}", kind.unit());
     let raw = parse_number(field, num, &range)?;
-    let value = raw * factor;
+    // Round away the binary noise of the g/dL conversion (1.56 * 10 is
+    // 15.600000000000001), which would otherwise be stored and shown.
+    let value = if factor == 1.0 {
+        raw
+    } else {
+        (raw * factor * 1000.0).round() / 1000.0
+    };
     if !(lo..=hi).contains(&value) {
         return Err(InputError::new(
             field,
