@@ -283,6 +283,9 @@ fn labs_with_names_abbreviations_and_units() {
         // g/dL is converted to the stored g/L.
         ("albumin=3.8g/dL", "albumin", 38.0),
         ("alb=2.2 g/dl", "albumin", 22.0),
+        // ... without binary noise: 1.56 * 10 is 15.600000000000001 in f64.
+        ("albumin=1.56g/dL", "albumin", 15.6),
+        ("albumin=1.63g/dL", "albumin", 16.3),
         ("albumin=5", "albumin", 5.0),
         ("albumin=60", "albumin", 60.0),
     ] {
