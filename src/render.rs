@@ -38,6 +38,14 @@ pub fn meds_short(m: &[Med]) -> String {
         .join(", ")
 }
 
+/// "hematocrit 44 albumin 38".
+pub fn labs_short(l: &[crate::model::Lab]) -> String {
+    l.iter()
+        .map(|l| format!("{} {}", l.kind, l.value))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Replace control characters (terminal escapes included) so that diary
 /// text cannot move the cursor or clear the screen when shown.
 pub fn sanitize(s: &str) -> String {
@@ -103,7 +111,9 @@ pub fn entries_table(entries: &[Entry], unit: WeightUnit, width: Option<u16>) ->
             t.set_content_arrangement(ContentArrangement::Disabled);
         }
     }
-    t.set_header(vec![
+    // Labs are rare: their column appears only when some entry has one.
+    let with_labs = entries.iter().any(|e| !e.m.labs.is_empty());
+    let mut header = vec![
         "id",
         "date",
         "time",
@@ -112,15 +122,19 @@ pub fn entries_table(entries: &[Entry], unit: WeightUnit, width: Option<u16>) ->
         "HR",
         "symptoms",
         "meds",
-        "note",
-    ]);
+    ];
+    if with_labs {
+        header.push("labs");
+    }
+    header.push("note");
+    t.set_header(header);
     for e in entries {
         let m = &e.m;
         let mut bp = m.bp.map(|b| b.to_string()).unwrap_or_default();
         if let Some(s) = m.standing_bp {
             bp.push_str(&format!(" ({s} st)"));
         }
-        t.add_row(vec![
+        let mut row = vec![
             Cell::new(e.id).set_alignment(CellAlignment::Right),
             Cell::new(e.stamp.date),
             Cell::new(e.stamp.time.format("%H:%M")),
@@ -135,8 +149,14 @@ pub fn entries_table(entries: &[Entry], unit: WeightUnit, width: Option<u16>) ->
                 .set_alignment(CellAlignment::Right),
             Cell::new(symptoms_short(&m.symptoms)),
             Cell::new(meds_short(&m.meds)),
-            Cell::new(m.note.as_deref().map(sanitize).unwrap_or_default()),
-        ]);
+        ];
+        if with_labs {
+            row.push(Cell::new(labs_short(&m.labs)));
+        }
+        row.push(Cell::new(
+            m.note.as_deref().map(sanitize).unwrap_or_default(),
+        ));
+        t.add_row(row);
     }
     t
 }

@@ -36,14 +36,20 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     let a = rules::evaluate(&diary, date, &ctx.config.rules);
     let action = ctx.config.actions.for_level(a.level);
     let mut o = anstream::stdout().lock();
-    if args.json {
+    let written = if args.json {
         let mut v = serde_json::to_value(&a)?;
         v["action"] = json!(action);
         v["generated_at"] = json!(ctx.now.to_rfc3339());
-        serde_json::to_writer_pretty(&mut o, &v)?;
-        writeln!(o)?;
+        serde_json::to_writer_pretty(&mut o, &v)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(o))
     } else {
-        write_assessment(&mut o, &a, action)?;
+        write_assessment(&mut o, &a, action)
+    };
+    match written {
+        // A reader that stops early must not turn an alarm into exit 0.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        r => r?,
     }
     Ok(a.level.exit_code())
 }

@@ -33,6 +33,18 @@ pub fn run(ctx: &Ctx, c: EpisodeCommand) -> Result<u8> {
                     open.id, open.start
                 )));
             }
+            if let Some(e) = store
+                .episodes()?
+                .into_iter()
+                .find(|e| e.start <= date && e.end.is_some_and(|end| date < end))
+            {
+                return Err(usage(format!(
+                    "--date: {date} falls inside episode {} ({} to {})",
+                    e.id,
+                    e.start,
+                    e.end.map(|d| d.to_string()).unwrap_or_default()
+                )));
+            }
             let id = store.start_episode(date, hospitalized, note.as_deref())?;
             writeln!(
                 std::io::stdout(),

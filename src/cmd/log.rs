@@ -41,6 +41,9 @@ pub fn log(ctx: &Ctx, args: &LogArgs) -> Result<u8> {
         ));
     };
     if m.is_empty() {
+        if v.has_values() {
+            return Err(usage("nothing to log: every value given was empty"));
+        }
         writeln!(io::stderr(), "cls: nothing entered; nothing was written")?;
         return Ok(1);
     }
@@ -177,7 +180,8 @@ fn apply(ctx: &Ctx, v: &EntryValues, m: &mut Measurements) -> Result<(), InputEr
         m.meds.push(input::parse_med("--med", med)?);
     }
     if let Some(n) = &v.note {
-        m.note = Some(input::check_note("--note", n)?);
+        // An empty note is no note (and clears it in `cls edit`).
+        m.note = Some(input::check_note("--note", n)?).filter(|n| !n.trim().is_empty());
     }
     Ok(())
 }

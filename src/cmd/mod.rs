@@ -140,6 +140,14 @@ pub fn run(cli: Cli) -> Result<u8> {
 /// Flag beats environment variable beats the platform default.
 fn resolve_paths(cli: &Cli) -> Result<(PathBuf, PathBuf, bool)> {
     let dirs = || {
+        // Without HOME, `directories` falls back to the password database,
+        // which can silently put a patient's diary somewhere unexpected.
+        #[cfg(unix)]
+        if std::env::var_os("HOME").is_none_or(|h| h.is_empty()) {
+            return Err(anyhow!(
+                "HOME is not set, so cls cannot find your data folder; set HOME, or give --db and --config"
+            ));
+        }
         directories::ProjectDirs::from("", "", "cls").ok_or_else(|| {
             anyhow!("cannot find your home folder to keep the diary in; set HOME, or give --db and --config")
         })
