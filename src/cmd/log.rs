@@ -262,12 +262,14 @@ fn prompt(ctx: &Ctx, date: NaiveDate) -> Result<Option<Measurements>> {
     }
 
     let result = (|| -> Result<EntryValues, InquireError> {
-        let mut v = EntryValues::default();
-        v.weight = ask(
-            &format!("Weight ({}):", unit.as_str()),
-            "this morning, after the toilet, before breakfast; e.g. 68.4 or 151lb",
-            move |s| input::parse_weight("weight", s, unit).map(drop),
-        )?;
+        let mut v = EntryValues {
+            weight: ask(
+                &format!("Weight ({}):", unit.as_str()),
+                "this morning, after the toilet, before breakfast; e.g. 68.4 or 151lb",
+                move |s| input::parse_weight("weight", s, unit).map(drop),
+            )?,
+            ..EntryValues::default()
+        };
         v.bp = ask("Blood pressure sitting (SYS/DIA):", "e.g. 118/76", |s| {
             input::parse_bp("blood pressure", s).map(drop)
         })?;
