@@ -291,7 +291,7 @@ pub fn build(input: &Input<'_>) -> Card {
             .map(str::to_string)
     };
     let mut findings = input.today.findings.clone();
-    findings.sort_by(|a, b| b.level.cmp(&a.level));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.level));
     Card {
         generated: input.generated,
         version: input.version.to_string(),
@@ -371,15 +371,23 @@ fn dose_line(d: &LastDose) -> String {
     s
 }
 
+/// What a level means, for staff who do not know cls.
+fn level_meaning(l: Level) -> &'static str {
+    match l {
+        Level::Ok => "(no warning signs in the diary)",
+        Level::Unknown => "(not enough recent diary data to judge)",
+        Level::Watch => "(early signs: watch)",
+        Level::Warning => "(warning signs of an attack)",
+        Level::Emergency => "(emergency signs)",
+    }
+}
+
 fn level_line(c: &Card) -> String {
-    let what = match c.level {
-        Level::Ok => "no warning signs in the diary",
-        Level::Unknown => "not enough recent diary data to judge",
-        Level::Watch => "early signs: watch",
-        Level::Warning => "warning signs of an attack",
-        Level::Emergency => "emergency signs",
-    };
-    format!("{} ({what})", c.level.as_str().to_uppercase())
+    format!(
+        "{} {}",
+        c.level.as_str().to_uppercase(),
+        level_meaning(c.level)
+    )
 }
 
 fn baseline_lines(c: &Card) -> Vec<(String, String)> {
@@ -664,7 +672,7 @@ pub fn html(c: &Card) -> String {
     o.push_str("</div>\n<div>\n");
     let _ = write!(
         o,
-        "<h3>From the diary, {}</h3>\n<p>Today: <span class=\"level {}\">{}</span></p>\n",
+        "<h3>From the diary, {}</h3>\n<p>Today: <span class=\"level {}\">{}</span> {}</p>\n",
         c.date,
         match c.level {
             Level::Ok => "lvl-ok",
@@ -673,7 +681,8 @@ pub fn html(c: &Card) -> String {
             Level::Warning => "lvl-warning",
             Level::Emergency => "lvl-emergency",
         },
-        esc(&level_line(c))
+        c.level.as_str().to_uppercase(),
+        esc(level_meaning(c.level))
     );
     if !c.findings.is_empty() {
         o.push_str("<ul class=\"findings\">\n");

@@ -87,6 +87,7 @@ html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 body{margin:0;background:#e9edf1;color:var(--ink);
 font:13.5px/1.45 "Helvetica Neue",Helvetica,Arial,"Liberation Sans","DejaVu Sans","Noto Sans",sans-serif}
 main{max-width:960px;margin:24px auto;background:#fff;padding:30px 38px;box-shadow:0 1px 5px rgba(0,0,0,.12)}
+.head>div{min-width:0}
 h1{font-size:21px;margin:0;letter-spacing:-.01em}
 h2{font-size:12.5px;text-transform:uppercase;letter-spacing:.08em;color:var(--accent);
 border-bottom:1.5px solid var(--accent);padding-bottom:2px;margin:18px 0 8px;break-after:avoid}
@@ -97,7 +98,7 @@ border-bottom:3px solid var(--ink);padding-bottom:10px}
 .sub{color:var(--muted);margin:3px 0 0;font-size:12px}
 .meta{display:grid;grid-template-columns:auto auto;gap:1px 12px;margin:0;font-size:12px;text-align:left}
 .meta dt{color:var(--muted)}
-.meta dd{margin:0;font-weight:600}
+.meta dd{margin:0;font-weight:600;white-space:nowrap}
 .stats{display:grid;grid-template-columns:repeat(4,1fr);gap:8px}
 .stat{background:var(--soft);border-radius:4px;padding:7px 10px}
 .stat .k{display:block;font-size:11px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
@@ -139,22 +140,28 @@ svg .bps{stroke:#8e3fa8;stroke-width:1.4;stroke-linecap:round}
 svg .hr{fill:none;stroke:#b3261e;stroke-width:1.4;stroke-linejoin:round}
 svg .hrpt{fill:#b3261e}
 table{border-collapse:collapse;width:100%;font-size:12px}
+table.narrow{width:auto;min-width:55%}
 th{text-align:left;font-weight:600;color:var(--muted);font-size:11px;text-transform:uppercase;
 letter-spacing:.03em;border-bottom:1.5px solid var(--ink);padding:3px 6px}
 td{border-bottom:1px solid var(--line);padding:3px 6px;vertical-align:top}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.d{white-space:nowrap;font-variant-numeric:tabular-nums}
+td.rule{white-space:nowrap}
 .lv{display:inline-block;min-width:62px;font-size:10.5px;font-weight:700;text-transform:uppercase;letter-spacing:.04em}
 .lv.lvl-ok,.lv.lvl-unknown,.lv.lvl-watch,.lv.lvl-warning,.lv.lvl-emergency{background:none}
 .lv.lvl-ok{color:var(--ok)}.lv.lvl-unknown{color:var(--unknown)}.lv.lvl-watch{color:var(--watch)}
 .lv.lvl-warning{color:var(--warning)}.lv.lvl-emergency{color:var(--emergency)}
-tr.hot-warning td{background:#fdf0e6}tr.hot-emergency td{background:#fbe9e7}
 .sev{display:inline-flex;width:110px;height:8px;background:var(--soft);border-radius:2px;overflow:hidden;vertical-align:0}
 .sev i{display:block;height:100%}
 .s1{background:#f1c27d}.s2{background:#e0620d}.s3{background:#b3261e}
 code{font:11px/1 ui-monospace,"DejaVu Sans Mono",monospace;background:var(--soft);padding:1px 3px;border-radius:2px}
-.daily{font-size:11px}
-.daily td{padding:1.5px 5px}
+.daily{font-size:11px;line-height:1.2}
+.daily td{padding:1px 5px;border-bottom:none}
+.daily tbody tr:nth-child(even) td{background:#f3f5f8}
+.daily td.meds{white-space:nowrap}
+.daily td.sym{min-width:170px}
+.daily .lv{font-size:inherit;min-width:0}
+tr.hot-warning td,.daily tr.hot-warning td{background:#fdf0e6}tr.hot-emergency td,.daily tr.hot-emergency td{background:#fbe9e7}
 .daily td.note{color:var(--muted)}
 .notes{margin:0;padding:0;list-style:none}
 .notes li{padding:3px 0;border-bottom:1px solid var(--line)}
@@ -164,13 +171,25 @@ code{font:11px/1 ui-monospace,"DejaVu Sans Mono",monospace;background:var(--soft
 footer{margin-top:18px;padding-top:6px;border-top:1px solid var(--line);font-size:11px;color:var(--muted)}
 @page{margin:12mm 12mm 14mm}
 @media print{
-body{background:#fff;font-size:9.5pt}
+body{background:#fff;font-size:9pt}
 main{max-width:none;margin:0;padding:0;box-shadow:none}
+table{font-size:8.5pt;line-height:1.3}
+td{padding:1.2px 5px}
+th{padding:2px 5px}
+h3{margin:6px 0 2px}
+.daily{font-size:7.2pt;line-height:1.15}
+.daily td{padding:.4px 4px}
+.stat{padding:5px 9px}
+.stat .v{font-size:16px}
+.notes{font-size:8.5pt}
+.notes li{padding:1.5px 0}
+footer{margin-top:6px;padding-top:3px;font-size:7.5pt}
+.legend{margin:1px 0}
 .details{break-before:page}
 section.keep{break-inside:avoid}
 tr,li{break-inside:avoid}
 thead{display:table-header-group}
-h2{margin-top:12px}
+h2{margin:10px 0 5px}
 }
 "#;
 
@@ -193,9 +212,9 @@ pub fn render(r: &Report) -> String {
     );
     header(&mut o, r);
     if r.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             o,
-            "<p class=\"empty\">No diary entries from {} to {}: nothing to summarise for this period.</p>\n",
+            "<p class=\"empty\">No diary entries from {} to {}: nothing to summarise for this period.</p>",
             r.period.from, r.period.to
         );
         if !r.episodes.is_empty() {
@@ -216,7 +235,7 @@ pub fn render(r: &Report) -> String {
     vitals(&mut o, r);
     o.push_str("</div>\n<div class=\"details\">\n");
     if !r.labs.is_empty() {
-        o.push_str("<section class=\"keep\" id=\"labs\">\n<h2>Lab values</h2>\n<table>\n<thead><tr><th>Date</th><th>Lab</th><th class=\"n\">Value</th></tr></thead>\n<tbody>\n");
+        o.push_str("<section class=\"keep\" id=\"labs\">\n<h2>Lab values</h2>\n<table class=\"narrow\">\n<thead><tr><th>Date</th><th>Lab</th><th class=\"n\">Value</th></tr></thead>\n<tbody>\n");
         for l in &r.labs {
             let _ = writeln!(
                 o,
@@ -370,22 +389,29 @@ fn fact(o: &mut String, k: &str, v: &str, small: &str) {
 fn weight(o: &mut String, r: &Report, w: &WeightSummary) {
     let u = r.unit;
     let kg = |v: f64| render::weight(v, u);
-    let base = |b: Option<f64>| b.map_or_else(|| "–".to_string(), kg);
     o.push_str("<dl class=\"facts\">\n");
-    fact(
-        o,
-        "Baseline",
-        &format!(
-            "{} → {}",
-            base(w.baseline_start_kg),
-            base(w.baseline_end_kg)
+    let (from, to) = (r.period.from.format("%b %-d"), r.period.to.format("%b %-d"));
+    match (w.baseline_start_kg, w.baseline_end_kg) {
+        (Some(a), Some(b)) => fact(
+            o,
+            "Baseline",
+            &format!("{} → {}", kg(a), kg(b)),
+            &format!("7-day median before {from} and before {to}"),
         ),
-        &format!(
-            "7-day median before {} and {}",
-            r.period.from.format("%b %-d"),
-            r.period.to.format("%b %-d")
+        (None, Some(b)) => fact(
+            o,
+            "Baseline",
+            &kg(b),
+            &format!("7-day median before {to}; too few mornings before {from}"),
         ),
-    );
+        (Some(a), None) => fact(
+            o,
+            "Baseline",
+            &kg(a),
+            &format!("7-day median before {from}; too few mornings before {to}"),
+        ),
+        (None, None) => fact(o, "Baseline", "–", "fewer than 4 mornings in a week"),
+    }
     fact(
         o,
         "Range",
@@ -412,7 +438,7 @@ fn weight(o: &mut String, r: &Report, w: &WeightSummary) {
     o.push_str(
         "<p class=\"legend\"><i style=\"background:#1c2530\"></i>morning weight\
 <i style=\"background:#9cc3e4\"></i>range of the 7 mornings before, dashed line their median (baseline)\
-<i style=\"background:#f9d3b8\"></i>day at warning<i style=\"background:#efc0bb\"></i>emergency\
+<i style=\"background:#f6ebd0\"></i>day at watch<i style=\"background:#f9d3b8\"></i>day at warning<i style=\"background:#efc0bb\"></i>emergency\
 <i style=\"background:#b3261e;height:4px\"></i>recorded episode</p>\n</figure>\n",
     );
 }
@@ -555,7 +581,7 @@ fn findings(o: &mut String, r: &Report) {
             }
             let _ = writeln!(
                 o,
-                "<td><span class=\"lv {}\">{}</span> {}</td><td><code>{}</code> {}</td></tr>",
+                "<td><span class=\"lv {}\">{}</span> {}</td><td class=\"rule\"><code>{}</code> {}</td></tr>",
                 level_class(f.level),
                 f.level,
                 bdi(&f.message),
@@ -636,7 +662,7 @@ fn medications(o: &mut String, r: &Report) {
         if !m.scheduled.is_empty() {
             o.push_str("<h3>Doses logged in this period</h3>\n");
         }
-        o.push_str("<table>\n<thead><tr><th>Date</th><th>Medication or infusion</th><th>Dose</th></tr></thead>\n<tbody>\n");
+        o.push_str("<table class=\"narrow\">\n<thead><tr><th>Date</th><th>Medication or infusion</th><th>Dose</th></tr></thead>\n<tbody>\n");
         for d in &m.doses {
             let _ = writeln!(
                 o,
@@ -687,7 +713,7 @@ fn daily(o: &mut String, r: &Report) {
         let _ = writeln!(
             o,
             "<tr{hot}><td class=\"d\">{} <span class=\"muted\">{}</span></td><td>{level}</td><td class=\"n\">{}</td>\
-<td class=\"n\">{bp}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"note\"{title}>{}</td></tr>",
+<td class=\"n\">{bp}</td><td class=\"n\">{}</td><td class=\"sym\">{}</td><td class=\"meds\">{}</td><td class=\"note\"{title}>{}</td></tr>",
             d.date,
             d.date.format("%a"),
             d.weight_kg.map(|w| num_weight(w, r.unit)).unwrap_or_default(),
@@ -702,7 +728,7 @@ BP and HR list every reading of the day, \"st\" standing; weight is the first of
 }
 
 fn notes(o: &mut String, r: &Report) {
-    o.push_str("<section class=\"keep\" id=\"notes\">\n<h2>Latest notes</h2>\n");
+    o.push_str("<section id=\"notes\">\n<h2>Latest notes</h2>\n");
     if r.notes.is_empty() {
         o.push_str("<p class=\"muted\">No notes in this period.</p>\n</section>\n");
         return;
@@ -905,8 +931,8 @@ fn polylines(o: &mut String, class: &str, pts: &[(NaiveDate, f64, f64)], max_gap
 
 fn weight_svg(r: &Report, w: &WeightSummary) -> String {
     let u = r.unit;
-    let h = 180.0;
-    let (top, bottom) = (14.0, h - 20.0);
+    let h = 150.0;
+    let (top, bottom) = (18.0, h - 18.0);
     let days = Days::new(&r.period);
     let mut vals: Vec<f64> = w.series.iter().filter_map(|p| p.kg).collect();
     vals.extend(w.series.iter().filter_map(|p| p.band_low_kg));
@@ -932,12 +958,7 @@ fn weight_svg(r: &Report, w: &WeightSummary) -> String {
     );
     days.backdrop(&mut o, r, top, bottom);
     scale.grid(&mut o, if scale.step < 1.0 { 1 } else { 0 });
-    let _ = write!(
-        o,
-        "<text x=\"4\" y=\"{:.1}\">{}</text>",
-        top - 4.0,
-        u.as_str()
-    );
+    let _ = write!(o, "<text x=\"4\" y=\"9\">{}</text>", u.as_str());
 
     // The usual range (band) and the baseline (dashed), in runs of days
     // that have one.
@@ -946,7 +967,7 @@ fn weight_svg(r: &Report, w: &WeightSummary) -> String {
     for p in &w.series {
         match (p.band_low_kg, p.band_high_kg) {
             (Some(a), Some(b)) => {
-                run.push((days.x(p.date), scale.y(u.from_kg(a)), scale.y(u.from_kg(b))))
+                run.push((days.x(p.date), scale.y(u.from_kg(a)), scale.y(u.from_kg(b))));
             }
             _ => bands.push(std::mem::take(&mut run)),
         }
@@ -1028,8 +1049,8 @@ fn bp_svg(r: &Report) -> String {
     let Some(v) = &r.vitals else {
         return String::new();
     };
-    let h = 150.0;
-    let (top, bottom) = (14.0, h - 20.0);
+    let h = 124.0;
+    let (top, bottom) = (18.0, h - 18.0);
     let days = Days::new(&r.period);
     let all: Vec<u16> = v
         .readings
@@ -1051,7 +1072,7 @@ fn bp_svg(r: &Report) -> String {
     );
     days.backdrop(&mut o, r, top, bottom);
     scale.grid(&mut o, 0);
-    let _ = write!(o, "<text x=\"4\" y=\"{:.1}\">mmHg</text>", top - 4.0);
+    o.push_str("<text x=\"4\" y=\"9\">mmHg</text>");
     let off = (days.slot() * 0.18).min(2.5);
     for x in &v.readings {
         let cx = days.x_at(x.date, x.time);
@@ -1091,8 +1112,8 @@ fn hr_svg(r: &Report) -> String {
     let Some(v) = &r.vitals else {
         return String::new();
     };
-    let h = 92.0;
-    let (top, bottom) = (12.0, h - 18.0);
+    let h = 76.0;
+    let (top, bottom) = (16.0, h - 16.0);
     let days = Days::new(&r.period);
     let hrs: Vec<(NaiveDate, NaiveTime, u16)> = v
         .readings
@@ -1118,7 +1139,7 @@ fn hr_svg(r: &Report) -> String {
     );
     days.backdrop(&mut o, r, top, bottom);
     scale.grid(&mut o, 0);
-    let _ = write!(o, "<text x=\"4\" y=\"{:.1}\">bpm</text>", top - 4.0);
+    o.push_str("<text x=\"4\" y=\"9\">bpm</text>");
     let pts: Vec<(NaiveDate, f64, f64)> = hrs
         .iter()
         .map(|(d, t, h)| (*d, days.x_at(*d, *t), scale.y(f64::from(*h))))
