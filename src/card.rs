@@ -448,7 +448,7 @@ pub fn text(c: &Card, width: u16) -> String {
     if let Some(i) = &c.instructions {
         let _ = writeln!(
             o,
-            "\nTHE PATIENT'S EMERGENCY INSTRUCTIONS (from their specialist)"
+            "\nTHE PATIENT'S EMERGENCY INSTRUCTIONS (written with their specialist)"
         );
         for l in i.lines() {
             let _ = writeln!(o, "  {}", clean(l));

@@ -309,7 +309,7 @@ pub enum ReportFormat {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// First day of the report: YYYY-MM-DD, yesterday or -Nd [default: 90 days before --to]
+    /// First day of the report: YYYY-MM-DD, yesterday or -Nd [default: the 90 days up to --to]
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub from: Option<String>,
 
