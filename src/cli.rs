@@ -89,6 +89,41 @@ see `cls symptoms`).")]
 ", exit_codes!()))]
     Check(CheckArgs),
 
+    /// Summarise a period of the diary for your doctor (text, Markdown, HTML, CSV or JSON)
+    #[command(after_help = "Examples:
+  cls report                                  the last 90 days as text
+  cls report --last 30d --format html --output report.html
+  cls report --from 2026-01-01 --to 2026-03-31 --format markdown
+  cls report --format csv --output days.csv   the daily table for a spreadsheet
+  cls report --format json                    everything, for scripts
+
+The HTML file is self-contained (no scripts, no links) and prints on A4 or Letter:
+open it in a browser and print, or save as PDF.")]
+    Report(ReportArgs),
+
+    /// A one-page emergency card for hospital staff (text or HTML)
+    #[command(after_help = "Examples:
+  cls card                                    on the terminal
+  cls card --format html --output card.html   open, print, keep in your wallet or bag
+
+Name, date of birth, contacts, emergency instructions and prophylaxis come from the
+[patient] section of the config (see `cls config init`); the instructions are printed
+word for word. Baselines, the last 7 days and today's level come from the diary.")]
+    Card(CardArgs),
+
+    /// Scheduled medications and infusions: last dose, next due, overdue
+    #[command(after_help = "Examples:
+  cls meds
+  cls meds --json
+
+Schedules live in the config, one [[medications]] table each:
+  [[medications]]
+  name = \"ivig\"        # as in `cls log --med ivig:2g/kg`
+  dose = \"2g/kg\"
+  every_days = 28
+  grace_days = 3")]
+    Meds(MedsArgs),
+
     /// List diary entries as a table (newest last)
     #[command(after_help = "Examples:
   cls list                      the last 14 days
@@ -278,6 +313,65 @@ pub struct CheckArgs {
     /// With --history: the last span, e.g. 30d, 12w, 6m
     #[arg(long, value_name = "SPAN", conflicts_with = "from")]
     pub last: Option<String>,
+}
+
+/// The formats of `cls report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Markdown,
+    Html,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// First day of the report: YYYY-MM-DD, yesterday or -Nd [default: the 90 days up to --to]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub from: Option<String>,
+
+    /// Last day of the report [default: today]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub to: Option<String>,
+
+    /// The last span up to --to, e.g. 30d, 12w, 6m [default: 90d]
+    #[arg(long, value_name = "SPAN", conflicts_with = "from")]
+    pub last: Option<String>,
+
+    /// Output format [default: from the --output extension (.md, .html, .csv, .json), else text]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ReportFormat>,
+
+    /// Write to this file (mode 0600, replaced atomically) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The formats of `cls card`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CardFormat {
+    Text,
+    Html,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CardArgs {
+    /// Output format [default: html for an --output ending in .html, else text]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<CardFormat>,
+
+    /// Write to this file (mode 0600, replaced atomically) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MedsArgs {
+    /// Print JSON (for scripts)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,11 +7,13 @@
 //! rules engine ([`rules`]). It never prints and never reads the clock:
 //! "now" and paths are passed in.
 
+pub mod card;
 pub mod config;
 pub mod fsutil;
 pub mod input;
 pub mod model;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod store;
 pub mod symptoms;

@@ -1,11 +1,14 @@
 //! Command orchestration: resolve paths, the clock and the config once, then
 //! one `match` over the subcommands. Each subcommand lives in its own file.
 
+mod card;
 mod check;
 mod entries;
 mod episode;
 mod log;
+mod meds;
 mod misc;
+mod report;
 mod rules;
 pub mod style;
 
@@ -123,6 +126,9 @@ pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Log(a) => log::log(&ctx, &a),
         Command::Check(a) => check::check(&ctx, &a),
+        Command::Report(a) => report::report(&ctx, &a),
+        Command::Card(a) => card::card(&ctx, &a),
+        Command::Meds(a) => meds::meds(&ctx, &a),
         Command::List(a) => entries::list(&ctx, &a),
         Command::Show(a) => entries::show(&ctx, &a),
         Command::Edit(a) => log::edit(&ctx, &a),

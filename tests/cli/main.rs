@@ -23,6 +23,9 @@ mod episode;
 // Concurrent writers and readers; file privacy (0600/0700).
 mod concurrency;
 
+// cls report, cls card, cls meds; the printed report in headless Chromium.
+mod report;
+
 /// A module file that is not declared above would silently never run.
 #[test]
 fn every_test_file_is_a_module() {

@@ -1,0 +1,97 @@
+//! `cls card`: the one-page emergency card. Gathers the config's patient
+//! details, the diary's baselines and today's level, renders text or HTML,
+//! and hints on stderr at each missing config field group.
+
+use std::io::Write;
+
+use anyhow::Result;
+use cls::card;
+use cls::rules::{self, Diary};
+
+use super::report::{emit, scheduled, FILE_WIDTH};
+use super::Ctx;
+use crate::cli::{CardArgs, CardFormat};
+
+pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
+    let today = ctx.today();
+    let cfg = &ctx.config;
+    let store = ctx.open_read()?;
+    let (entries, episodes) = ctx.rules_input(&store, today, today)?;
+    let diary = Diary {
+        entries: &entries,
+        episodes: &episodes,
+        schedule: &cfg.medications,
+    };
+    let assessment = rules::evaluate(&diary, today, &cfg.rules);
+
+    // Medications named in the prophylaxis text but not scheduled still
+    // get their last dose on the card.
+    let mut prophylaxis_doses = Vec::new();
+    if let Some(p) = &cfg.patient.prophylaxis {
+        let names = cls::report::med_names(&entries);
+        for name in card::mentioned_meds(p, &names) {
+            if cfg
+                .medications
+                .iter()
+                .any(|m| m.name.eq_ignore_ascii_case(&name))
+            {
+                continue;
+            }
+            if let Some((date, dose)) = store.last_med(&name, today)? {
+                prophylaxis_doses.push((name, date, dose));
+            }
+        }
+    }
+    let c = card::build(&card::Input {
+        patient: &cfg.patient,
+        entries: &entries,
+        episodes: &episodes,
+        scheduled: scheduled(&store, ctx, today)?,
+        prophylaxis_doses,
+        today: &assessment,
+        date: today,
+        generated: ctx.now.fixed_offset(),
+        version: env!("CARGO_PKG_VERSION"),
+        unit: cfg.units.weight,
+    });
+
+    let format = match (args.format, &args.output) {
+        (Some(f), _) => f,
+        (None, Some(p))
+            if p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("html")) =>
+        {
+            CardFormat::Html
+        }
+        (None, Some(p))
+            if p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
+        {
+            CardFormat::Json
+        }
+        _ => CardFormat::Text,
+    };
+    let out = match format {
+        CardFormat::Text => {
+            let width = match args.output {
+                Some(_) => 80,
+                None => super::entries::table_width().unwrap_or(80).min(FILE_WIDTH),
+            };
+            card::text(&c, width)
+        }
+        CardFormat::Html => card::html(&c),
+        CardFormat::Json => serde_json::to_string_pretty(&c)? + "\n",
+    };
+    emit(&out, args.output.as_deref(), "card")?;
+
+    let mut err = std::io::stderr().lock();
+    for m in card::missing(&cfg.patient, &cfg.medications) {
+        writeln!(
+            err,
+            "cls: hint: {} in {} ('cls config init' writes a config with commented examples)",
+            m.hint(),
+            ctx.config_path.display()
+        )?;
+    }
+    Ok(0)
+}

@@ -1,0 +1,122 @@
+//! `cls report`: resolve the period and format, run the rules engine over
+//! the period, summarise, render, and write to standard output or a private
+//! file.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+use chrono::{Duration, NaiveDate};
+use cls::report::{self, med_status, MedStatus};
+use cls::rules::{self, Diary};
+use cls::{input, Store};
+
+use super::{usage, Ctx};
+use crate::cli::{ReportArgs, ReportFormat};
+
+/// The period when none is given.
+const DEFAULT_DAYS: i64 = 90;
+
+/// The text width for a file, or when the terminal's is unknown.
+pub const FILE_WIDTH: u16 = 100;
+
+pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
+    let to = ctx.date("--to", args.to.as_deref())?;
+    let from = match (&args.from, &args.last) {
+        (Some(f), _) => input::parse_date("--from", f, ctx.today())?,
+        (None, Some(l)) => to - Duration::days(input::parse_span("--last", l)? - 1),
+        (None, None) => to - Duration::days(DEFAULT_DAYS - 1),
+    };
+    if from > to {
+        return Err(usage(format!("--from: {from} is after --to {to}")));
+    }
+    let format = match (args.format, &args.output) {
+        (Some(f), _) => f,
+        (None, Some(p)) => format_from_extension(p).unwrap_or(ReportFormat::Text),
+        (None, None) => ReportFormat::Text,
+    };
+
+    let store = ctx.open_read()?;
+    let (entries, episodes) = ctx.rules_input(&store, from, to)?;
+    let cfg = &ctx.config;
+    let diary = Diary {
+        entries: &entries,
+        episodes: &episodes,
+        schedule: &cfg.medications,
+    };
+    let history = rules::history(&diary, from, to, &cfg.rules);
+    // Lead times only for the episodes this report shows.
+    let shown: Vec<_> = episodes
+        .iter()
+        .filter(|e| e.start <= to && e.end.is_none_or(|end| end >= from))
+        .cloned()
+        .collect();
+    let backtest = rules::backtest(
+        &Diary {
+            episodes: &shown,
+            ..diary
+        },
+        &cfg.rules,
+    );
+    let r = report::summarize(&report::Input {
+        entries: &entries,
+        episodes: &episodes,
+        history: &history,
+        leads: &backtest.episodes,
+        scheduled: scheduled(&store, ctx, to)?,
+        patient: &cfg.patient,
+        from,
+        to,
+        generated: ctx.now.fixed_offset(),
+        version: env!("CARGO_PKG_VERSION"),
+        unit: cfg.units.weight,
+    });
+
+    let width = match args.output {
+        Some(_) => FILE_WIDTH,
+        None => super::entries::table_width().unwrap_or(FILE_WIDTH),
+    };
+    let out = match format {
+        ReportFormat::Text => report::text::render(&r, width),
+        ReportFormat::Markdown => report::markdown::render(&r),
+        ReportFormat::Html => report::html::render(&r),
+        ReportFormat::Csv => report::csv::render(&r),
+        ReportFormat::Json => serde_json::to_string_pretty(&r)? + "\n",
+    };
+    emit(&out, args.output.as_deref(), "report")?;
+    Ok(0)
+}
+
+/// Every scheduled medication's status as of `date`.
+pub fn scheduled(store: &Store, ctx: &Ctx, date: NaiveDate) -> Result<Vec<MedStatus>> {
+    ctx.config
+        .medications
+        .iter()
+        .map(|m| Ok(med_status(m, store.last_med(&m.name, date)?, date)))
+        .collect()
+}
+
+fn format_from_extension(p: &Path) -> Option<ReportFormat> {
+    let ext = p.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "md" | "markdown" => ReportFormat::Markdown,
+        "html" | "htm" => ReportFormat::Html,
+        "csv" => ReportFormat::Csv,
+        "json" => ReportFormat::Json,
+        "txt" => ReportFormat::Text,
+        _ => return None,
+    })
+}
+
+/// Write to the file (private, atomic) and say so, or to standard output.
+pub fn emit(out: &str, output: Option<&Path>, what: &str) -> Result<()> {
+    match output {
+        Some(p) => {
+            cls::fsutil::write_private(p, out.as_bytes())
+                .with_context(|| format!("cannot write the {what} to {}", p.display()))?;
+            writeln!(std::io::stdout(), "wrote {what} to {}", p.display())?;
+        }
+        None => std::io::stdout().lock().write_all(out.as_bytes())?,
+    }
+    Ok(())
+}
