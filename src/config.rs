@@ -64,7 +64,11 @@ impl Contact {
 pub struct Patient {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// A TOML date (`1970-01-31`) or the same as a string.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "toml_date"
+    )]
     pub date_of_birth: Option<chrono::NaiveDate>,
     /// The SCLS specialist who knows this patient.
     pub specialist: Contact,
@@ -80,6 +84,36 @@ pub struct Patient {
     pub prophylaxis: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+}
+
+/// Accept a bare TOML date (`1970-01-31`) as well as a quoted one: the
+/// commented example writes the bare form, which serde's chrono support
+/// alone rejects.
+fn toml_date<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<chrono::NaiveDate>, D::Error> {
+    use serde::de::Error;
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Toml(toml::value::Datetime),
+        Text(String),
+    }
+    let text = match Raw::deserialize(d)? {
+        Raw::Toml(dt) => match (dt.date, dt.time) {
+            (Some(date), None) => date.to_string(),
+            _ => {
+                return Err(D::Error::custom(
+                    "expected a date like 1970-01-31, without a time",
+                ))
+            }
+        },
+        Raw::Text(s) => s,
+    };
+    text.trim()
+        .parse()
+        .map(Some)
+        .map_err(|_| D::Error::custom(format!("'{text}' is not a date like 1970-01-31")))
 }
 
 /// What to do at each level: the patient's action plan.
@@ -261,6 +295,23 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::from_toml(text, Path::new("test.toml"))
+    }
+
+    #[test]
+    fn dates_of_birth_bare_or_quoted() {
+        let want = chrono::NaiveDate::from_ymd_opt(1970, 1, 31);
+        let c = parse("[patient]\ndate_of_birth = 1970-01-31\n").unwrap();
+        assert_eq!(c.patient.date_of_birth, want);
+        let c = parse("[patient]\ndate_of_birth = \"1970-01-31\"\n").unwrap();
+        assert_eq!(c.patient.date_of_birth, want);
+        let e = parse("[patient]\ndate_of_birth = \"31/01/1970\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2") && e.contains("not a date"), "{e}");
+        assert!(parse("[patient]\ndate_of_birth = 1970-01-31T10:00:00\n").is_err());
+        // The effective config round-trips.
+        let c = parse("[patient]\ndate_of_birth = 1970-01-31\n").unwrap();
+        assert_eq!(parse(&c.to_toml()).unwrap(), c);
     }
 
     #[test]
