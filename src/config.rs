@@ -192,7 +192,8 @@ impl Config {
             message,
         };
         let cfg: Config = toml::from_str(text).map_err(|e| err(one_line_toml_error(&e, text)))?;
-        cfg.validate().map_err(err)?;
+        cfg.validate()
+            .map_err(|m| err(with_line_of_key(&m, text)))?;
         Ok(cfg)
     }
 
@@ -239,14 +240,14 @@ impl Config {
             }
             if !(1..=365).contains(&m.every_days) {
                 return Err(format!(
-                    "medications[{i}] ('{}').every_days: {} is out of range: must be 1–365",
-                    m.name, m.every_days
+                    "medications[{i}].every_days: {} is out of range: must be 1–365 (medication '{}')",
+                    m.every_days, m.name
                 ));
             }
             if m.grace_days > 60 {
                 return Err(format!(
-                    "medications[{i}] ('{}').grace_days: {} is out of range: must be 0–60",
-                    m.name, m.grace_days
+                    "medications[{i}].grace_days: {} is out of range: must be 0–60 (medication '{}')",
+                    m.grace_days, m.name
                 ));
             }
         }
@@ -257,6 +258,52 @@ impl Config {
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
     }
+}
+
+/// Prefix a validation message ("medications[0].every_days: …") with the
+/// line of the key it names, found by walking the parsed document's spans.
+fn with_line_of_key(message: &str, text: &str) -> String {
+    let path = message
+        .split(':')
+        .next()
+        .and_then(|p| p.split_whitespace().next())
+        .unwrap_or_default();
+    match line_of_key(path, text) {
+        Some(line) => format!("line {line}: {message}"),
+        None => message.to_string(),
+    }
+}
+
+/// The 1-based line of a dotted key path such as `rules.custom[0].id`: the
+/// deepest part of the path that exists in the document.
+fn line_of_key(path: &str, text: &str) -> Option<usize> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(text).ok()?;
+    let mut offset = None;
+    let mut table: Option<&DeTable<'_>> = Some(doc.get_ref());
+    let mut value: Option<&DeValue<'_>> = None;
+    for part in path.split('.') {
+        let (key, indices) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        let (k, v) = table?.get_key_value(key)?;
+        offset = Some(k.span().start);
+        value = Some(v.get_ref());
+        for idx in indices.split(['[', ']']).filter(|s| !s.is_empty()) {
+            let i: usize = idx.parse().ok()?;
+            let DeValue::Array(a) = value? else { break };
+            let item = a.get(i)?;
+            offset = Some(item.span().start);
+            value = Some(item.get_ref());
+        }
+        table = match value {
+            Some(DeValue::Table(t)) => Some(t),
+            _ => None,
+        };
+    }
+    let before = &text[..offset?.min(text.len())];
+    Some(before.matches('\n').count() + 1)
 }
 
 /// toml's errors span several lines with a source excerpt; we want one line:
@@ -359,12 +406,15 @@ mod tests {
         let e = parse("[[medications]]\nname = \"ivig\"\nevery_days = 0\n")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("every_days") && e.contains("1–365"), "{e}");
+        assert!(
+            e.contains("line 3") && e.contains("every_days") && e.contains("1–365"),
+            "{e}"
+        );
 
         let e = parse("[symptoms]\ncustom = [\"thirst\"]\n")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("symptoms.custom[0]"), "{e}");
+        assert!(e.contains("line 2: symptoms.custom[0]"), "{e}");
     }
 
     #[test]
