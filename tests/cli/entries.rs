@@ -656,3 +656,44 @@ fn a_closed_pipe_in_a_shell_pipeline_exits_quietly() {
     assert_eq!(stdout(&out).lines().count(), 1, "{}", describe(&out));
     assert_eq!(stderr(&out), "cls exit 0\n", "{}", describe(&out));
 }
+
+#[test]
+fn check_keeps_its_exit_status_when_the_reader_hangs_up() {
+    let env = TestEnv::new();
+    // An empty diary is `unknown` (10); a reader that reads nothing must not
+    // turn that into exit 0.
+    let mut child = env
+        .std_cmd(["check"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn cls");
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(10));
+}
+
+#[test]
+fn an_empty_note_alone_is_not_an_entry() {
+    let env = TestEnv::new();
+    env.usage_error(&["log", "--note", ""], "nothing to log");
+    env.usage_error(&["log", "--note", "   "], "nothing to log");
+    assert!(!env.diary_exists());
+    // In `cls edit`, an empty note clears the note.
+    let id = env.log(&["--weight", "68.0", "--note", "first"]);
+    env.ok(&["edit", &id.to_string(), "--note", ""]);
+    assert!(env.entry(id)["note"].is_null(), "{}", env.entry(id));
+}
+
+#[cfg(unix)]
+#[test]
+fn without_home_the_default_paths_are_a_clear_error() {
+    let mut env = TestEnv::new();
+    env.unset_env("HOME");
+    env.unset_env("CLS_DB");
+    env.runtime_error(&["check"], "HOME is not set");
+    // Explicit paths need no HOME.
+    let db = env.db_path();
+    let out = env.run(&["--db", db.to_str().unwrap(), "check"]);
+    assert_eq!(out.status.code(), Some(10), "{}", describe(&out));
+}

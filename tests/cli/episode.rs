@@ -227,3 +227,18 @@ fn episodes_and_entries_are_independent() {
     env.ok(&["delete", &id.to_string(), "--yes"]);
     assert_eq!(env.episodes().len(), 1);
 }
+
+#[test]
+fn a_new_episode_cannot_start_inside_an_earlier_one() {
+    let env = TestEnv::new();
+    env.ok(&["episode", "start", "--date", "2026-11-01"]);
+    env.ok(&["episode", "end", "--date", "2026-11-10"]);
+    let before = env.diary_snapshot();
+    env.usage_error(
+        &["episode", "start", "--date", "2026-11-05"],
+        "falls inside episode 1",
+    );
+    assert_eq!(env.diary_snapshot(), before);
+    // A relapse on the day it ended, or later, is fine.
+    env.ok(&["episode", "start", "--date", "2026-11-10"]);
+}
