@@ -281,7 +281,6 @@ fn line_of_key(path: &str, text: &str) -> Option<usize> {
     let doc = DeTable::parse(text).ok()?;
     let mut offset = None;
     let mut table: Option<&DeTable<'_>> = Some(doc.get_ref());
-    let mut value: Option<&DeValue<'_>> = None;
     for part in path.split('.') {
         let (key, indices) = match part.find('[') {
             Some(i) => (&part[..i], &part[i..]),
@@ -289,16 +288,16 @@ fn line_of_key(path: &str, text: &str) -> Option<usize> {
         };
         let (k, v) = table?.get_key_value(key)?;
         offset = Some(k.span().start);
-        value = Some(v.get_ref());
+        let mut value = v.get_ref();
         for idx in indices.split(['[', ']']).filter(|s| !s.is_empty()) {
             let i: usize = idx.parse().ok()?;
-            let DeValue::Array(a) = value? else { break };
+            let DeValue::Array(a) = value else { break };
             let item = a.get(i)?;
             offset = Some(item.span().start);
-            value = Some(item.get_ref());
+            value = item.get_ref();
         }
         table = match value {
-            Some(DeValue::Table(t)) => Some(t),
+            DeValue::Table(t) => Some(t),
             _ => None,
         };
     }
