@@ -19,6 +19,8 @@ mod custom;
 mod describe;
 mod engine;
 mod index;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 
