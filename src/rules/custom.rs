@@ -77,6 +77,35 @@ impl Cond {
     }
 }
 
+/// A condition in words, for `cls rules`.
+pub(crate) fn describe_condition(c: &Condition) -> String {
+    let signed = |what: &str, v: f64, unit: &str| {
+        if v < 0.0 {
+            format!("{what} loss of at least {}{unit}", -v)
+        } else {
+            format!("{what} gain of at least {v}{unit}")
+        }
+    };
+    match Cond::new(c) {
+        Cond::GainKg(v) => signed("weight", v, " kg over the baseline"),
+        Cond::GainPct(v) => signed("weight", v, "% over the baseline"),
+        Cond::OvernightKg(v) => signed("overnight", v, " kg"),
+        Cond::OvernightPct(v) => signed("overnight", v, "%"),
+        Cond::Symptom { key, min } => format!("{key} at severity {min} or more"),
+        Cond::Prodrome(n) => format!("{n} or more prodrome-set symptoms"),
+        Cond::SystolicBelow(v) => format!("systolic below {v}"),
+        Cond::SystolicAbove(v) => format!("systolic above {v}"),
+        Cond::HeartRateAbove(v) => format!("heart rate above {v}"),
+        Cond::ShockIndexAbove(v) => format!("shock index above {v}"),
+        Cond::Lab { kind, above, below } => match (above, below) {
+            (Some(a), _) => format!("{kind} above {a} {}", kind.unit()),
+            (_, Some(b)) => format!("{kind} below {b} {}", kind.unit()),
+            _ => format!("{kind} (no limit)"),
+        },
+        Cond::Invalid => "an invalid condition".into(),
+    }
+}
+
 /// A custom rule ready to evaluate.
 #[derive(Debug, Clone)]
 pub(crate) struct PreparedRule {

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::config::RulesConfig;
+use super::custom::describe_condition;
 use super::{Level, RuleInfo};
 
 /// `section.key = value` for every key of `cur` that differs from `def`.
@@ -381,16 +382,16 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
     for r in &c.custom {
         let cond = |v: &[super::Condition]| -> String {
             v.iter()
-                .map(|c| toml::Value::try_from(c).map_or_else(|_| "?".into(), |v| v.to_string()))
+                .map(describe_condition)
                 .collect::<Vec<_>>()
                 .join(", ")
         };
         let mut when = Vec::new();
         if !r.all.is_empty() {
-            when.push(format!("all of [{}]", cond(&r.all)));
+            when.push(format!("all of: {}", cond(&r.all)));
         }
         if !r.any.is_empty() {
-            when.push(format!("any of [{}]", cond(&r.any)));
+            when.push(format!("any of: {}", cond(&r.any)));
         }
         b.add(
             &r.id,
@@ -398,7 +399,7 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
             r.enabled,
             r.level.to_string(),
             "patient rule",
-            format!("{}: \"{}\"", when.join(" and "), r.message),
+            format!("{}; says \"{}\"", when.join("; and "), r.message),
             Vec::new(),
         );
     }

@@ -104,9 +104,14 @@ struct Prepared {
 
 impl Prepared {
     fn new(cfg: &RulesConfig) -> Prepared {
+        // Resolved and de-duplicated (an alias and its canonical name count once).
         let keys = |v: &[String]| {
-            let mut k: Vec<String> = v.iter().map(|s| symptom_key(s)).collect();
-            k.dedup();
+            let mut k: Vec<String> = Vec::with_capacity(v.len());
+            for name in v.iter().map(|s| symptom_key(s)) {
+                if !k.contains(&name) {
+                    k.push(name);
+                }
+            }
             k
         };
         Prepared {
@@ -199,6 +204,12 @@ impl Out {
             .map(|f| f.level)
             .max()
     }
+}
+
+/// Rounded for evidence: computed differences carry binary noise
+/// (1.4000000000000057) that helps nobody reading the JSON.
+fn r3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }
 
 fn kg(x: f64) -> String {
@@ -359,13 +370,13 @@ impl Ctx<'_, '_> {
             "weight_date" => w.date.to_string(),
             "weight_is_yesterdays" => w.yesterday,
             "entry_id" => self.entry(w.entry).id,
-            "baseline_kg" => g.baseline,
+            "baseline_kg" => r3(g.baseline),
             "baseline_weights" => g.n,
             "baseline_from" => from.to_string(),
             "baseline_to" => to.to_string(),
-            "gain_kg" => g.kg,
-            "gain_pct" => g.pct,
-            "threshold_kg" => thr,
+            "gain_kg" => r3(g.kg),
+            "gain_pct" => r3(g.pct),
+            "threshold_kg" => r3(thr),
         }
     }
 }
@@ -729,8 +740,8 @@ fn weight_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
                         ),
                         ev! {
                             "weight_kg" => w.kg, "weight_date" => w.date.to_string(),
-                            "previous_kg" => prev, "change_kg" => change, "change_pct" => pct,
-                            "threshold_kg" => thr, "entry_id" => ctx.entry(w.entry).id,
+                            "previous_kg" => prev, "change_kg" => r3(change), "change_pct" => r3(pct),
+                            "threshold_kg" => r3(thr), "entry_id" => ctx.entry(w.entry).id,
                         },
                     );
                 }
@@ -816,7 +827,7 @@ fn prodrome_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
                         ev! {
                             "symptoms" => present.iter().map(|(n, s)| json!({"name": n, "severity": s})).collect::<Vec<_>>(),
                             "count" => present.len(), "min_count" => p2.min_count,
-                            "weight_gain_met" => gain, "gain_kg" => ctx.gain.map(|g| g.kg),
+                            "weight_gain_met" => gain, "gain_kg" => ctx.gain.map(|g| r3(g.kg)),
                         },
                     );
                 }
@@ -874,7 +885,7 @@ fn bp_rules(ctx: &Ctx<'_, '_>, out: &mut Out) -> Option<bool> {
             "systolic" => bp.systolic, "diastolic" => bp.diastolic, "entry_id" => e.id,
             "at" => at(e), "max_systolic" => max, "drop_limit" => drop,
             "baseline" => below.map(|x| x.0), "baseline_readings" => below.map(|x| x.1),
-            "below_baseline" => below.map(|x| x.2),
+            "below_baseline" => below.map(|x| r3(x.2)),
         };
         Some((msg, evidence))
     };
@@ -1012,7 +1023,7 @@ fn pulse_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
                             "shock index {si:.2} (heart rate {hr} / systolic {sbp}) at {} is at or above {limit}",
                             at(e)
                         ),
-                        ev! {"shock_index" => si, "heart_rate" => hr, "systolic" => sbp, "entry_id" => e.id, "at" => at(e), "limit" => limit},
+                        ev! {"shock_index" => r3(si), "heart_rate" => hr, "systolic" => sbp, "entry_id" => e.id, "at" => at(e), "limit" => limit},
                     );
                 }
             }
@@ -1169,9 +1180,9 @@ fn leak_combo(ctx: &Ctx<'_, '_>, out: &mut Out, sbp_low: Option<bool>, l7: Optio
             "leak_combo",
             c.level,
             format!(
-                "fluid building up ({}) with signs of low circulating volume ({}){}",
-                fluid_parts.join(", "),
-                pressure_parts.join(", "),
+                "{} with {}{}: signs of fluid leaking out of the blood vessels",
+                fluid_parts.join(" and "),
+                pressure_parts.join(" and "),
                 ctx.sday_suffix()
             ),
             ev! {
@@ -1271,7 +1282,7 @@ fn lab_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
                 evidence.insert(
                     kind.as_str().into(),
                     json!({"value": r.value, "date": e.date().to_string(), "entry_id": e.id,
-                           "baseline": r.baseline.map(|x| x.0), "baseline_values": r.baseline.map(|x| x.1), "rise": rise}),
+                           "baseline": r.baseline.map(|x| x.0), "baseline_values": r.baseline.map(|x| x.1), "rise": rise.map(r3)}),
                 );
                 if !why.is_empty() {
                     let shown = if unit == "%" {
@@ -1343,7 +1354,7 @@ fn lab_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
                         level,
                         msg,
                         ev! {"value" => r.value, "date" => e.date().to_string(), "entry_id" => e.id,
-                             "baseline" => r.baseline.map(|x| x.0), "drop" => drop, "below" => c.below, "with_h1" => h1.is_some()},
+                             "baseline" => r.baseline.map(|x| x.0), "drop" => drop.map(r3), "below" => c.below, "with_h1" => h1.is_some()},
                     );
                 }
             }
@@ -1426,7 +1437,7 @@ fn recruitment(ctx: &Ctx<'_, '_>, out: &mut Out, source: Recovery) {
                 format!("{why}: {}{}{tail}", parts.join(", "), ctx.sday_suffix()),
                 ev! {
                     "window" => why, "loss" => loss, "polyuria" => poly_sev, "breathlessness" => ctx.symptom("breathlessness"),
-                    "orthopnea" => ctx.symptom("orthopnea"), "change_kg" => ctx.overnight.map(|x| x.1),
+                    "orthopnea" => ctx.symptom("orthopnea"), "change_kg" => ctx.overnight.map(|x| r3(x.1)),
                     "episode_id" => match source { Recovery::Episode { id, .. } => Some(id), Recovery::Emergency(_) => None },
                 },
             );
