@@ -212,6 +212,15 @@ fn r3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
+/// "1 day", "5 days".
+fn n_days(n: i64) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
 fn kg(x: f64) -> String {
     format!("{x:.1}")
 }
@@ -577,8 +586,9 @@ fn data_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
                 let ago = days_between(e.date(), date);
                 (
                     format!(
-                        "nothing logged {span}; last entry {}, {ago} days ago",
-                        e.date()
+                        "nothing logged {span}; last entry {}, {} ago",
+                        e.date(),
+                        n_days(ago)
                     ),
                     json!(e.date().to_string()),
                 )
@@ -604,7 +614,7 @@ fn data_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
     if ctx.weight.is_none() {
         let last = ctx.ix.day(date).last_weight;
         let tail = match last {
-            Some(d) => format!("; last weight {d}, {} days ago", days_between(d, date)),
+            Some(d) => format!("; last weight {d}, {} ago", n_days(days_between(d, date))),
             None => "; no weight in the diary".to_string(),
         };
         out.fire(
@@ -1510,9 +1520,12 @@ fn med_overdue(ctx: &Ctx<'_, '_>, diary: &Diary<'_>, out: &mut Out) {
                 "med_overdue",
                 c.level,
                 format!(
-                    "{} last given {last}, {ago} days ago; due every {every} days (+{grace} days grace), overdue by {} days",
+                    "{} last given {last}, {} ago; due every {} (+{} grace), overdue by {}",
                     m.name,
-                    ago - every - grace
+                    n_days(ago),
+                    n_days(every),
+                    n_days(grace),
+                    n_days(ago - every - grace)
                 ),
                 ev! {"medication" => m.name, "last" => last.to_string(), "days_ago" => ago,
                      "every_days" => every, "grace_days" => grace, "overdue_days" => ago - every - grace},

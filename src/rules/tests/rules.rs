@@ -834,7 +834,7 @@ fn m1_overdue_after_grace() {
     assert!(ivig("2026-10-24")
         .eval(DAY)
         .msg("M1")
-        .ends_with("overdue by 1 days"));
+        .ends_with("overdue by 1 day"));
     assert!(ivig("2026-11-20").eval(DAY).get("M1").is_none());
 }
 
