@@ -113,8 +113,14 @@ pub struct Skipped {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
     pub date: NaiveDate,
+    /// The highest finding level; `ok` only when nothing fired (D1 and D2
+    /// fire at `unknown` whenever data is missing or stale).
     pub level: Level,
+    /// Most severe first; within a level, in rule order (D, W, P, L, H, R,
+    /// M, then custom rules).
     pub findings: Vec<Finding>,
+    /// Enabled rules that could not be decided for lack of data (disabled
+    /// rules are not listed).
     pub skipped: Vec<Skipped>,
     /// Things to tell the patient that are not findings ("no weight logged
     /// today: weigh yourself").
@@ -208,6 +214,8 @@ pub struct RuleInfo {
     pub level: String,
     pub inputs: String,
     pub fires_when: String,
-    /// Config keys whose value differs from the default, as `key = value`.
+    /// Config keys whose value differs from the default, as `key = value`
+    /// with the key relative to `[rules]` (e.g. `weight_gain.watch_kg = 1.2`;
+    /// L1/L2 also list `bp_baseline.*`, H1/H2 `labs.*`).
     pub changed: Vec<String>,
 }
