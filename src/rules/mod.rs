@@ -1,7 +1,26 @@
-//! The rules engine (API fixed; the engine itself is being written).
+//! The rules engine: the default SCLS rule set of clinical.md §3 plus the
+//! patient's own rules, evaluated day by day.
 //!
 //! Pure: entries, episodes, the rule configuration and the evaluation date go
 //! in; an [`Assessment`] comes out. No I/O, no clock.
+//!
+//! The promise the engine keeps: it never falsely reassures. Missing or stale
+//! data raises `unknown` (rules D1, D2), never `ok`; a rule whose inputs are
+//! missing is listed in [`Assessment::skipped`] with the reason, never
+//! counted as passing.
+//!
+//! Files: [`config`] (the `[rules]` TOML and its validation), `index` (the
+//! diary indexed once per run), `engine` (the rules), `custom` (patient
+//! rules), `describe` (`cls rules`), `backtest`.
+
+mod backtest;
+pub mod config;
+mod custom;
+mod describe;
+mod engine;
+mod index;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 
@@ -59,17 +78,14 @@ impl std::fmt::Display for Level {
     }
 }
 
-/// Thresholds, windows and levels of every rule, overridable per patient.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RulesConfig {}
-
-impl RulesConfig {
-    /// Checks serde cannot express; the message names the rule and key.
-    pub fn validate(&self, _custom_symptoms: &[String]) -> Result<(), String> {
-        Ok(())
-    }
-}
+pub use backtest::LEAD_IN_DAYS;
+pub use config::{
+    Albumin, BpBaseline, Condition, CustomRule, Hemoconcentration, Hypotension, Labs, LeakCombo,
+    LowBp, LowUrine, MedOverdue, NoBaseline, OvernightJump, ProdromeCluster, Recruitment,
+    RulesConfig, ShockIndex, Stale, Syncope, Tachycardia, Trigger, WeighNow, WeightGain,
+    WeightGainLarge, WeightThirst,
+};
+pub use describe::describe;
 
 /// One rule that fired.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,8 +113,14 @@ pub struct Skipped {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
     pub date: NaiveDate,
+    /// The highest finding level; `ok` only when nothing fired (D1 and D2
+    /// fire at `unknown` whenever data is missing or stale).
     pub level: Level,
+    /// Most severe first; within a level, in rule order (D, W, P, L, H, R,
+    /// M, then custom rules).
     pub findings: Vec<Finding>,
+    /// Enabled rules that could not be decided for lack of data (disabled
+    /// rules are not listed).
     pub skipped: Vec<Skipped>,
     /// Things to tell the patient that are not findings ("no weight logged
     /// today: weigh yourself").
@@ -116,8 +138,15 @@ pub struct Diary<'a> {
 }
 
 /// How many days before the evaluation date the caller must load.
-pub fn lookback_days(_cfg: &RulesConfig) -> i64 {
-    400
+///
+/// With the defaults this is 475: the longest look-back of any rule (a
+/// medication given every 365 days with 60 days' grace: 426 days; lab
+/// baselines reach 365 days behind a value that counts for 7 days; the BP
+/// baseline uses readings up to 365 days old), plus 7 days' margin, plus the
+/// warm-up [`history`] evaluates before its first day so that recent
+/// emergencies open the recovery window (3 × the 14-day window).
+pub fn lookback_days(cfg: &RulesConfig) -> i64 {
+    engine::data_days(cfg) + engine::warmup_days(cfg)
 }
 
 /// Evaluate the rules as of the end of `date`.
@@ -127,22 +156,20 @@ pub fn evaluate(diary: &Diary<'_>, date: NaiveDate, cfg: &RulesConfig) -> Assess
         .expect("history of one day has one assessment")
 }
 
-/// Evaluate every day in `from..=to` in one pass.
+/// Evaluate every day in `from..=to` in one pass (empty when `from > to`).
+///
+/// The diary is indexed once; days before `from` (up to 3 recovery windows)
+/// are evaluated but not returned, so that an emergency just before `from`
+/// opens the recovery window exactly as in a longer history.
 pub fn history(
-    _diary: &Diary<'_>,
+    diary: &Diary<'_>,
     from: NaiveDate,
     to: NaiveDate,
-    _cfg: &RulesConfig,
+    cfg: &RulesConfig,
 ) -> Vec<Assessment> {
-    from.iter_days()
-        .take_while(|d| *d <= to)
-        .map(|date| Assessment {
-            date,
-            level: Level::Unknown,
-            findings: Vec::new(),
-            skipped: Vec::new(),
-            notes: vec!["rules engine not built yet".into()],
-        })
+    engine::run(diary, from, to, cfg)
+        .into_iter()
+        .map(|d| d.assessment)
         .collect()
 }
 
@@ -169,16 +196,11 @@ pub struct EpisodeLead {
     pub first_alert: Option<NaiveDate>,
 }
 
+/// Replay the whole loaded diary (first to last entry) and measure, per
+/// episode, how early the rules warned, and how many days outside episodes
+/// were at warning or above. See [`LEAD_IN_DAYS`].
 pub fn backtest(diary: &Diary<'_>, cfg: &RulesConfig) -> Backtest {
-    let _ = (diary, cfg);
-    Backtest {
-        from: None,
-        to: None,
-        days: 0,
-        episodes: Vec::new(),
-        false_alarm_days: 0,
-        false_alarms_per_year: 0.0,
-    }
+    backtest::run(diary, cfg)
 }
 
 /// One rule as `cls rules` shows it.
@@ -192,10 +214,8 @@ pub struct RuleInfo {
     pub level: String,
     pub inputs: String,
     pub fires_when: String,
-    /// Config keys whose value differs from the default, as `key = value`.
+    /// Config keys whose value differs from the default, as `key = value`
+    /// with the key relative to `[rules]` (e.g. `weight_gain.watch_kg = 1.2`;
+    /// L1/L2 also list `bp_baseline.*`, H1/H2 `labs.*`).
     pub changed: Vec<String>,
-}
-
-pub fn describe(_cfg: &RulesConfig) -> Vec<RuleInfo> {
-    Vec::new()
 }

@@ -26,6 +26,9 @@ mod concurrency;
 // cls report, cls card, cls meds; the printed report in headless Chromium.
 mod report;
 
+// Clinical timelines through cls log and cls check (clinical.md §3).
+mod timelines;
+
 /// A module file that is not declared above would silently never run.
 #[test]
 fn every_test_file_is_a_module() {
