@@ -361,6 +361,20 @@ mod tests {
     }
 
     #[test]
+    fn the_readmes_toml_examples_are_valid() {
+        let readme = include_str!("../README.md");
+        let mut blocks = 0;
+        for block in readme.split("```toml\n").skip(1) {
+            let text = block.split("```").next().unwrap();
+            if let Err(e) = parse(text) {
+                panic!("README example does not parse: {e}\n{text}");
+            }
+            blocks += 1;
+        }
+        assert!(blocks > 0);
+    }
+
+    #[test]
     fn empty_file_means_defaults() {
         assert_eq!(parse("").unwrap(), Config::default());
     }

@@ -19,10 +19,9 @@ pub fn rules(ctx: &Ctx, args: &RulesArgs) -> Result<u8> {
     }
     let mut t = Table::new();
     t.load_style(presets::UTF8_HORIZONTAL_ONLY);
-    if let Some(w) = super::entries::table_width() {
-        t.set_content_arrangement(ContentArrangement::Dynamic);
-        t.set_width(w);
-    }
+    // The descriptions are long: wrap them even when not on a terminal.
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_width(super::entries::table_width().unwrap_or(120));
     t.set_header(vec!["rule", "level", "fires when", "inputs", "your config"]);
     for r in infos.iter().filter(|r| r.enabled) {
         t.add_row(vec![
