@@ -297,21 +297,7 @@ pub fn render(r: &Report) -> String {
             .scheduled
             .iter()
             .map(|m| {
-                let name = match &m.dose {
-                    Some(d) => format!("{} {}", escape(&m.name), escape(d)),
-                    None => escape(&m.name),
-                };
-                let last = match (m.last_date, m.days_since) {
-                    (Some(d), Some(n)) => format!(
-                        "{d}{} ({} ago)",
-                        m.last_dose
-                            .as_deref()
-                            .map(|x| format!(" {}", escape(x)))
-                            .unwrap_or_default(),
-                        super::days(n)
-                    ),
-                    _ => "none logged".into(),
-                };
+                let (name, last) = m.cells(escape);
                 vec![
                     name,
                     super::days(i64::from(m.every_days)),

@@ -289,6 +289,28 @@ pub struct MedStatus {
 }
 
 impl MedStatus {
+    /// The name with its scheduled dose, and the last dose with its date
+    /// ("2026-11-01 2g/kg (24 days ago)"), each piece of diary text passed
+    /// through `esc` for the output format.
+    pub fn cells(&self, esc: impl Fn(&str) -> String) -> (String, String) {
+        let name = match &self.dose {
+            Some(d) => format!("{} {}", esc(&self.name), esc(d)),
+            None => esc(&self.name),
+        };
+        let last = match (self.last_date, self.days_since) {
+            (Some(d), Some(n)) => format!(
+                "{d}{} ({} ago)",
+                self.last_dose
+                    .as_deref()
+                    .map(|x| format!(" {}", esc(x)))
+                    .unwrap_or_default(),
+                days(n)
+            ),
+            _ => "none logged".into(),
+        };
+        (name, last)
+    }
+
     /// "due in 5 days (2026-11-30)", "3 days overdue (due 2026-11-22)"...
     pub fn describe(&self) -> String {
         match (self.state, self.next_due, self.due_in_days) {

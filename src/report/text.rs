@@ -148,21 +148,7 @@ pub fn render(r: &Report, width: u16) -> String {
     if !meds.scheduled.is_empty() {
         let mut t = o.table(&["scheduled", "every", "last dose", "next"]);
         for m in &meds.scheduled {
-            let last = match (m.last_date, m.days_since) {
-                (Some(d), Some(n)) => format!(
-                    "{d}{} ({} ago)",
-                    m.last_dose
-                        .as_deref()
-                        .map(|x| format!(" {}", clean(x)))
-                        .unwrap_or_default(),
-                    super::days(n)
-                ),
-                _ => "none logged".into(),
-            };
-            let name = match &m.dose {
-                Some(d) => format!("{} {}", clean(&m.name), clean(d)),
-                None => clean(&m.name),
-            };
+            let (name, last) = m.cells(clean);
             t.add_row(vec![
                 name,
                 super::days(i64::from(m.every_days)),
