@@ -7,6 +7,7 @@
 //! rules engine ([`rules`]). It never prints and never reads the clock:
 //! "now" and paths are passed in.
 
+pub mod backup;
 pub mod config;
 pub mod fsutil;
 pub mod input;
@@ -15,6 +16,7 @@ pub mod render;
 pub mod rules;
 pub mod store;
 pub mod symptoms;
+pub mod transfer;
 
 pub use config::Config;
 pub use model::{Entry, Episode, Measurements};

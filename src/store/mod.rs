@@ -33,6 +33,10 @@ pub enum StoreError {
     },
     #[error("diary {path} is busy (another cls is writing); try again in a moment, nothing was written")]
     Busy { path: String },
+    #[error("diary {path}: cannot write ({detail}): is the disk full? Nothing was written; free some space and try again")]
+    WriteFailed { path: String, detail: String },
+    #[error("diary {path} is read-only ({detail}); nothing was written")]
+    ReadOnly { path: String, detail: String },
     #[error("no entry with id {0} (see 'cls list')")]
     NoEntry(i64),
     #[error("no episode with id {0} (see 'cls episode list')")]
@@ -69,7 +73,32 @@ impl Store {
     /// bring its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
         create_private(path)?;
-        Store::open_existing(path)
+        let store = Store::open_existing(path)?;
+        // Never write into a damaged file: an insert that happens to miss the
+        // damaged pages would succeed and change the file that `cls doctor`
+        // and a recovery need untouched. A few milliseconds for years of
+        // entries.
+        store.quick_check()?;
+        Ok(store)
+    }
+
+    /// `PRAGMA quick_check`: the structure of every page, without the
+    /// (slower) index cross-checks of `integrity_check`.
+    pub fn quick_check(&self) -> Result<()> {
+        let problems: Vec<String> = (|| {
+            let mut stmt = self.conn.prepare("PRAGMA quick_check(5)")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<rusqlite::Result<Vec<String>>>()
+        })()
+        .map_err(self.err("check"))?;
+        if problems.len() == 1 && problems[0] == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt {
+                path: self.display(),
+                detail: format!("quick_check: {}", problems.join("; ")),
+            })
+        }
     }
 
     /// Open a diary that must already exist; for read-only commands, call
@@ -541,11 +570,23 @@ fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
 }
 
-/// Map SQLite's errors onto the ones a patient can act on.
-fn classify(path: &str, action: &'static str, e: rusqlite::Error) -> StoreError {
+/// Map SQLite's errors onto the ones a patient can act on. Public so that
+/// modules writing through [`Store::connection`] (import, backup) report
+/// the same way.
+pub fn classify(path: &str, action: &'static str, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path: path.to_string() },
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path: path.to_string(),
+            detail: e.to_string(),
+        },
+        // A full disk shows up as SQLITE_FULL, or (tmpfs, growing -shm) as
+        // an I/O error: either way the transaction was rolled back.
+        Some(ErrorCode::DiskFull | ErrorCode::SystemIoFailure) => StoreError::WriteFailed {
+            path: path.to_string(),
+            detail: e.to_string(),
+        },
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly {
             path: path.to_string(),
             detail: e.to_string(),
         },
@@ -582,13 +623,56 @@ fn check_header(path: &Path) -> Result<()> {
         }
     }
     // An empty file is a diary we created and have not yet initialised.
-    if n == 0 || (n == head.len() && &head == SQLITE_HEADER) {
+    if n == 0 {
         return Ok(());
     }
-    Err(StoreError::Corrupt {
-        path: display,
-        detail: "the file does not start with an SQLite header".into(),
-    })
+    if n < head.len() || &head != SQLITE_HEADER {
+        return Err(StoreError::Corrupt {
+            path: display,
+            detail: "the file does not start with an SQLite header".into(),
+        });
+    }
+    check_length(path, &mut f).map_err(|detail| StoreError::Corrupt { path: display, detail })
+}
+
+/// A file shorter than its header says was truncated (a bad copy, a full
+/// disk while copying). SQLite would read the missing pages as zeros and
+/// might write over them; refuse instead. Skipped while a non-empty `-wal`
+/// or a `-journal` is beside the file: after a crash mid-checkpoint the file
+/// can be short until SQLite finishes the checkpoint from the WAL.
+fn check_length(path: &Path, f: &mut fs::File) -> std::result::Result<(), String> {
+    let sibling = |suffix: &str| {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        fs::metadata(PathBuf::from(p)).map(|m| m.len()).ok()
+    };
+    if sibling("-wal").is_some_and(|l| l > 0) || sibling("-journal").is_some() {
+        return Ok(());
+    }
+    let mut h = [0u8; 100];
+    use std::io::Seek;
+    if f.seek(std::io::SeekFrom::Start(0)).is_err() || f.read_exact(&mut h).is_err() {
+        return Err("the file is shorter than an SQLite header (truncated)".into());
+    }
+    let be32 = |i: usize| u32::from_be_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+    let page_size = match u16::from_be_bytes([h[16], h[17]]) {
+        1 => 65_536,
+        p => u64::from(p),
+    };
+    let pages = u64::from(be32(28));
+    // The page count is only meaningful when "version-valid-for" matches the
+    // change counter (https://www.sqlite.org/fileformat2.html#in_header_database_size).
+    if pages == 0 || be32(24) != be32(92) || page_size < 512 {
+        return Ok(());
+    }
+    let len = f.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+    if len < pages * page_size {
+        return Err(format!(
+            "the file is {len} bytes but its header says {} ({pages} pages): it was truncated",
+            pages * page_size
+        ));
+    }
+    Ok(())
 }
 
 /// Create the diary's folder (0700) and an empty file (0600) if missing.
