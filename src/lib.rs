@@ -9,6 +9,7 @@
 
 pub mod backup;
 pub mod config;
+pub mod doctor;
 pub mod fsutil;
 pub mod input;
 pub mod model;

@@ -159,11 +159,13 @@ pub fn write(
     exported_at: &str,
     mut out: impl Write,
 ) -> std::io::Result<()> {
-    let head =
-        serde_json::json!({"format": FORMAT, "version": VERSION, "exported_at": exported_at});
-    // The head object without its closing brace, then the two arrays.
-    let head = serde_json::to_string(&head)?;
-    write!(out, "{},\n\"entries\": [", &head[..head.len() - 1])?;
+    // Written by hand so that "format" comes first and each entry is one
+    // line (error messages on import point at it).
+    write!(
+        out,
+        "{{\"format\": \"{FORMAT}\", \"version\": {VERSION}, \"exported_at\": {},\n\"entries\": [",
+        serde_json::to_string(exported_at)?
+    )?;
     for (i, e) in entries.iter().enumerate() {
         let sep = if i == 0 { "\n" } else { ",\n" };
         write!(out, "{sep}{}", serde_json::to_string(&to_json(e))?)?;
