@@ -16,10 +16,13 @@ pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<u8> {
             ctx.db.display()
         ));
     }
-    let default = backup::default_path(&ctx.db, ctx.now.naive_local());
+    let now = ctx.now.naive_local();
     let dest = match &args.path {
-        None => default,
-        Some(p) if p.is_dir() => p.join(default.file_name().expect("a file name")),
+        None => backup::default_path(&ctx.db, now),
+        // The same name as beside the diary, free in that folder.
+        Some(p) if p.is_dir() => {
+            backup::default_path(&p.join(ctx.db.file_name().unwrap_or_default()), now)
+        }
         Some(p) => p.clone(),
     };
     if super::export::is_diary_file(&dest, &ctx.db) {

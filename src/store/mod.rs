@@ -117,7 +117,16 @@ impl Store {
             conn,
             path: path.to_path_buf(),
         };
-        store.configure()?;
+        if let Err(e) = store.configure() {
+            // On a read-only filesystem or folder SQLite cannot create the
+            // -shm that WAL needs. Nobody can write there, so reading the
+            // file as immutable is exact as long as no WAL is pending; any
+            // write then fails as read-only, naming the diary.
+            if !cannot_write(&e) || wal_pending(path) {
+                return Err(e);
+            }
+            store.conn = open_immutable(path).map_err(|_| e)?;
+        }
         migrate::migrate(&mut store.conn, path).map_err(|e| match e {
             migrate::Error::Sqlite(e) => classify(&display, "migrate", e),
             migrate::Error::Newer(found) => StoreError::NewerSchema {
@@ -596,6 +605,35 @@ pub fn classify(path: &str, action: &'static str, e: rusqlite::Error) -> StoreEr
             source: e,
         },
     }
+}
+
+fn cannot_write(e: &StoreError) -> bool {
+    match e {
+        StoreError::ReadOnly { .. } => true,
+        StoreError::Sqlite { source, .. } => source.sqlite_error_code() == Some(ErrorCode::CannotOpen),
+        _ => false,
+    }
+}
+
+fn wal_pending(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0)
+}
+
+/// Open read-only with `immutable=1`: no locks, no -wal or -shm.
+fn open_immutable(path: &Path) -> rusqlite::Result<Connection> {
+    let abs = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    // In a URI, '%', '?' and '#' in the path must be escaped.
+    let p = abs.to_string_lossy().replace('%', "%25").replace('?', "%3f").replace('#', "%23");
+    let conn = Connection::open_with_flags(
+        format!("file:{p}?mode=ro&immutable=1"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+    Ok(conn)
 }
 
 /// Refuse a file that is not SQLite before SQLite touches it, so that it is

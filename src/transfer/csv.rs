@@ -86,6 +86,7 @@ pub fn row(e: &Entry) -> [String; 14] {
 /// hand-made file may leave some out or reorder them; `date` is required
 /// and an unknown column is an error (a typo must not drop data).
 pub fn parse(bytes: &[u8], opts: &Options) -> Result<Plan, ImportError> {
+    check_quotes(bytes)?;
     let mut r = ::csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -181,6 +182,38 @@ pub fn parse(bytes: &[u8], opts: &Options) -> Result<Plan, ImportError> {
         plan.entries.push(Record { line, stamp, m });
     }
     Ok(plan)
+}
+
+/// The csv reader accepts a quoted cell that is never closed, taking the
+/// rest of the file into it: rows would silently vanish into a note. In
+/// well-formed CSV every cell's quotes pair up, so an odd count means a
+/// stray quote; report the line where the unclosed one opens.
+fn check_quotes(bytes: &[u8]) -> Result<(), ImportError> {
+    let mut open = false;
+    let mut line = 1u64;
+    let mut opened_at = 1u64;
+    for &b in bytes {
+        match b {
+            b'"' => {
+                open = !open;
+                if open {
+                    opened_at = line;
+                }
+            }
+            b'\n' => line += 1,
+            _ => {}
+        }
+    }
+    if open {
+        return Err(ImportError::at(
+            opened_at,
+            InputError::new(
+                "row",
+                "a \"double quote\" is never closed (a cell holding quotes, commas or line breaks must be in double quotes, with each \" inside written twice: \"5\"\" tall\")",
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn csv_error(e: &::csv::Error, fallback_line: u64) -> ImportError {
