@@ -152,7 +152,7 @@ pub fn find_backups(diary: &Path) -> Vec<(PathBuf, SystemTime)> {
             ours.then(|| (e.path(), modified))
         })
         .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1));
+    out.sort_by_key(|b| std::cmp::Reverse(b.1));
     out
 }
 

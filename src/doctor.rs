@@ -572,7 +572,7 @@ fn check_wal_files(db: &Path, out: &mut Vec<Check>) {
         None => out.push(Check::ok("wal", "no write-ahead log pending (all changes are in the diary file)")),
         Some(n) if n < LARGE => out.push(Check::ok(
             "wal",
-            format!("write-ahead log {} bytes (normal; never delete -wal or -shm files by hand)", n),
+            format!("write-ahead log {n} bytes (normal; never delete -wal or -shm files by hand)"),
         )),
         Some(n) => out.push(Check::problem(
             "wal",

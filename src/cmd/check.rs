@@ -65,7 +65,7 @@ fn write_assessment(o: &mut impl Write, a: &Assessment, action: &str) -> std::io
         a.date
     )?;
     let mut findings: Vec<_> = a.findings.iter().collect();
-    findings.sort_by(|x, y| y.level.cmp(&x.level));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.level));
     for f in findings {
         let s = style::level(f.level);
         writeln!(

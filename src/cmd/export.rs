@@ -47,7 +47,7 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
     match format {
         Format::Csv => transfer::csv::write(&entries, &mut buf)?,
         Format::Json => {
-            transfer::json::write(&entries, &episodes, &ctx.now.to_rfc3339(), &mut buf)?
+            transfer::json::write(&entries, &episodes, &ctx.now.to_rfc3339(), &mut buf)?;
         }
     }
     let mut err = io::stderr().lock();
@@ -98,6 +98,6 @@ pub fn is_diary_file(out: &Path, diary: &Path) -> bool {
     ["", "-wal", "-shm", "-journal"].iter().any(|suffix| {
         let mut d = diary.as_os_str().to_owned();
         d.push(suffix);
-        out == PathBuf::from(d)
+        out.as_os_str() == d
     })
 }

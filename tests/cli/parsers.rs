@@ -134,7 +134,7 @@ proptest! {
             (
                 "(date|time|utc_offset|weight_kg|systolic|diastolic|heart_rate|urine|urine_ml|symptoms|labs|medications|note|id)",
                 prop_oneof![
-                    text().prop_map(|s| serde_json::Value::String(s)),
+                    text().prop_map(serde_json::Value::String),
                     any::<i64>().prop_map(serde_json::Value::from),
                     any::<f64>().prop_map(serde_json::Value::from),
                     Just(serde_json::json!({"thirst": 2, "hct": 44.5})),

@@ -215,7 +215,7 @@ fn export(s: &Store, format: Format) -> Vec<u8> {
         Format::Csv => transfer::csv::write(&entries, &mut buf).unwrap(),
         Format::Json => {
             transfer::json::write(&entries, &episodes, "2026-11-25T08:00:00+00:00", &mut buf)
-                .unwrap()
+                .unwrap();
         }
     }
     buf

@@ -513,7 +513,7 @@ fn corrupt_truncated_and_foreign_diaries_are_refused_untouched() {
     type Damage = fn(&mut Vec<u8>);
     let damages: &[(&str, Damage)] = &[
         ("garbage header", |b| {
-            b[..16].copy_from_slice(b"NOT A DATABASE!!")
+            b[..16].copy_from_slice(b"NOT A DATABASE!!");
         }),
         ("zeroed page", |b| b[4096..8192].fill(0)),
         ("truncated", |b| b.truncate(b.len() - 4096 - 100)),
