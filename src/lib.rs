@@ -3,8 +3,9 @@
 //!
 //! The library holds everything but the command line: the diary's data
 //! ([`model`]), parsing of what a patient types ([`input`], [`symptoms`]),
-//! the configuration ([`config`]), the SQLite diary ([`store`]) and the
-//! rules engine ([`rules`]). It never prints and never reads the clock:
+//! the configuration ([`config`]), the SQLite diary ([`store`]), the
+//! rules engine ([`rules`]), export and import ([`transfer`]), backups
+//! ([`backup`]) and health checks ([`doctor`]). It never prints and never reads the clock:
 //! "now" and paths are passed in.
 
 pub mod backup;

@@ -86,7 +86,7 @@ impl Store {
     /// (slower) index cross-checks of `integrity_check`.
     pub fn quick_check(&self) -> Result<()> {
         let problems: Vec<String> = (|| {
-            let mut stmt = self.conn.prepare("PRAGMA quick_check(5)")?;
+            let mut stmt = self.conn.prepare("PRAGMA quick_check(3)")?;
             let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
             rows.collect::<rusqlite::Result<Vec<String>>>()
         })()
