@@ -199,6 +199,13 @@ pub fn parse(bytes: &[u8], opts: &Options) -> Result<Plan, ImportError> {
             InputError::new("json", "not valid UTF-8 text (save the file as UTF-8)"),
         )
     })?;
+    if text.trim_start().starts_with('[') {
+        return Err(ImportError::whole_file(
+            "format",
+            "a JSON array is not a cls export ('cls list --json' is for reading; \
+             make a file to import with 'cls export --format json')",
+        ));
+    }
     let doc: Document<'_> = serde_json::from_str(text).map_err(|e| syntax(&e, 1))?;
     match doc.format.as_deref() {
         Some(FORMAT) => {}

@@ -201,7 +201,8 @@ fn import_errors_name_the_line_and_the_reason() {
         ("k.csv", "", "header: the file is empty"),
         ("l.csv", "date,note\n2026-11-01,\"unclosed\n", "line 2"),
         ("m.json", "{\"format\":\"cls-diary\",\"version\":2}", "version: 2 is newer than this cls reads"),
-        ("n.json", "[1,2]", "line 1: json:"),
+        ("n.json", "[1,2]", "format: a JSON array is not a cls export"),
+        ("n2.json", "{\"format\":", "line 1: json: EOF while parsing"),
         ("o.json", "{\"format\":\"other\",\"version\":1}", "format: 'other' is not a cls diary export"),
         (
             "p.json",
