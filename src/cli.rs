@@ -190,6 +190,59 @@ Schedules live in the config, one [[medications]] table each:
   cls --db ~/diary-test.sqlite3 paths     --db (or CLS_DB) picks another diary")]
     Paths,
 
+    /// Write the diary as CSV (a spreadsheet) or JSON (everything, episodes too)
+    #[command(after_help = "Examples:
+  cls export > diary.csv                           every entry, CSV, to stdout
+  cls export --output diary.json                   JSON (from the extension), file mode 0600
+  cls export --format json --from 2026-01-01 --to 2026-03-31
+
+CSV columns: date,time,weight_kg,systolic,diastolic,standing_systolic,standing_diastolic,
+heart_rate,urine,urine_ml,symptoms,labs,medications,note  (symptoms thirst:2;fatigue:1,
+labs hematocrit=44, medications ivig:2g/kg; an empty cell is not measured).
+JSON also keeps each entry's UTC offset and the episodes.")]
+    Export(ExportArgs),
+
+    /// Add entries from a CSV or JSON export: all or nothing, duplicates skipped
+    #[command(after_help = "Examples:
+  cls import diary.csv                 format from the extension
+  cls import --dry-run old.json        check the file and count, write nothing
+  cls import - --format csv < rows.csv
+
+Every value is checked with the same ranges as `cls log`; the first bad row rejects the whole
+file with its line number (exit 2) and nothing is written. Rows identical to entries already in
+the diary are skipped and counted. A CSV row without a time gets 08:00; its time is read in
+this machine's time zone (JSON keeps the offset it was written with).")]
+    Import(ImportArgs),
+
+    /// Make a verified copy of the diary (safe while another cls is writing)
+    #[command(after_help = "Examples:
+  cls backup                           diary.sqlite3.<date>T<time>.bak beside the diary
+  cls backup /media/usb/               into a folder (same file name)
+  cls backup ~/diary-2026-11.bak
+
+The copy is checked (integrity_check, row counts equal) before cls says it succeeded; it is
+one self-contained file, mode 0600. Keep a copy on another disk.")]
+    Backup(BackupArgs),
+
+    /// Replace the diary by a backup (the current diary is kept as a .bak)
+    #[command(after_help = "Examples:
+  cls restore ~/.local/share/cls/diary.sqlite3.2026-11-25T080000.bak
+  cls restore old.bak --yes            without asking (scripts)
+
+The backup is verified first; the diary as it was is kept beside it as a timestamped .bak
+(a damaged one as .damaged.bak), so a restore can itself be undone.")]
+    Restore(RestoreArgs),
+
+    /// Check the diary, its backups and the config, and say what to fix
+    #[command(after_help = "Examples:
+  cls doctor
+  cls doctor --json
+
+Checks: config, diary file, integrity_check, schema version, permissions, write-ahead log,
+age of the latest backup, future dates, impossible values, leftover temporary files.
+Never changes anything. Exit status: 0 all ok, 1 a problem was found.")]
+    Doctor(DoctorArgs),
+
     /// Print a shell completion script
     #[command(after_help = "Examples:
   cls completions bash > ~/.local/share/bash-completion/completions/cls
@@ -515,6 +568,78 @@ pub enum EpisodeCommand {
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The formats of `cls export` and `cls import`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TransferFormat {
+    Csv,
+    Json,
+}
+
+impl From<TransferFormat> for cls::transfer::Format {
+    fn from(f: TransferFormat) -> Self {
+        match f {
+            TransferFormat::Csv => cls::transfer::Format::Csv,
+            TransferFormat::Json => cls::transfer::Format::Json,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// csv or json [default: from the --output extension, else csv]
+    #[arg(long, value_enum)]
+    pub format: Option<TransferFormat>,
+
+    /// First day to export (YYYY-MM-DD, yesterday, -Nd) [default: the first entry]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub from: Option<String>,
+
+    /// Last day to export [default: the last entry]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub to: Option<String>,
+
+    /// Write to this file (mode 0600, replaced atomically) instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import (`-` for stdin, with --format)
+    pub file: PathBuf,
+
+    /// csv or json [default: from the file's extension]
+    #[arg(long, value_enum)]
+    pub format: Option<TransferFormat>,
+
+    /// Check the whole file and count what would be imported; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the backup: a new file, or a folder [default: beside the diary]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup to restore (from `cls backup`)
+    pub path: PathBuf,
+
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print the checks as JSON
     #[arg(long)]
     pub json: bool,
 }

@@ -383,18 +383,20 @@ pub fn parse_span(field: &str, s: &str) -> Result<i64> {
             format!("'{s}' is not a span (use e.g. 14d, 12w, 6m or 1y; 1–36500 days)"),
         )
     };
-    if t.len() < 2 {
+    // Split off the last character, not byte: `3é` must be an error, not
+    // a panic; and a huge N must not overflow.
+    let Some(unit) = t.chars().last().filter(|_| t.chars().count() >= 2) else {
         return Err(bad());
-    }
-    let (n, unit) = t.split_at(t.len() - 1);
-    let n: i64 = n.parse().map_err(|_| bad())?;
-    let days = match unit {
-        "d" => n,
-        "w" => n * 7,
-        "m" => n * 30,
-        "y" => n * 365,
-        _ => return Err(bad()),
     };
+    let n: i64 = t[..t.len() - unit.len_utf8()].parse().map_err(|_| bad())?;
+    let days = match unit {
+        'd' => Some(n),
+        'w' => n.checked_mul(7),
+        'm' => n.checked_mul(30),
+        'y' => n.checked_mul(365),
+        _ => return Err(bad()),
+    }
+    .ok_or_else(bad)?;
     if (1..=36_500).contains(&days) {
         Ok(days)
     } else {
@@ -599,6 +601,10 @@ mod tests {
         assert!(parse_span("--last", "0d").is_err());
         assert!(parse_span("--last", "d").is_err());
         assert!(parse_span("--last", "5x").is_err());
+        // Found by the property tests: a multi-byte last character, overflow.
+        assert!(parse_span("--last", "\u{85e}").is_err());
+        assert!(parse_span("--last", "3é").is_err());
+        assert!(parse_span("--last", "99999999999999999y").is_err());
     }
 
     #[test]

@@ -3,12 +3,15 @@
 //!
 //! The library holds everything but the command line: the diary's data
 //! ([`model`]), parsing of what a patient types ([`input`], [`symptoms`]),
-//! the configuration ([`config`]), the SQLite diary ([`store`]) and the
-//! rules engine ([`rules`]). It never prints and never reads the clock:
+//! the configuration ([`config`]), the SQLite diary ([`store`]), the
+//! rules engine ([`rules`]), export and import ([`transfer`]), backups
+//! ([`backup`]) and health checks ([`doctor`]). It never prints and never reads the clock:
 //! "now" and paths are passed in.
 
+pub mod backup;
 pub mod card;
 pub mod config;
+pub mod doctor;
 pub mod fsutil;
 pub mod input;
 pub mod model;
@@ -17,6 +20,7 @@ pub mod report;
 pub mod rules;
 pub mod store;
 pub mod symptoms;
+pub mod transfer;
 
 pub use config::Config;
 pub use model::{Entry, Episode, Measurements};

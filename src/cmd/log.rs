@@ -278,6 +278,8 @@ fn prompt(ctx: &Ctx, date: NaiveDate) -> Result<Option<Measurements>> {
         Ok(Some(answer.trim().to_string()).filter(|s| !s.is_empty()))
     }
 
+    // Each field is asked in turn, so it is assigned in turn.
+    #[allow(clippy::field_reassign_with_default)]
     let result = (|| -> Result<EntryValues, InquireError> {
         let weight = ask(
             &format!("Weight ({}):", unit.as_str()),

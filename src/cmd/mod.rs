@@ -1,10 +1,14 @@
 //! Command orchestration: resolve paths, the clock and the config once, then
 //! one `match` over the subcommands. Each subcommand lives in its own file.
 
+mod backup;
 mod card;
 mod check;
+mod doctor;
 mod entries;
 mod episode;
+mod export;
+mod import;
 mod log;
 mod meds;
 mod misc;
@@ -116,6 +120,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         misc::config_init(&config_path, force)?;
         return Ok(0);
     }
+    // Doctor reads the config itself, so that a broken one is reported
+    // rather than stopping it.
+    if let Command::Doctor(a) = &cli.command {
+        return doctor::doctor(&db, &config_path, explicit_config, now()?, a);
+    }
     let config = load_config(&config_path, explicit_config)?;
     let ctx = Ctx {
         db,
@@ -137,7 +146,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Rules(a) => rules::rules(&ctx, &a),
         Command::Symptoms => misc::symptoms(&ctx),
         Command::Config(crate::cli::ConfigCommand::Show) => misc::config_show(&ctx),
-        Command::Config(_) | Command::Paths | Command::Completions { .. } => {
+        Command::Export(a) => export::export(&ctx, &a),
+        Command::Import(a) => import::import(&ctx, &a),
+        Command::Backup(a) => backup::backup(&ctx, &a),
+        Command::Restore(a) => backup::restore(&ctx, &a),
+        Command::Config(_) | Command::Paths | Command::Completions { .. } | Command::Doctor(_) => {
             unreachable!("handled above")
         }
     }

@@ -36,35 +36,44 @@ fn version(conn: &Connection) -> rusqlite::Result<i64> {
 
 /// Bring the schema up to date. Cheap when it already is: one pragma read.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Error> {
+    migrate_steps(conn, path, STEPS)
+}
+
+/// [`migrate`] over a given list of steps (tests use a longer list to
+/// exercise the backup before a real migration).
+fn migrate_steps(conn: &mut Connection, path: &Path, steps: &[&str]) -> Result<(), Error> {
+    let latest = steps.len() as i64;
     let v = version(conn)?;
-    if v == SCHEMA_VERSION {
+    if v == latest {
         return Ok(());
     }
-    if v > SCHEMA_VERSION {
+    if v > latest {
         return Err(Error::Newer(v));
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Re-read under the write lock: another process may have migrated.
     let v = version(&tx)?;
-    if v > SCHEMA_VERSION {
+    if v > latest {
         return Err(Error::Newer(v));
     }
-    if v == SCHEMA_VERSION {
+    if v == latest {
         return Ok(());
     }
     if v > 0 && path != Path::new(":memory:") {
         backup_before_migration(&tx, path, v)?;
     }
-    for step in &STEPS[v as usize..] {
+    for step in &steps[v as usize..] {
         tx.execute_batch(step)?;
     }
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.pragma_update(None, "user_version", latest)?;
     tx.commit()?;
     Ok(())
 }
 
 /// Copy the diary, as it is before migrating, to
-/// `<diary>.schema-v<N>-<unix time>.bak` with mode 0600.
+/// `<diary>.schema-v<N>-<unix time>.bak` (mode 0600), verified like any
+/// `cls backup`. Runs inside the migration's write transaction, so the copy
+/// is exactly what is about to be migrated.
 fn backup_before_migration(conn: &Connection, path: &Path, from: i64) -> Result<PathBuf, Error> {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -72,13 +81,8 @@ fn backup_before_migration(conn: &Connection, path: &Path, from: i64) -> Result<
     let mut dest = path.as_os_str().to_owned();
     dest.push(format!(".schema-v{from}-{stamp}.bak"));
     let dest = PathBuf::from(dest);
-    crate::fsutil::create_private_file(&dest).map_err(Error::Backup)?;
-    conn.backup(
-        rusqlite::MAIN_DB,
-        &dest,
-        None::<fn(rusqlite::backup::Progress)>,
-    )?;
-    crate::fsutil::make_private(&dest).map_err(Error::Backup)?;
+    crate::backup::snapshot(conn, &dest)
+        .map_err(|e| Error::Backup(std::io::Error::other(e.to_string())))?;
     Ok(dest)
 }
 
@@ -112,6 +116,64 @@ mod tests {
             migrate(&mut c, Path::new(":memory:")),
             Err(Error::Newer(_))
         ));
+    }
+
+    #[test]
+    fn an_old_diary_is_backed_up_before_it_is_migrated() {
+        use crate::model::{Measurements, Stamp};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sqlite3");
+        {
+            let mut s = crate::store::Store::open(&path).unwrap();
+            let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
+            let time = chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap();
+            let stamp = Stamp {
+                date,
+                time,
+                utc: date.and_time(time).and_utc(),
+                offset_secs: 0,
+            };
+            let m = Measurements {
+                weight_kg: Some(70.0),
+                ..Measurements::default()
+            };
+            s.insert(&stamp, &m).unwrap();
+        }
+        // A future step 2, as a real release would append it.
+        let steps = [STEPS[0], "ALTER TABLE entry ADD COLUMN mood TEXT;"];
+        let mut c = Connection::open(&path).unwrap();
+        migrate_steps(&mut c, &path, &steps).unwrap();
+        assert_eq!(version(&c).unwrap(), 2);
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM entry WHERE mood IS NULL", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(n, 1);
+        let backups = crate::backup::find_backups(&path);
+        assert_eq!(backups.len(), 1, "{backups:?}");
+        let name = backups[0]
+            .0
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(name.starts_with("d.sqlite3.schema-v1-"), "{name}");
+        let v = crate::backup::verify(&backups[0].0).unwrap();
+        assert_eq!(v.schema_version, 1);
+        assert_eq!(v.counts.get("entry"), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&backups[0].0)
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        // Migrating again does nothing and makes no second backup.
+        migrate_steps(&mut c, &path, &steps).unwrap();
+        assert_eq!(crate::backup::find_backups(&path).len(), 1);
     }
 
     #[test]

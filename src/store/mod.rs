@@ -37,6 +37,10 @@ pub enum StoreError {
         "diary {path} is busy (another cls is writing); try again in a moment, nothing was written"
     )]
     Busy { path: String },
+    #[error("diary {path}: cannot write ({detail}): is the disk full? Nothing was written; free some space and try again")]
+    WriteFailed { path: String, detail: String },
+    #[error("diary {path} is read-only ({detail}); nothing was written")]
+    ReadOnly { path: String, detail: String },
     #[error("no entry with id {0} (see 'cls list')")]
     NoEntry(i64),
     #[error("no episode with id {0} (see 'cls episode list')")]
@@ -73,7 +77,32 @@ impl Store {
     /// bring its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
         create_private(path)?;
-        Store::open_existing(path)
+        let store = Store::open_existing(path)?;
+        // Never write into a damaged file: an insert that happens to miss the
+        // damaged pages would succeed and change the file that `cls doctor`
+        // and a recovery need untouched. A few milliseconds for years of
+        // entries.
+        store.quick_check()?;
+        Ok(store)
+    }
+
+    /// `PRAGMA quick_check`: the structure of every page, without the
+    /// (slower) index cross-checks of `integrity_check`.
+    pub fn quick_check(&self) -> Result<()> {
+        let problems: Vec<String> = (|| {
+            let mut stmt = self.conn.prepare("PRAGMA quick_check(3)")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<rusqlite::Result<Vec<String>>>()
+        })()
+        .map_err(self.err("check"))?;
+        if problems.len() == 1 && problems[0] == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt {
+                path: self.display(),
+                detail: format!("quick_check: {}", problems.join("; ")),
+            })
+        }
     }
 
     /// Open a diary that must already exist; for read-only commands, call
@@ -92,7 +121,16 @@ impl Store {
             conn,
             path: path.to_path_buf(),
         };
-        store.configure()?;
+        if let Err(e) = store.configure() {
+            // On a read-only filesystem or folder SQLite cannot create the
+            // -shm that WAL needs. Nobody can write there, so reading the
+            // file as immutable is exact as long as no WAL is pending; any
+            // write then fails as read-only, naming the diary.
+            if !cannot_write(&e) || wal_pending(path) {
+                return Err(e);
+            }
+            store.conn = open_immutable(path).map_err(|_| e)?;
+        }
         migrate::migrate(&mut store.conn, path).map_err(|e| match e {
             migrate::Error::Sqlite(e) => classify(&display, "migrate", e),
             migrate::Error::Newer(found) => StoreError::NewerSchema {
@@ -577,13 +615,25 @@ fn is_busy(e: &rusqlite::Error) -> bool {
     )
 }
 
-/// Map SQLite's errors onto the ones a patient can act on.
-fn classify(path: &str, action: &'static str, e: rusqlite::Error) -> StoreError {
+/// Map SQLite's errors onto the ones a patient can act on. Public so that
+/// modules writing through [`Store::connection`] (import, backup) report
+/// the same way.
+pub fn classify(path: &str, action: &'static str, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy {
             path: path.to_string(),
         },
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path: path.to_string(),
+            detail: e.to_string(),
+        },
+        // A full disk shows up as SQLITE_FULL, or (tmpfs, growing -shm) as
+        // an I/O error: either way the transaction was rolled back.
+        Some(ErrorCode::DiskFull | ErrorCode::SystemIoFailure) => StoreError::WriteFailed {
+            path: path.to_string(),
+            detail: e.to_string(),
+        },
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly {
             path: path.to_string(),
             detail: e.to_string(),
         },
@@ -593,6 +643,41 @@ fn classify(path: &str, action: &'static str, e: rusqlite::Error) -> StoreError 
             source: e,
         },
     }
+}
+
+fn cannot_write(e: &StoreError) -> bool {
+    match e {
+        StoreError::ReadOnly { .. } => true,
+        StoreError::Sqlite { source, .. } => {
+            source.sqlite_error_code() == Some(ErrorCode::CannotOpen)
+        }
+        _ => false,
+    }
+}
+
+fn wal_pending(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0)
+}
+
+/// Open read-only with `immutable=1`: no locks, no -wal or -shm.
+fn open_immutable(path: &Path) -> rusqlite::Result<Connection> {
+    let abs = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    // In a URI, '%', '?' and '#' in the path must be escaped.
+    let p = abs
+        .to_string_lossy()
+        .replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23");
+    let conn = Connection::open_with_flags(
+        format!("file:{p}?mode=ro&immutable=1"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+    Ok(conn)
 }
 
 /// Refuse a file that is not SQLite before SQLite touches it, so that it is
@@ -620,13 +705,59 @@ fn check_header(path: &Path) -> Result<()> {
         }
     }
     // An empty file is a diary we created and have not yet initialised.
-    if n == 0 || (n == head.len() && &head == SQLITE_HEADER) {
+    if n == 0 {
         return Ok(());
     }
-    Err(StoreError::Corrupt {
+    if n < head.len() || &head != SQLITE_HEADER {
+        return Err(StoreError::Corrupt {
+            path: display,
+            detail: "the file does not start with an SQLite header".into(),
+        });
+    }
+    check_length(path, &mut f).map_err(|detail| StoreError::Corrupt {
         path: display,
-        detail: "the file does not start with an SQLite header".into(),
+        detail,
     })
+}
+
+/// A file shorter than its header says was truncated (a bad copy, a full
+/// disk while copying). SQLite would read the missing pages as zeros and
+/// might write over them; refuse instead. Skipped while a non-empty `-wal`
+/// or a `-journal` is beside the file: after a crash mid-checkpoint the file
+/// can be short until SQLite finishes the checkpoint from the WAL.
+fn check_length(path: &Path, f: &mut fs::File) -> std::result::Result<(), String> {
+    let sibling = |suffix: &str| {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        fs::metadata(PathBuf::from(p)).map(|m| m.len()).ok()
+    };
+    if sibling("-wal").is_some_and(|l| l > 0) || sibling("-journal").is_some() {
+        return Ok(());
+    }
+    let mut h = [0u8; 100];
+    use std::io::Seek;
+    if f.seek(std::io::SeekFrom::Start(0)).is_err() || f.read_exact(&mut h).is_err() {
+        return Err("the file is shorter than an SQLite header (truncated)".into());
+    }
+    let be32 = |i: usize| u32::from_be_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+    let page_size = match u16::from_be_bytes([h[16], h[17]]) {
+        1 => 65_536,
+        p => u64::from(p),
+    };
+    let pages = u64::from(be32(28));
+    // The page count is only meaningful when "version-valid-for" matches the
+    // change counter (https://www.sqlite.org/fileformat2.html#in_header_database_size).
+    if pages == 0 || be32(24) != be32(92) || page_size < 512 {
+        return Ok(());
+    }
+    let len = f.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+    if len < pages * page_size {
+        return Err(format!(
+            "the file is {len} bytes but its header says {} ({pages} pages): it was truncated",
+            pages * page_size
+        ));
+    }
+    Ok(())
 }
 
 /// Create the diary's folder (0700) and an empty file (0600) if missing.

@@ -29,6 +29,17 @@ mod report;
 // Clinical timelines through cls log and cls check (clinical.md §3).
 mod timelines;
 
+// Data safety and portability: export/import, backup/restore, doctor,
+// faults (kill -9, disk full, read-only, corruption), many writers at once,
+// round trips, parsers under proptest, DST.
+mod dst;
+mod faults;
+mod parsers;
+mod roundtrip;
+mod safety;
+mod safety_util;
+mod writers;
+
 /// A module file that is not declared above would silently never run.
 #[test]
 fn every_test_file_is_a_module() {

@@ -1,0 +1,111 @@
+//! `cls backup` and `cls restore`.
+
+use std::io::{self, IsTerminal, Write};
+
+use anyhow::{anyhow, Result};
+use cls::backup::{self, Verified};
+use cls::Store;
+
+use super::{confirm, usage, Ctx};
+use crate::cli::{BackupArgs, RestoreArgs};
+
+pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<u8> {
+    if !ctx.db.exists() {
+        return Err(anyhow!(
+            "no diary at {} yet: nothing to back up",
+            ctx.db.display()
+        ));
+    }
+    let now = ctx.now.naive_local();
+    let dest = match &args.path {
+        None => backup::default_path(&ctx.db, now),
+        // The same name as beside the diary, free in that folder.
+        Some(p) if p.is_dir() => {
+            backup::default_path(&p.join(ctx.db.file_name().unwrap_or_default()), now)
+        }
+        Some(p) => p.clone(),
+    };
+    if super::export::is_diary_file(&dest, &ctx.db) {
+        return Err(usage(format!(
+            "{}: that is the diary itself; choose another path",
+            dest.display()
+        )));
+    }
+    let store = Store::open_existing(&ctx.db)?;
+    // A damaged diary is reported as such (with what to do), not as a
+    // backup that failed its check.
+    store.quick_check()?;
+    let v = backup::backup(&store, &dest)?;
+    writeln!(
+        io::stdout(),
+        "backed up {} to {} ({}); verified: integrity ok, row counts equal",
+        describe(&v),
+        v.path.display(),
+        size(v.bytes)
+    )?;
+    Ok(0)
+}
+
+pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<u8> {
+    let v = backup::verify(&args.path)?;
+    if !args.yes {
+        let current = if ctx.db.exists() {
+            match Store::open_existing(&ctx.db).and_then(|s| s.count_entries()) {
+                Ok(n) => format!("the diary now has {n} entries"),
+                Err(_) => "the diary now cannot be read".to_string(),
+            }
+        } else {
+            "there is no diary now".to_string()
+        };
+        let question = format!(
+            "Replace the diary {} by the backup {} ({})? {current}; it will be kept as a .bak",
+            ctx.db.display(),
+            args.path.display(),
+            describe(&v)
+        );
+        if !io::stdin().is_terminal() {
+            return Err(usage(format!(
+                "not restoring without confirmation: add --yes ({question})"
+            )));
+        }
+        if !confirm(&question)? {
+            writeln!(io::stderr(), "cls: not restored; nothing was changed")?;
+            return Ok(1);
+        }
+    }
+    let r = backup::restore(&ctx.db, &args.path, ctx.now.naive_local())?;
+    let mut o = io::stdout().lock();
+    writeln!(
+        o,
+        "restored {} from {} into {}",
+        describe(&r.from),
+        args.path.display(),
+        ctx.db.display()
+    )?;
+    match (&r.kept, r.was_damaged) {
+        (Some(k), false) => writeln!(o, "the diary as it was is kept in {}", k.display())?,
+        (Some(k), true) => writeln!(
+            o,
+            "the damaged diary is kept, byte for byte, in {}",
+            k.display()
+        )?,
+        (None, _) => {}
+    }
+    Ok(0)
+}
+
+fn describe(v: &Verified) -> String {
+    format!(
+        "{} entries and {} episodes",
+        v.counts.get("entry"),
+        v.counts.get("episode")
+    )
+}
+
+fn size(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{:.1} MB", bytes as f64 / f64::from(1 << 20))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}

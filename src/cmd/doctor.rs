@@ -1,0 +1,68 @@
+//! `cls doctor`: run the health checks and print each as `ok` or a problem
+//! with its fix. Exit 0 when all are ok, 1 otherwise. It loads the config
+//! itself (a broken config is one of the things it reports) and never
+//! changes any file.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Result;
+use chrono::{DateTime, Local};
+use cls::doctor::{self, Inputs, Status};
+
+use super::style;
+use crate::cli::DoctorArgs;
+
+pub fn doctor(
+    db: &Path,
+    config: &Path,
+    config_explicit: bool,
+    now: DateTime<Local>,
+    args: &DoctorArgs,
+) -> Result<u8> {
+    let checks = doctor::run(&Inputs {
+        db,
+        config_path: config,
+        config_explicit,
+        today: now.date_naive(),
+        now: now.into(),
+    });
+    let healthy = doctor::healthy(&checks);
+    let mut o = anstream::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(
+            &mut o,
+            &serde_json::json!({"healthy": healthy, "checks": checks}),
+        )?;
+        writeln!(o)?;
+    } else {
+        let ok = anstyle::AnsiColor::Green
+            .on_default()
+            .effects(anstyle::Effects::BOLD);
+        let bad = anstyle::AnsiColor::Red
+            .on_default()
+            .effects(anstyle::Effects::BOLD);
+        for c in &checks {
+            match c.status {
+                Status::Ok => writeln!(o, "{ok}ok{ok:#}       {:<12} {}", c.name, c.detail)?,
+                Status::Problem => {
+                    writeln!(o, "{bad}PROBLEM{bad:#}  {:<12} {}", c.name, c.detail)?;
+                    if let Some(fix) = &c.fix {
+                        let dim = style::dim();
+                        writeln!(o, "         {dim}{:<12}{dim:#} fix: {fix}", "")?;
+                    }
+                }
+            }
+        }
+        let n = checks
+            .iter()
+            .filter(|c| c.status == Status::Problem)
+            .count();
+        if healthy {
+            writeln!(o, "all {} checks ok", checks.len())?;
+        } else {
+            writeln!(o, "{n} problem{} found", if n == 1 { "" } else { "s" })?;
+        }
+    }
+    Ok(u8::from(!healthy))
+}

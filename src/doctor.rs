@@ -1,0 +1,608 @@
+//! Health checks for `cls doctor`, as data: a list of results, each `ok`
+//! or a problem with what to do about it. Nothing here writes: the diary is
+//! opened read-only (never migrated, never "repaired"), so doctor can look
+//! at a damaged diary and leave it exactly as it was for a recovery.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OpenFlags};
+use serde::Serialize;
+
+use crate::backup;
+use crate::config::Config;
+use crate::store::SCHEMA_VERSION;
+use crate::symptoms;
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Problem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// A short stable name: config, diary, integrity, schema, permissions,
+    /// wal, backup, dates, values, leftovers.
+    pub name: &'static str,
+    pub status: Status,
+    pub detail: String,
+    /// What to do, for a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+impl Check {
+    fn ok(name: &'static str, detail: impl Into<String>) -> Check {
+        Check {
+            name,
+            status: Status::Ok,
+            detail: detail.into(),
+            fix: None,
+        }
+    }
+
+    fn problem(name: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Check {
+        Check {
+            name,
+            status: Status::Problem,
+            detail: detail.into(),
+            fix: Some(fix.into()),
+        }
+    }
+}
+
+/// True when every check is ok.
+pub fn healthy(checks: &[Check]) -> bool {
+    checks.iter().all(|c| c.status == Status::Ok)
+}
+
+/// Where to look and what "now" is.
+pub struct Inputs<'a> {
+    pub db: &'a Path,
+    pub config_path: &'a Path,
+    /// The config was named with `--config` (a missing file is a problem).
+    pub config_explicit: bool,
+    pub today: NaiveDate,
+    pub now: SystemTime,
+}
+
+/// A backup older than this is reported.
+pub const BACKUP_MAX_AGE_DAYS: u64 = 30;
+
+/// Run every check.
+pub fn run(inp: &Inputs<'_>) -> Vec<Check> {
+    let mut out = Vec::new();
+    let config = check_config(inp, &mut out);
+    let custom = config.map(|c| c.symptoms.custom).unwrap_or_default();
+    let db = inp.db;
+    let restore_hint = restore_hint(db);
+
+    if !db.exists() {
+        out.push(Check::ok(
+            "diary",
+            format!(
+                "no diary yet at {} (the first 'cls log' creates it)",
+                db.display()
+            ),
+        ));
+        check_permissions(db, &mut out);
+        return out;
+    }
+    let header = check_file(db);
+    let readable_header = header.is_ok();
+    match header {
+        Ok(d) => out.push(Check::ok("diary", d)),
+        Err(d) => out.push(Check::problem("diary", d, restore_hint.clone())),
+    }
+    check_permissions(db, &mut out);
+    if readable_header {
+        let mut checks = Vec::new();
+        let before = fingerprint(db);
+        // With no -wal or -shm beside it no other connection is open, and
+        // `immutable=1` reads the file without creating them. If a writer
+        // came along meanwhile, look again the ordinary read-only way.
+        let quiet = !sibling(db, "-wal").exists() && !sibling(db, "-shm").exists();
+        if quiet {
+            check_connection(
+                open_read_only(db, true),
+                inp,
+                &custom,
+                &restore_hint,
+                &mut checks,
+            );
+        }
+        if !quiet || fingerprint(db) != before || sibling(db, "-wal").exists() {
+            checks.clear();
+            check_connection(
+                open_read_only(db, false),
+                inp,
+                &custom,
+                &restore_hint,
+                &mut checks,
+            );
+        }
+        out.extend(checks);
+    }
+    check_wal_files(db, &mut out);
+    check_backups(inp, &mut out);
+    let left = backup::leftovers(db);
+    if left.is_empty() {
+        out.push(Check::ok(
+            "leftovers",
+            "no temporary files from an interrupted backup or restore",
+        ));
+    } else {
+        let list: Vec<String> = left.iter().map(|p| p.display().to_string()).collect();
+        out.push(Check::problem(
+            "leftovers",
+            format!(
+                "temporary files from an interrupted backup or restore: {}",
+                list.join(", ")
+            ),
+            format!(
+                "they are incomplete copies; delete them: rm {}",
+                list.join(" ")
+            ),
+        ));
+    }
+    out
+}
+
+fn open_read_only(db: &Path, immutable: bool) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let abs = fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
+    // In a URI, '%', '?' and '#' in the path must be escaped.
+    let path = abs
+        .to_string_lossy()
+        .replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23");
+    let uri = if immutable {
+        format!("file:{path}?mode=ro&immutable=1")
+    } else {
+        format!("file:{path}?mode=ro")
+    };
+    let conn = Connection::open_with_flags(uri, flags)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+fn check_connection(
+    conn: rusqlite::Result<Connection>,
+    inp: &Inputs<'_>,
+    custom: &[String],
+    hint: &str,
+    out: &mut Vec<Check>,
+) {
+    match conn {
+        Ok(conn) => check_database(&conn, inp, custom, hint, out),
+        Err(e) => out.push(Check::problem(
+            "integrity",
+            format!("cannot open {} read-only: {e}", inp.db.display()),
+            hint,
+        )),
+    }
+}
+
+/// Size and modification time, to notice a write while doctor reads.
+fn fingerprint(p: &Path) -> Option<(u64, SystemTime)> {
+    let m = fs::metadata(p).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+fn restore_hint(db: &Path) -> String {
+    match backup::find_backups(db).first() {
+        Some((p, _)) => format!("restore the latest backup: cls restore {} (the current file is kept)", p.display()),
+        None => "restore a backup with 'cls restore PATH' (the current file is kept), or recover with sqlite3's .recover".into(),
+    }
+}
+
+fn check_config(inp: &Inputs<'_>, out: &mut Vec<Check>) -> Option<Config> {
+    let p = inp.config_path;
+    match Config::load(p) {
+        Ok(Some(c)) => {
+            out.push(Check::ok("config", format!("{} is valid", p.display())));
+            Some(c)
+        }
+        Ok(None) if inp.config_explicit => {
+            out.push(Check::problem(
+                "config",
+                format!("{} does not exist", p.display()),
+                format!(
+                    "create it with 'cls config init --config {}', or give the right path",
+                    p.display()
+                ),
+            ));
+            None
+        }
+        Ok(None) => {
+            out.push(Check::ok(
+                "config",
+                format!("no config file at {}: built-in defaults", p.display()),
+            ));
+            Some(Config::default())
+        }
+        Err(e) => {
+            out.push(Check::problem(
+                "config",
+                e.to_string(),
+                format!(
+                    "edit {} at that line (or move it aside to use the defaults; 'cls config init' writes a commented one)",
+                    p.display()
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// The header and the length, read directly (not through SQLite).
+fn check_file(db: &Path) -> Result<String, String> {
+    let mut f = fs::File::open(db).map_err(|e| format!("cannot read {}: {e}", db.display()))?;
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    if len == 0 {
+        return Ok(format!(
+            "{} is empty (created, not yet written)",
+            db.display()
+        ));
+    }
+    let mut h = [0u8; 100];
+    if f.read_exact(&mut h).is_err() {
+        return Err(format!(
+            "{} is {len} bytes: too short to be an SQLite database (truncated?)",
+            db.display()
+        ));
+    }
+    if &h[..16] != b"SQLite format 3\0" {
+        return Err(format!(
+            "{} does not start with an SQLite header: it is damaged or not a diary",
+            db.display()
+        ));
+    }
+    let be32 = |i: usize| u32::from_be_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+    let page = match u16::from_be_bytes([h[16], h[17]]) {
+        1 => 65_536,
+        p => u64::from(p),
+    };
+    let pages = u64::from(be32(28));
+    let wal_len = fs::metadata(sibling(db, "-wal"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    if pages > 0 && be32(24) == be32(92) && wal_len == 0 && len < pages * page {
+        return Err(format!(
+            "{} is {len} bytes but its header says {} ({pages} pages of {page}): it was truncated",
+            db.display(),
+            pages * page
+        ));
+    }
+    Ok(format!(
+        "{} is an SQLite database ({len} bytes)",
+        db.display()
+    ))
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+fn check_database(
+    conn: &Connection,
+    inp: &Inputs<'_>,
+    custom: &[String],
+    hint: &str,
+    out: &mut Vec<Check>,
+) {
+    match backup::integrity_problems(conn, 10) {
+        Ok(p) if p.is_empty() => out.push(Check::ok("integrity", "integrity_check: ok")),
+        Ok(p) => {
+            out.push(Check::problem(
+                "integrity",
+                format!("integrity_check found damage: {}", p.join("; ")),
+                hint,
+            ));
+            return;
+        }
+        Err(e) => {
+            out.push(Check::problem(
+                "integrity",
+                format!("cannot check: {e}"),
+                hint,
+            ));
+            return;
+        }
+    }
+    let version: i64 = match conn.query_row("PRAGMA user_version", [], |r| r.get(0)) {
+        Ok(v) => v,
+        Err(e) => {
+            out.push(Check::problem(
+                "schema",
+                format!("cannot read the version: {e}"),
+                hint,
+            ));
+            return;
+        }
+    };
+    if version == SCHEMA_VERSION {
+        out.push(Check::ok(
+            "schema",
+            format!("schema version {version} (current)"),
+        ));
+    } else if version > SCHEMA_VERSION {
+        out.push(Check::problem(
+            "schema",
+            format!(
+                "schema version {version} is newer than this cls understands ({SCHEMA_VERSION})"
+            ),
+            "upgrade cls (the diary was written by a newer version)",
+        ));
+        return;
+    } else if version == 0 {
+        out.push(Check::ok(
+            "schema",
+            "not initialised yet (the first 'cls log' sets it up)",
+        ));
+        return;
+    } else {
+        out.push(Check::ok(
+            "schema",
+            format!("schema version {version}; upgraded to {SCHEMA_VERSION} on the next write, after an automatic backup"),
+        ));
+    }
+    check_dates(conn, inp.today, out);
+    check_values(conn, custom, out);
+}
+
+fn ids(
+    conn: &Connection,
+    sql: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map(params, |r| r.get(0))?;
+    rows.collect()
+}
+
+fn id_list(ids: &[i64]) -> String {
+    let mut s: Vec<String> = ids.iter().take(10).map(i64::to_string).collect();
+    if ids.len() > 10 {
+        s.push(format!("and {} more", ids.len() - 10));
+    }
+    s.join(", ")
+}
+
+fn check_dates(conn: &Connection, today: NaiveDate, out: &mut Vec<Check>) {
+    let limit = (today + chrono::Duration::days(1)).to_string();
+    match ids(
+        conn,
+        "SELECT id FROM entry WHERE date > ?1 ORDER BY date, id",
+        &[&limit],
+    ) {
+        Ok(v) if v.is_empty() => out.push(Check::ok("dates", "no entries dated in the future")),
+        Ok(v) => out.push(Check::problem(
+            "dates",
+            format!("{} entries dated after {limit}: {}", v.len(), id_list(&v)),
+            format!(
+                "correct the date with 'cls edit {} --date YYYY-MM-DD' (or 'cls delete ID')",
+                v[0]
+            ),
+        )),
+        Err(e) => out.push(Check::problem(
+            "dates",
+            format!("cannot read entries: {e}"),
+            "run 'cls doctor' again; if it persists, restore a backup",
+        )),
+    }
+}
+
+/// Values the schema should have refused, checked again with the same
+/// ranges as `cls log` (a diary edited by hand, or written by a buggy
+/// version), entries whose UTC instant disagrees with their local time,
+/// orphans, and symptoms that no longer resolve (a custom symptom removed
+/// from the config: rules would not read it).
+fn check_values(conn: &Connection, custom: &[String], out: &mut Vec<Check>) {
+    use crate::input::{DIASTOLIC, HEART_RATE, SYSTOLIC, URINE_ML, WEIGHT_KG};
+    let sql = format!(
+        "SELECT id FROM entry WHERE
+            weight_kg NOT BETWEEN {w0} AND {w1}
+         OR systolic NOT BETWEEN {s0} AND {s1} OR diastolic NOT BETWEEN {d0} AND {d1}
+         OR standing_systolic NOT BETWEEN {s0} AND {s1} OR standing_diastolic NOT BETWEEN {d0} AND {d1}
+         OR diastolic >= systolic OR standing_diastolic >= standing_systolic
+         OR heart_rate NOT BETWEEN {h0} AND {h1} OR urine_ml NOT BETWEEN {u0} AND {u1}
+         OR urine NOT IN ('less', 'normal', 'more')
+         OR strftime('%Y-%m-%d %H:%M', utc + utc_offset, 'unixepoch') IS NOT date || ' ' || time
+         OR id IN (SELECT entry_id FROM symptom WHERE severity NOT BETWEEN 0 AND 3)
+         OR id IN (SELECT entry_id FROM lab WHERE
+                (name = 'hemoglobin' AND value NOT BETWEEN 3 AND 25)
+             OR (name = 'hematocrit' AND value NOT BETWEEN 10 AND 80)
+             OR (name = 'albumin' AND value NOT BETWEEN 5 AND 60))
+         ORDER BY id",
+        w0 = WEIGHT_KG.0,
+        w1 = WEIGHT_KG.1,
+        s0 = SYSTOLIC.0,
+        s1 = SYSTOLIC.1,
+        d0 = DIASTOLIC.0,
+        d1 = DIASTOLIC.1,
+        h0 = HEART_RATE.0,
+        h1 = HEART_RATE.1,
+        u0 = URINE_ML.0,
+        u1 = URINE_ML.1,
+    );
+    let bad = match ids(conn, &sql, &[]) {
+        Ok(v) => v,
+        Err(e) => {
+            out.push(Check::problem(
+                "values",
+                format!("cannot read entries: {e}"),
+                "restore a backup",
+            ));
+            return;
+        }
+    };
+    let orphans: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap_or(0);
+    let mut unknown: Vec<(String, i64)> = Vec::new();
+    if let Ok(mut stmt) =
+        conn.prepare("SELECT name, count(*) FROM symptom GROUP BY name ORDER BY name")
+    {
+        if let Ok(rows) = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        {
+            for (name, n) in rows.flatten() {
+                if symptoms::resolve(&name, custom).is_err() {
+                    unknown.push((name, n));
+                }
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    let mut fixes = Vec::new();
+    if !bad.is_empty() {
+        problems.push(format!(
+            "{} entries with impossible values: {}",
+            bad.len(),
+            id_list(&bad)
+        ));
+        fixes.push(format!(
+            "check them with 'cls show {}' and correct with 'cls edit'",
+            bad[0]
+        ));
+    }
+    if orphans > 0 {
+        problems.push(format!("{orphans} rows refer to entries that do not exist"));
+        fixes.push("restore a backup".to_string());
+    }
+    if !unknown.is_empty() {
+        let names: Vec<String> = unknown
+            .iter()
+            .map(|(n, c)| format!("'{n}' ({c} entries)"))
+            .collect();
+        problems.push(format!(
+            "symptoms the config does not know (the rules do not read them): {}",
+            names.join(", ")
+        ));
+        fixes.push("add them back under [symptoms] custom in the config".to_string());
+    }
+    if problems.is_empty() {
+        out.push(Check::ok(
+            "values",
+            "every value within the ranges cls log accepts",
+        ));
+    } else {
+        out.push(Check::problem(
+            "values",
+            problems.join("; "),
+            fixes.join("; "),
+        ));
+    }
+}
+
+fn check_permissions(db: &Path, out: &mut Vec<Check>) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut loose = Vec::new();
+        let mut fixes = Vec::new();
+        let dir = db
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if let Ok(m) = fs::metadata(dir) {
+            let mode = m.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                loose.push(format!("folder {} is {mode:03o}", dir.display()));
+                fixes.push(format!("chmod 700 {}", dir.display()));
+            }
+        }
+        let mut files = vec![db.to_path_buf(), sibling(db, "-wal"), sibling(db, "-shm")];
+        files.extend(backup::find_backups(db).into_iter().map(|(p, _)| p));
+        for f in files {
+            if let Ok(m) = fs::metadata(&f) {
+                let mode = m.permissions().mode() & 0o777;
+                if mode & 0o077 != 0 {
+                    loose.push(format!("{} is {mode:03o}", f.display()));
+                    fixes.push(format!("chmod 600 {}", f.display()));
+                }
+            }
+        }
+        if loose.is_empty() {
+            out.push(Check::ok(
+                "permissions",
+                "the diary, its folder and backups are private to you",
+            ));
+        } else {
+            out.push(Check::problem(
+                "permissions",
+                format!("others can read your health data: {}", loose.join(", ")),
+                fixes.join("; "),
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = db;
+        out.push(Check::ok("permissions", "not checked on this system"));
+    }
+}
+
+fn check_wal_files(db: &Path, out: &mut Vec<Check>) {
+    let wal = fs::metadata(sibling(db, "-wal")).map(|m| m.len()).ok();
+    let journal = sibling(db, "-journal");
+    if journal.exists() {
+        out.push(Check::problem(
+            "wal",
+            format!("{} is present: a write was interrupted", journal.display()),
+            "run 'cls backup' (any command that writes rolls it back); never delete it by hand",
+        ));
+        return;
+    }
+    const LARGE: u64 = 64 << 20;
+    match wal {
+        None => out.push(Check::ok("wal", "no write-ahead log pending (all changes are in the diary file)")),
+        Some(n) if n < LARGE => out.push(Check::ok(
+            "wal",
+            format!("write-ahead log {n} bytes (normal; never delete -wal or -shm files by hand)"),
+        )),
+        Some(n) => out.push(Check::problem(
+            "wal",
+            format!("the write-ahead log is large ({} MB)", n >> 20),
+            "close other programs that have the diary open; the next 'cls log' folds it into the diary",
+        )),
+    }
+}
+
+fn check_backups(inp: &Inputs<'_>, out: &mut Vec<Check>) {
+    match backup::find_backups(inp.db).first() {
+        None => out.push(Check::problem(
+            "backup",
+            format!("no backup found beside {}", inp.db.display()),
+            "run 'cls backup', and copy the .bak file to another disk",
+        )),
+        Some((p, when)) => {
+            let age = inp.now.duration_since(*when).unwrap_or_default().as_secs() / 86_400;
+            if age > BACKUP_MAX_AGE_DAYS {
+                out.push(Check::problem(
+                    "backup",
+                    format!("the latest backup is {age} days old: {}", p.display()),
+                    "run 'cls backup'",
+                ));
+            } else {
+                out.push(Check::ok(
+                    "backup",
+                    format!("latest backup {} ({age} days old)", p.display()),
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! The JSON format: one versioned document with every entry and episode.
+//!
+//! ```json
+//! {"format": "cls-diary", "version": 1, "exported_at": "2026-11-25T08:00:00+00:00",
+//!  "entries": [
+//!   {"id": 1, "date": "2026-11-20", "time": "07:30", "utc_offset": "-05:00",
+//!    "weight_kg": 68.4, "systolic": 118, "diastolic": 76, "heart_rate": 72,
+//!    "urine": "less", "urine_ml": 900, "symptoms": {"thirst": 2},
+//!    "labs": {"hematocrit": 44.0}, "medications": [{"name": "ivig", "dose": "2g/kg"}],
+//!    "note": "…"}
+//!  ],
+//!  "episodes": [{"id": 1, "start": "2026-10-01", "end": "2026-10-05", "hospitalized": true, "note": "…"}]}
+//! ```
+//!
+//! Field names are the CSV columns. A missing key means "not measured".
+//! Labs are in their fixed units (hematocrit %, hemoglobin g/dL, albumin
+//! g/L). `utc_offset` keeps the moment exact across time zones; without it
+//! the time is read as local, like a CSV row. `id` is written for reference
+//! and ignored on import. The export writes one entry per line, so an error
+//! message's line number points at the entry.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::Number;
+
+use crate::input::InputError;
+use crate::model::{Entry, Episode};
+
+use super::{
+    check_entry, check_episode, format_offset, EpisodeRecord, ImportError, Options, Plan, RawEntry,
+    Record,
+};
+
+/// The `format` value of a cls JSON document.
+pub const FORMAT: &str = "cls-diary";
+/// The version this cls writes and the newest it reads.
+pub const VERSION: i64 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<i64>,
+    date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    utc_offset: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    weight_kg: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    systolic: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    diastolic: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    standing_systolic: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    standing_diastolic: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    heart_rate: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    urine: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    urine_ml: Option<Number>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    symptoms: BTreeMap<String, Number>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    labs: BTreeMap<String, Number>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    medications: Vec<JsonMed>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonMed {
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dose: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonEpisode {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<i64>,
+    start: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    end: Option<String>,
+    #[serde(default)]
+    hospitalized: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Document<'a> {
+    format: Option<String>,
+    version: Option<i64>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    exported_at: Option<String>,
+    #[serde(default, borrow)]
+    entries: Vec<&'a RawValue>,
+    #[serde(default, borrow)]
+    episodes: Vec<&'a RawValue>,
+}
+
+fn number_f64(v: f64) -> Number {
+    Number::from_f64(v).unwrap_or_else(|| Number::from(0))
+}
+
+fn to_json(e: &Entry) -> JsonEntry {
+    let m = &e.m;
+    JsonEntry {
+        id: Some(e.id),
+        date: e.stamp.date.to_string(),
+        time: Some(e.stamp.time.format("%H:%M").to_string()),
+        utc_offset: Some(format_offset(e.stamp.offset_secs)),
+        weight_kg: m.weight_kg.map(number_f64),
+        systolic: m.bp.map(|b| b.systolic.into()),
+        diastolic: m.bp.map(|b| b.diastolic.into()),
+        standing_systolic: m.standing_bp.map(|b| b.systolic.into()),
+        standing_diastolic: m.standing_bp.map(|b| b.diastolic.into()),
+        heart_rate: m.heart_rate.map(Number::from),
+        urine: m.urine.map(|u| u.as_str().to_string()),
+        urine_ml: m.urine_ml.map(Number::from),
+        symptoms: m
+            .symptoms
+            .iter()
+            .map(|s| (s.name.clone(), Number::from(s.severity)))
+            .collect(),
+        labs: m
+            .labs
+            .iter()
+            .map(|l| (l.kind.as_str().to_string(), number_f64(l.value)))
+            .collect(),
+        medications: m
+            .meds
+            .iter()
+            .map(|x| JsonMed {
+                name: x.name.clone(),
+                dose: x.dose.clone(),
+            })
+            .collect(),
+        note: m.note.clone(),
+    }
+}
+
+/// Write the whole document, one entry or episode per line.
+pub fn write(
+    entries: &[Entry],
+    episodes: &[Episode],
+    exported_at: &str,
+    mut out: impl Write,
+) -> std::io::Result<()> {
+    // Written by hand so that "format" comes first and each entry is one
+    // line (error messages on import point at it).
+    write!(
+        out,
+        "{{\"format\": \"{FORMAT}\", \"version\": {VERSION}, \"exported_at\": {},\n\"entries\": [",
+        serde_json::to_string(exported_at)?
+    )?;
+    for (i, e) in entries.iter().enumerate() {
+        let sep = if i == 0 { "\n" } else { ",\n" };
+        write!(out, "{sep}{}", serde_json::to_string(&to_json(e))?)?;
+    }
+    write!(out, "\n],\n\"episodes\": [")?;
+    for (i, e) in episodes.iter().enumerate() {
+        let sep = if i == 0 { "\n" } else { ",\n" };
+        let j = JsonEpisode {
+            id: Some(e.id),
+            start: e.start.to_string(),
+            end: e.end.map(|d| d.to_string()),
+            hospitalized: e.hospitalized,
+            note: e.note.clone(),
+        };
+        write!(out, "{sep}{}", serde_json::to_string(&j)?)?;
+    }
+    writeln!(out, "\n]}}")?;
+    out.flush()
+}
+
+/// Read and check a whole JSON document.
+pub fn parse(bytes: &[u8], opts: &Options) -> Result<Plan, ImportError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+            + 1;
+        ImportError::at(
+            line,
+            InputError::new("json", "not valid UTF-8 text (save the file as UTF-8)"),
+        )
+    })?;
+    if text.trim_start().starts_with('[') {
+        return Err(ImportError::whole_file(
+            "format",
+            "a JSON array is not a cls export ('cls list --json' is for reading; \
+             make a file to import with 'cls export --format json')",
+        ));
+    }
+    let doc: Document<'_> = serde_json::from_str(text).map_err(|e| syntax(&e, 1))?;
+    match doc.format.as_deref() {
+        Some(FORMAT) => {}
+        Some(other) => {
+            return Err(ImportError::whole_file(
+                "format",
+                format!("'{other}' is not a cls diary export (expected \"format\": \"{FORMAT}\")"),
+            ))
+        }
+        None => {
+            return Err(ImportError::whole_file(
+                "format",
+                format!("missing: a cls export starts with {{\"format\": \"{FORMAT}\", \"version\": {VERSION}, ...}}"),
+            ))
+        }
+    }
+    match doc.version {
+        Some(v) if (1..=VERSION).contains(&v) => {}
+        Some(v) if v > VERSION => {
+            return Err(ImportError::whole_file(
+                "version",
+                format!("{v} is newer than this cls reads ({VERSION}); upgrade cls"),
+            ))
+        }
+        Some(v) => {
+            return Err(ImportError::whole_file(
+                "version",
+                format!("{v} is not a valid version"),
+            ))
+        }
+        None => return Err(ImportError::whole_file("version", "missing")),
+    }
+
+    let line_of = |raw: &RawValue| -> u64 {
+        let offset = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+        text.as_bytes()[..offset.min(text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+            + 1
+    };
+
+    let mut plan = Plan::default();
+    for raw in &doc.entries {
+        let line = line_of(raw);
+        let j: JsonEntry = serde_json::from_str(raw.get()).map_err(|e| syntax(&e, line))?;
+        let raw_entry = from_json(j).map_err(|e| ImportError::at(line, e))?;
+        let (stamp, m) = check_entry(&raw_entry, opts).map_err(|e| ImportError::at(line, e))?;
+        plan.entries.push(Record { line, stamp, m });
+    }
+    for raw in &doc.episodes {
+        let line = line_of(raw);
+        let j: JsonEpisode = serde_json::from_str(raw.get()).map_err(|e| syntax(&e, line))?;
+        let episode = check_episode(
+            &j.start,
+            j.end.as_deref(),
+            j.hospitalized,
+            j.note.as_deref(),
+            opts,
+        )
+        .map_err(|e| ImportError::at(line, e))?;
+        plan.episodes.push(EpisodeRecord { line, episode });
+    }
+    Ok(plan)
+}
+
+/// A serde error inside a value that starts on `base_line`.
+fn syntax(e: &serde_json::Error, base_line: u64) -> ImportError {
+    let line = base_line + (e.line() as u64).saturating_sub(1);
+    // serde's message ends with " at line L column C"; we give our own line.
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    ImportError::at(line, InputError::new("json", msg))
+}
+
+/// Turn typed JSON values into the text the shared checks read. Names that
+/// hold a list separator are refused here, so that they cannot be split
+/// into something else.
+fn from_json(j: JsonEntry) -> Result<RawEntry, InputError> {
+    let num = |n: Option<Number>| n.map(|n| n.to_string());
+    let mut symptoms = Vec::new();
+    for (name, sev) in j.symptoms {
+        if name.contains([':', ',', ';']) {
+            return Err(InputError::new(
+                "symptoms",
+                format!("unknown symptom '{name}'"),
+            ));
+        }
+        symptoms.push(format!("{name}:{sev}"));
+    }
+    let mut labs = Vec::new();
+    for (name, value) in j.labs {
+        if name.contains('=') {
+            return Err(InputError::new("labs", format!("unknown lab '{name}'")));
+        }
+        labs.push(format!("{name}={value}"));
+    }
+    let mut meds = Vec::new();
+    for m in j.medications {
+        if m.name.contains(':') {
+            return Err(InputError::new(
+                "medications",
+                format!("'{}': ':' is not allowed in a medication name", m.name),
+            ));
+        }
+        meds.push(match m.dose {
+            Some(d) => format!("{}:{d}", m.name),
+            None => m.name,
+        });
+    }
+    Ok(RawEntry {
+        date: j.date,
+        time: j.time,
+        utc_offset: j.utc_offset,
+        weight_kg: num(j.weight_kg),
+        systolic: num(j.systolic),
+        diastolic: num(j.diastolic),
+        standing_systolic: num(j.standing_systolic),
+        standing_diastolic: num(j.standing_diastolic),
+        heart_rate: num(j.heart_rate),
+        urine: j.urine,
+        urine_ml: num(j.urine_ml),
+        symptoms,
+        labs,
+        meds,
+        note: j.note,
+    })
+}

@@ -1,0 +1,526 @@
+//! Taking the diary elsewhere and bringing it back: export to CSV (the
+//! columns fixed in interface.md) or to a versioned JSON document that also
+//! carries episodes, and import of either.
+//!
+//! Import is two steps so that nothing is written unless everything is good:
+//! [`parse`] reads and checks the whole file with the same parsers and ranges
+//! as `cls log`, stopping at the first bad row with its line number; then
+//! [`apply`] writes every new row in one `BEGIN IMMEDIATE` transaction,
+//! skipping rows identical to entries already in the diary. A crash, a full
+//! disk or a busy diary leaves the diary exactly as it was.
+
+pub mod csv;
+pub mod json;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Utc};
+use rusqlite::{Transaction, TransactionBehavior};
+
+use crate::input::{self, InputError, WeightUnit};
+use crate::model::{Bp, Entry, Episode, Measurements, Stamp};
+use crate::store::{self, Store};
+
+/// The file formats `cls export` writes and `cls import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+impl Format {
+    /// The format a file name implies by its extension, if any.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// What an import needs to know besides the file: "today" (entries may be
+/// at most one day ahead, as in `cls log`) and the patient's own symptom
+/// names.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub today: NaiveDate,
+    pub custom_symptoms: Vec<String>,
+}
+
+/// One checked entry, ready to insert.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// Where it starts in the file (1-based), for messages.
+    pub line: u64,
+    pub stamp: Stamp,
+    pub m: Measurements,
+}
+
+/// One checked episode, ready to insert.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpisodeRecord {
+    pub line: u64,
+    pub episode: Episode,
+}
+
+/// A whole file, checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Plan {
+    pub entries: Vec<Record>,
+    pub episodes: Vec<EpisodeRecord>,
+}
+
+/// Why a file was rejected: the line where the first problem is (when
+/// there is one) and the problem, in the same words as `cls log`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    pub line: Option<u64>,
+    pub error: InputError,
+}
+
+impl ImportError {
+    pub fn at(line: u64, error: InputError) -> Self {
+        ImportError {
+            line: Some(line),
+            error,
+        }
+    }
+
+    pub fn whole_file(field: &str, message: impl Into<String>) -> Self {
+        ImportError {
+            line: None,
+            error: InputError::new(field, message),
+        }
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "line {l}: {}", self.error),
+            None => write!(f, "{}", self.error),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Read and check a whole file. Nothing is written.
+pub fn parse(format: Format, bytes: &[u8], opts: &Options) -> Result<Plan, ImportError> {
+    match format {
+        Format::Csv => csv::parse(bytes, opts),
+        Format::Json => json::parse(bytes, opts),
+    }
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub imported: usize,
+    pub skipped: usize,
+    pub episodes_imported: usize,
+    pub episodes_skipped: usize,
+}
+
+/// Write a checked file into the diary in one transaction. Rows identical
+/// to entries already in the diary (same date, time and contents) are
+/// skipped and counted, one for one, so importing the same file twice adds
+/// nothing the second time, while two identical rows in a new file are both
+/// kept. With `dry_run`, the same counting happens and nothing is written.
+///
+/// `progress(done, total)` is called after each row, for a progress bar.
+pub fn apply(
+    store: &Store,
+    plan: &Plan,
+    dry_run: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> store::Result<Outcome> {
+    let path = store.path().display().to_string();
+    let err = |e| store::classify(&path, "import", e);
+    let behavior = if dry_run {
+        TransactionBehavior::Deferred
+    } else {
+        TransactionBehavior::Immediate
+    };
+    // A transaction on the store's own connection, so that the reads below
+    // (which go through `Store`) see exactly what this transaction will
+    // write next to: a concurrent `cls log` cannot slip in between.
+    let tx = Transaction::new_unchecked(store.connection(), behavior).map_err(err)?;
+
+    let mut existing: HashMap<String, usize> = HashMap::new();
+    for e in store.entries(None, None)? {
+        *existing.entry(entry_key(&e.stamp, &e.m)).or_default() += 1;
+    }
+    let mut existing_episodes: HashMap<String, usize> = HashMap::new();
+    for e in store.episodes()? {
+        *existing_episodes.entry(episode_key(&e)).or_default() += 1;
+    }
+
+    let total = plan.entries.len() + plan.episodes.len();
+    let mut out = Outcome::default();
+    for (i, r) in plan.entries.iter().enumerate() {
+        match existing.get_mut(&entry_key(&r.stamp, &r.m)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                out.skipped += 1;
+            }
+            _ => {
+                if !dry_run {
+                    store::insert_entry(&tx, &r.stamp, &r.m).map_err(err)?;
+                }
+                out.imported += 1;
+            }
+        }
+        progress(i + 1, total);
+    }
+    for (i, r) in plan.episodes.iter().enumerate() {
+        match existing_episodes.get_mut(&episode_key(&r.episode)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                out.episodes_skipped += 1;
+            }
+            _ => {
+                if !dry_run {
+                    store::insert_episode(&tx, &r.episode).map_err(err)?;
+                }
+                out.episodes_imported += 1;
+            }
+        }
+        progress(plan.entries.len() + i + 1, total);
+    }
+    if dry_run {
+        tx.rollback().map_err(err)?;
+    } else {
+        tx.commit().map_err(err)?;
+    }
+    Ok(out)
+}
+
+/// What makes two entries "the same": the local date and time and every
+/// value. The UTC offset is left out on purpose: a CSV row has none, and the
+/// same morning entry exported as CSV and imported again must match.
+fn entry_key(stamp: &Stamp, m: &Measurements) -> String {
+    // Measurements keep symptoms and labs sorted, so the serialization is
+    // canonical; floats are written shortest-exact.
+    serde_json::to_string(&(stamp.date, stamp.time, m)).unwrap_or_default()
+}
+
+fn episode_key(e: &Episode) -> String {
+    serde_json::to_string(&(e.start, e.end, e.hospitalized, &e.note)).unwrap_or_default()
+}
+
+/// The entries and episodes an export writes: entries dated `from..=to`
+/// and the episodes that overlap that range.
+pub fn select(
+    store: &Store,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> store::Result<(Vec<Entry>, Vec<Episode>)> {
+    let entries = store.entries(from, to)?;
+    let episodes = store
+        .episodes()?
+        .into_iter()
+        .filter(|e| to.is_none_or(|to| e.start <= to))
+        .filter(|e| from.is_none_or(|from| e.end.is_none_or(|end| end >= from)))
+        .collect();
+    Ok((entries, episodes))
+}
+
+// ---- checking one row ----------------------------------------------------
+
+/// One row as text, before checking: what a CSV row or a JSON entry holds.
+/// Lists are already split into items (`name[:severity]`, `name=value`,
+/// `name[:dose]`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawEntry {
+    pub date: String,
+    pub time: Option<String>,
+    pub utc_offset: Option<String>,
+    pub weight_kg: Option<String>,
+    pub systolic: Option<String>,
+    pub diastolic: Option<String>,
+    pub standing_systolic: Option<String>,
+    pub standing_diastolic: Option<String>,
+    pub heart_rate: Option<String>,
+    pub urine: Option<String>,
+    pub urine_ml: Option<String>,
+    pub symptoms: Vec<String>,
+    pub labs: Vec<String>,
+    pub meds: Vec<String>,
+    pub note: Option<String>,
+}
+
+/// Entries without a time get the same default as a past day in `cls log`.
+const DEFAULT_TIME: (u32, u32) = (8, 0);
+
+/// Check a row with the same parsers (and so the same ranges and messages)
+/// as `cls log`.
+pub(crate) fn check_entry(
+    raw: &RawEntry,
+    opts: &Options,
+) -> Result<(Stamp, Measurements), InputError> {
+    let date = check_date("date", &raw.date, opts.today)?;
+    let time = match &raw.time {
+        Some(t) => input::parse_time("time", t)?,
+        None => NaiveTime::from_hms_opt(DEFAULT_TIME.0, DEFAULT_TIME.1, 0).expect("valid time"),
+    };
+    let stamp = match &raw.utc_offset {
+        Some(o) => {
+            let offset = parse_offset("utc_offset", o)?;
+            let utc = date.and_time(time) - Duration::seconds(i64::from(offset.local_minus_utc()));
+            Stamp {
+                date,
+                time,
+                utc: DateTime::<Utc>::from_naive_utc_and_offset(utc, Utc),
+                offset_secs: offset.local_minus_utc(),
+            }
+        }
+        // Without an offset (every CSV row) the time is local here, with the
+        // same DST rules as `cls log`: a skipped time is refused, a repeated
+        // one takes the earlier instant.
+        None => input::local_stamp("time", date, time)?,
+    };
+
+    let mut m = Measurements::default();
+    if let Some(w) = &raw.weight_kg {
+        m.weight_kg = Some(input::parse_weight("weight_kg", w, WeightUnit::Kg)?);
+    }
+    m.bp = check_bp("systolic", "diastolic", &raw.systolic, &raw.diastolic)?;
+    m.standing_bp = check_bp(
+        "standing_systolic",
+        "standing_diastolic",
+        &raw.standing_systolic,
+        &raw.standing_diastolic,
+    )?;
+    if let Some(hr) = &raw.heart_rate {
+        m.heart_rate = Some(input::parse_hr("heart_rate", hr)?);
+    }
+    if let Some(u) = &raw.urine {
+        m.urine = Some(input::parse_urine("urine", u)?);
+    }
+    if let Some(ml) = &raw.urine_ml {
+        m.urine_ml = Some(input::parse_urine_ml("urine_ml", ml)?);
+    }
+    for item in &raw.symptoms {
+        if item.contains(',') {
+            return Err(InputError::new(
+                "symptoms",
+                format!("'{item}': separate symptoms with ';' (e.g. thirst:2;fatigue:1)"),
+            ));
+        }
+        for (name, sev) in input::parse_symptoms("symptoms", item, &opts.custom_symptoms)? {
+            m.set_symptom(&name, sev);
+        }
+    }
+    for item in &raw.labs {
+        let lab = input::parse_lab("labs", item)?;
+        m.set_lab(lab.kind, lab.value);
+    }
+    for item in &raw.meds {
+        m.meds.push(input::parse_med("medications", item)?);
+    }
+    if let Some(n) = &raw.note {
+        m.note = Some(input::check_note("note", n)?);
+    }
+    if m.is_empty() {
+        return Err(InputError::new(
+            "row",
+            "nothing recorded: a row needs at least one value besides date and time",
+        ));
+    }
+    Ok((stamp, m))
+}
+
+/// A date in an import file: `YYYY-MM-DD` only (no `today` or `-3d`: a file
+/// means the same tomorrow), at most one day ahead as in `cls log`.
+pub(crate) fn check_date(field: &str, s: &str, today: NaiveDate) -> Result<NaiveDate, InputError> {
+    let t = s.trim();
+    let iso = t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !iso {
+        return Err(InputError::new(
+            field,
+            format!("'{t}' is not a date (use YYYY-MM-DD)"),
+        ));
+    }
+    let d = input::parse_date(field, t, today)?;
+    let limit = today + Duration::days(1);
+    if d > limit {
+        return Err(InputError::new(
+            field,
+            format!("{d} is in the future: entries can be at most one day ahead ({limit})"),
+        ));
+    }
+    Ok(d)
+}
+
+fn check_bp(
+    sys_field: &str,
+    dia_field: &str,
+    sys: &Option<String>,
+    dia: &Option<String>,
+) -> Result<Option<Bp>, InputError> {
+    match (sys, dia) {
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(InputError::new(
+            dia_field,
+            format!("missing: {sys_field} and {dia_field} go together (both or neither)"),
+        )),
+        (None, Some(_)) => Err(InputError::new(
+            sys_field,
+            format!("missing: {sys_field} and {dia_field} go together (both or neither)"),
+        )),
+        (Some(s), Some(d)) => {
+            input::parse_bp(sys_field, &format!("{}/{}", s.trim(), d.trim())).map(Some)
+        }
+    }
+}
+
+/// Format an offset as `+01:00` (or `+00:19:32` for the odd historic zone).
+pub(crate) fn format_offset(secs: i32) -> String {
+    let sign = if secs < 0 { '-' } else { '+' };
+    let a = secs.unsigned_abs();
+    let (h, m, s) = (a / 3600, a / 60 % 60, a % 60);
+    if s == 0 {
+        format!("{sign}{h:02}:{m:02}")
+    } else {
+        format!("{sign}{h:02}:{m:02}:{s:02}")
+    }
+}
+
+/// Parse `±HH:MM[:SS]` (or `Z`), at most 18 hours either way.
+pub(crate) fn parse_offset(field: &str, s: &str) -> Result<FixedOffset, InputError> {
+    let t = s.trim();
+    let bad = || {
+        InputError::new(
+            field,
+            format!("'{t}' is not a UTC offset (use +HH:MM or -HH:MM, at most 18 hours)"),
+        )
+    };
+    if t.eq_ignore_ascii_case("z") {
+        return Ok(FixedOffset::east_opt(0).expect("zero offset"));
+    }
+    let (sign, rest) = match t.as_bytes().first() {
+        Some(b'+') => (1, &t[1..]),
+        Some(b'-') => (-1, &t[1..]),
+        _ => return Err(bad()),
+    };
+    let parts: Vec<&str> = rest.split(':').collect();
+    if !(2..=3).contains(&parts.len())
+        || parts
+            .iter()
+            .any(|p| p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(bad());
+    }
+    let n = |i: usize| {
+        parts
+            .get(i)
+            .map_or(Ok(0), |p| p.parse::<i32>())
+            .map_err(|_| bad())
+    };
+    let (h, m, sec) = (n(0)?, n(1)?, n(2)?);
+    if m > 59 || sec > 59 {
+        return Err(bad());
+    }
+    let secs = sign * (h * 3600 + m * 60 + sec);
+    if secs.abs() > 18 * 3600 {
+        return Err(bad());
+    }
+    FixedOffset::east_opt(secs).ok_or_else(bad)
+}
+
+/// Check an episode's fields.
+pub(crate) fn check_episode(
+    start: &str,
+    end: Option<&str>,
+    hospitalized: bool,
+    note: Option<&str>,
+    opts: &Options,
+) -> Result<Episode, InputError> {
+    let start = check_date("start", start, opts.today)?;
+    let end = end.map(|e| check_date("end", e, opts.today)).transpose()?;
+    if let Some(end) = end {
+        if end < start {
+            return Err(InputError::new(
+                "end",
+                format!("{end} is before the start {start}"),
+            ));
+        }
+    }
+    let note = note.map(|n| input::check_note("note", n)).transpose()?;
+    Ok(Episode {
+        id: 0,
+        start,
+        end,
+        hospitalized,
+        note,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_round_trip() {
+        for secs in [0, 3600, -18000, 19800, 1172, -64800, 64800, -16200] {
+            let s = format_offset(secs);
+            assert_eq!(
+                parse_offset("o", &s).unwrap().local_minus_utc(),
+                secs,
+                "{s}"
+            );
+        }
+        for bad in [
+            "",
+            "1",
+            "+1",
+            "+01",
+            "+01:0",
+            "+19:00",
+            "01:00",
+            "+01:60",
+            "+01:00:00:00",
+            "+aa:bb",
+        ] {
+            assert!(parse_offset("o", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_must_be_iso_and_not_far_ahead() {
+        let today: NaiveDate = "2026-11-25".parse().unwrap();
+        assert!(check_date("date", "2026-11-26", today).is_ok());
+        let e = check_date("date", "2026-11-27", today).unwrap_err();
+        assert!(e.message.contains("future"), "{e}");
+        for bad in [
+            "today",
+            "-3d",
+            "2026-2-1",
+            "2026-02-30",
+            "20261125",
+            "1800-01-01",
+        ] {
+            assert!(check_date("date", bad, today).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(Format::from_path(Path::new("a/b.CSV")), Some(Format::Csv));
+        assert_eq!(Format::from_path(Path::new("b.json")), Some(Format::Json));
+        assert_eq!(Format::from_path(Path::new("b.txt")), None);
+        assert_eq!(Format::from_path(Path::new("b")), None);
+    }
+}
