@@ -37,32 +37,30 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
     };
 
     let store = ctx.open_read()?;
-    let (entries, episodes) = ctx.rules_input(&store, from, to)?;
+    let lead_in = from - Duration::days(rules::LEAD_IN_DAYS);
+    let (entries, episodes) = ctx.rules_input(&store, lead_in, to)?;
     let cfg = &ctx.config;
     let diary = Diary {
         entries: &entries,
         episodes: &episodes,
         schedule: &cfg.medications,
     };
-    let history = rules::history(&diary, from, to, &cfg.rules);
+    // One pass of the engine: the period plus the lead-in before it, so the
+    // lead time of an episode starting early in the period is complete.
+    let mut history = rules::history(&diary, lead_in, to, &cfg.rules);
     // Lead times only for the episodes this report shows.
     let shown: Vec<_> = episodes
         .iter()
         .filter(|e| e.start <= to && e.end.is_none_or(|end| end >= from))
         .cloned()
         .collect();
-    let backtest = rules::backtest(
-        &Diary {
-            episodes: &shown,
-            ..diary
-        },
-        &cfg.rules,
-    );
+    let leads = rules::leads_from_history(&history, &shown);
+    history.retain(|a| a.date >= from);
     let r = report::summarize(&report::Input {
         entries: &entries,
         episodes: &episodes,
         history: &history,
-        leads: &backtest.episodes,
+        leads: &leads,
         scheduled: scheduled(&store, ctx, to)?,
         patient: &cfg.patient,
         from,

@@ -17,6 +17,43 @@ pub const LEAD_IN_DAYS: i64 = 7;
 /// start, for false-alarm counting.
 const OPEN_EPISODE_DAYS: i64 = 7;
 
+/// The lead time the rules gave before one episode, given each day's level.
+fn lead(ep: &super::Episode, level_on: &impl Fn(NaiveDate) -> Option<Level>) -> EpisodeLead {
+    let window = (0..=LEAD_IN_DAYS).rev().map(|k| shift(ep.start, -k));
+    let first_at = |min: Level| {
+        window
+            .clone()
+            .find(|d| level_on(*d).is_some_and(|l| l >= min))
+    };
+    let watch = first_at(Level::Watch);
+    let warning = first_at(Level::Warning);
+    EpisodeLead {
+        episode_id: ep.id,
+        start: ep.start,
+        lead_days_watch: watch.map(|d| days_between(d, ep.start)),
+        lead_days_warning: warning.map(|d| days_between(d, ep.start)),
+        first_alert: watch,
+    }
+}
+
+/// Lead times from assessments already computed (e.g. a report's history,
+/// which should start [`LEAD_IN_DAYS`] before the first episode shown), so
+/// that the engine does not run twice over the same days.
+pub fn leads_from_history(
+    history: &[super::Assessment],
+    episodes: &[super::Episode],
+) -> Vec<EpisodeLead> {
+    let level_on = |d: NaiveDate| -> Option<Level> {
+        history
+            .binary_search_by_key(&d, |a| a.date)
+            .ok()
+            .map(|i| history[i].level)
+    };
+    let mut episodes: Vec<&super::Episode> = episodes.iter().collect();
+    episodes.sort_by_key(|e| (e.start, e.id));
+    episodes.iter().map(|ep| lead(ep, &level_on)).collect()
+}
+
 pub(crate) fn run(diary: &Diary<'_>, cfg: &RulesConfig) -> Backtest {
     let dates = diary.entries.iter().map(|e| e.date());
     let (Some(from), Some(to)) = (dates.clone().min(), dates.max()) else {
@@ -41,26 +78,7 @@ pub(crate) fn run(diary: &Diary<'_>, cfg: &RulesConfig) -> Backtest {
 
     let mut episodes: Vec<&super::Episode> = diary.episodes.iter().collect();
     episodes.sort_by_key(|e| (e.start, e.id));
-    let leads = episodes
-        .iter()
-        .map(|ep| {
-            let window = (0..=LEAD_IN_DAYS).rev().map(|k| shift(ep.start, -k));
-            let first_at = |min: Level| {
-                window
-                    .clone()
-                    .find(|d| level_on(*d).is_some_and(|l| l >= min))
-            };
-            let watch = first_at(Level::Watch);
-            let warning = first_at(Level::Warning);
-            EpisodeLead {
-                episode_id: ep.id,
-                start: ep.start,
-                lead_days_watch: watch.map(|d| days_between(d, ep.start)),
-                lead_days_warning: warning.map(|d| days_between(d, ep.start)),
-                first_alert: watch,
-            }
-        })
-        .collect();
+    let leads = episodes.iter().map(|ep| lead(ep, &level_on)).collect();
 
     let excused = |d: NaiveDate| {
         episodes.iter().any(|ep| {

@@ -78,7 +78,7 @@ impl std::fmt::Display for Level {
     }
 }
 
-pub use backtest::LEAD_IN_DAYS;
+pub use backtest::{leads_from_history, LEAD_IN_DAYS};
 pub use config::{
     Albumin, BpBaseline, Condition, CustomRule, Hemoconcentration, Hypotension, Labs, LeakCombo,
     LowBp, LowUrine, MedOverdue, NoBaseline, OvernightJump, ProdromeCluster, Recruitment,
