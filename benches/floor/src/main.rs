@@ -1,15 +1,18 @@
 //! The floor for `cls check`: open the diary with rusqlite and run the one
-//! indexed query the check needs (the entries of the last 400 days by
-//! `date`, with their symptoms), reading every column, and print a count.
-//! Whatever `cls check` spends above this is cls's own overhead.
+//! indexed query the check needs (the entries of the days the rules look
+//! back over, by `date`, with their symptoms), reading every column, and
+//! print a count. Whatever `cls check` spends above this is cls's own
+//! overhead. The window is `cls::rules::lookback_days` with the default
+//! rules (the only thing taken from cls), so both read the same rows.
 //!
 //! With `--log`, the floor for `cls log`: first add one entry (with a
 //! symptom) durably, as cls must (WAL, `synchronous = FULL`, one
 //! `BEGIN IMMEDIATE` transaction), then run the same query for the status
 //! line. Its fsyncs are the price of never losing an entry.
 //!
-//! Usage: cls-bench-floor [--log] DIARY FROM TO   (dates YYYY-MM-DD)
-//!        cls-bench-floor --query                  (print the query)
+//! Usage: cls-bench-floor [--log] DIARY DATE   (DATE: YYYY-MM-DD, as "today")
+//!        cls-bench-floor --window DATE          (print the window's first day)
+//!        cls-bench-floor --query                (print the query)
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
@@ -20,19 +23,34 @@ s.name, s.severity \
 FROM entry e LEFT JOIN symptom s ON s.entry_id = e.id \
 WHERE e.date BETWEEN ?1 AND ?2 ORDER BY e.date, e.time, e.id";
 
+/// The first day `cls check` loads when judging `to`.
+fn window_start(to: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let to: chrono::NaiveDate = to.parse()?;
+    let days = cls::rules::lookback_days(&cls::rules::RulesConfig::default());
+    Ok((to - chrono::Duration::days(days)).to_string())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    if args.len() == 2 && args[1] == "--query" {
-        println!("{QUERY}");
-        return Ok(());
-    }
-    let (log, rest) = match args.get(1).map(String::as_str) {
-        Some("--log") => (true, &args[2..]),
-        _ => (false, &args[1..]),
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (log, path, to) = match args[1..] {
+        ["--query"] => {
+            println!("{QUERY}");
+            return Ok(());
+        }
+        ["--window", to] => {
+            println!("{}", window_start(to)?);
+            return Ok(());
+        }
+        ["--log", path, to] => (true, path, to),
+        [path, to] => (false, path, to),
+        _ => {
+            return Err(
+                "usage: cls-bench-floor [--log] DIARY DATE | --window DATE | --query".into(),
+            )
+        }
     };
-    let [path, from, to] = rest else {
-        return Err("usage: cls-bench-floor [--log] DIARY FROM TO | --query".into());
-    };
+    let from = window_start(to)?;
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -53,7 +71,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         tx.commit()?;
     }
     let mut stmt = conn.prepare(QUERY)?;
-    let mut rows = stmt.query([from, to])?;
+    let mut rows = stmt.query([from.as_str(), to])?;
     let (mut n, mut symptoms, mut weight) = (0u64, 0u64, 0.0f64);
     let mut last_id = i64::MIN;
     while let Some(r) = rows.next()? {
