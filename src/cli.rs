@@ -252,6 +252,20 @@ Never changes anything. Exit status: 0 all ok, 1 a problem was found.")]
         #[arg(value_enum)]
         shell: Shell,
     },
+
+    /// Write a made-up but realistic diary into a new file, to try cls (never touches an existing file)
+    #[command(after_help = "Examples:
+  cls demo --db /tmp/demo.sqlite3                 one year ending today, then try:
+  cls check --db /tmp/demo.sqlite3
+  cls check --backtest --db /tmp/demo.sqlite3
+  cls demo --db /tmp/decade.sqlite3 --years 10    a decade, e.g. for timing
+  cls demo --db /tmp/month.sqlite3 --days 30 --seed 7 --end 2026-06-30
+
+The patient is invented: daily morning weight, blood pressure and pulse, an IVIG infusion
+every 28 days, colds, and about two attacks a year (prodrome, leak, recovery), each recorded
+as an episode. The same --seed always gives the same diary. Refuses to write into a file
+that already exists; without --db it writes your default diary only if you have none yet.")]
+    Demo(DemoArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -664,6 +678,25 @@ pub enum ConfigCommand {
   cls config path
   $EDITOR \"$(cls config path)\"")]
     Path,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many years of diary, ending on --end (1-100)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub years: u32,
+
+    /// A number of days instead of whole years (1-36500)
+    #[arg(long, value_name = "N", conflicts_with = "years", value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub days: Option<u32>,
+
+    /// The seed of the made-up data: the same seed gives the same diary
+    #[arg(long, value_name = "S", default_value_t = cls::demo::DEFAULT_SEED)]
+    pub seed: u64,
+
+    /// The last day of the diary: YYYY-MM-DD, today, yesterday or -Nd [default: today]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub end: Option<String>,
 }
 
 #[cfg(test)]

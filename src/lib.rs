@@ -11,6 +11,7 @@
 pub mod backup;
 pub mod card;
 pub mod config;
+pub mod demo;
 pub mod doctor;
 pub mod fsutil;
 pub mod input;

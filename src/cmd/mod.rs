@@ -4,6 +4,7 @@
 mod backup;
 mod card;
 mod check;
+mod demo;
 mod doctor;
 mod entries;
 mod episode;
@@ -150,6 +151,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Import(a) => import::import(&ctx, &a),
         Command::Backup(a) => backup::backup(&ctx, &a),
         Command::Restore(a) => backup::restore(&ctx, &a),
+        Command::Demo(a) => demo::demo(&ctx, &a),
         Command::Config(_) | Command::Paths | Command::Completions { .. } | Command::Doctor(_) => {
             unreachable!("handled above")
         }

@@ -40,6 +40,9 @@ mod safety;
 mod safety_util;
 mod writers;
 
+// cls demo: the span it promises, determinism, refusing existing files.
+mod demo;
+
 /// A module file that is not declared above would silently never run.
 #[test]
 fn every_test_file_is_a_module() {
