@@ -5,9 +5,8 @@
 use std::io::Write;
 
 use anyhow::Result;
-use chrono::Duration;
 use cls::rules::{self, Assessment, Diary};
-use cls::{input, Level};
+use cls::Level;
 use serde_json::json;
 
 use super::{style, usage, Ctx};
@@ -143,16 +142,12 @@ fn range(
     args: &CheckArgs,
     default_days: Option<i64>,
 ) -> Result<(Option<chrono::NaiveDate>, chrono::NaiveDate)> {
-    let to = ctx.date("--to", args.to.as_deref())?;
-    let from = match (&args.from, &args.last) {
-        (Some(f), _) => Some(input::parse_date("--from", f, ctx.today())?),
-        (None, Some(l)) => Some(to - Duration::days(input::parse_span("--last", l)? - 1)),
-        (None, None) => default_days.map(|d| to - Duration::days(d - 1)),
-    };
-    if from.is_some_and(|f| f > to) {
-        return Err(usage("--from: must not be after --to"));
-    }
-    Ok((from, to))
+    ctx.range(
+        args.from.as_deref(),
+        args.to.as_deref(),
+        args.last.as_deref(),
+        default_days,
+    )
 }
 
 fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {

@@ -3,8 +3,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use chrono::Duration;
-use cls::{input, render};
+use cls::render;
 
 use super::{confirm, usage, Ctx};
 use crate::cli::{DeleteArgs, ListArgs, ShowArgs};
@@ -18,21 +17,12 @@ pub fn table_width() -> Option<u16> {
 }
 
 pub fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8> {
-    let to = ctx.date("--to", args.to.as_deref())?;
-    let from = if args.all {
-        None
-    } else if let Some(f) = &args.from {
-        Some(input::parse_date("--from", f, ctx.today())?)
-    } else {
-        let days = match &args.last {
-            Some(l) => input::parse_span("--last", l)?,
-            None => 14,
-        };
-        Some(to - Duration::days(days - 1))
-    };
-    if from.is_some_and(|f| f > to) {
-        return Err(usage("--from: must not be after --to"));
-    }
+    let (from, to) = ctx.range(
+        args.from.as_deref(),
+        args.to.as_deref(),
+        args.last.as_deref(),
+        (!args.all).then_some(14),
+    )?;
     let store = ctx.open_read()?;
     let entries = store.entries(from, Some(to))?;
     let mut o = anstream::stdout().lock();

@@ -67,6 +67,29 @@ impl Ctx {
         }
     }
 
+    /// Resolve `--from`/`--to`/`--last` once for every command that takes a
+    /// range: `--to` defaults to today; without `--from` or `--last`, the
+    /// range is the last `default_days` (or open at the start when `None`).
+    pub fn range(
+        &self,
+        from: Option<&str>,
+        to: Option<&str>,
+        last: Option<&str>,
+        default_days: Option<i64>,
+    ) -> Result<(Option<NaiveDate>, NaiveDate)> {
+        let to = self.date("--to", to)?;
+        let days_back = |days: i64| to - chrono::Duration::days(days - 1);
+        let from = match (from, last) {
+            (Some(f), _) => Some(input::parse_date("--from", f, self.today())?),
+            (None, Some(l)) => Some(days_back(input::parse_span("--last", l)?)),
+            (None, None) => default_days.map(days_back),
+        };
+        if let Some(f) = from.filter(|f| *f > to) {
+            return Err(usage(format!("--from: {f} is after --to {to}")));
+        }
+        Ok((from, to))
+    }
+
     /// Open the diary for writing, creating it on first use.
     pub fn open_write(&self) -> Result<Store> {
         Ok(Store::open(&self.db)?)
@@ -97,8 +120,15 @@ impl Ctx {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<(Vec<Entry>, Vec<Episode>)> {
-        let back = from - chrono::Duration::days(cls::rules::lookback_days(&self.config.rules));
-        Ok((store.entries(Some(back), Some(to))?, store.episodes()?))
+        let rules = &self.config.rules;
+        let days = |n| from - chrono::Duration::days(n);
+        let entries = store.entries_for_rules(
+            days(cls::rules::lookback_days(rules)),
+            days(cls::rules::recent_days(rules)),
+            to,
+            rules.bp_baseline.readings,
+        )?;
+        Ok((entries, store.episodes()?))
     }
 }
 

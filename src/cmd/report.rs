@@ -9,9 +9,9 @@ use anyhow::{Context as _, Result};
 use chrono::{Duration, NaiveDate};
 use cls::report::{self, med_status, MedStatus};
 use cls::rules::{self, Diary};
-use cls::{input, Store};
+use cls::Store;
 
-use super::{usage, Ctx};
+use super::Ctx;
 use crate::cli::{ReportArgs, ReportFormat};
 
 /// The period when none is given.
@@ -21,15 +21,13 @@ const DEFAULT_DAYS: i64 = 90;
 pub const FILE_WIDTH: u16 = 100;
 
 pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
-    let to = ctx.date("--to", args.to.as_deref())?;
-    let from = match (&args.from, &args.last) {
-        (Some(f), _) => input::parse_date("--from", f, ctx.today())?,
-        (None, Some(l)) => to - Duration::days(input::parse_span("--last", l)? - 1),
-        (None, None) => to - Duration::days(DEFAULT_DAYS - 1),
-    };
-    if from > to {
-        return Err(usage(format!("--from: {from} is after --to {to}")));
-    }
+    let (from, to) = ctx.range(
+        args.from.as_deref(),
+        args.to.as_deref(),
+        args.last.as_deref(),
+        Some(DEFAULT_DAYS),
+    )?;
+    let from = from.expect("a report always has a start");
     let format = match (args.format, &args.output) {
         (Some(f), _) => f,
         (None, Some(p)) => format_from_extension(p).unwrap_or(ReportFormat::Text),

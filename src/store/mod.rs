@@ -304,6 +304,55 @@ impl Store {
         self.load_where("e.date BETWEEN ?1 AND ?2", &[&from, &to])
     }
 
+    /// The entries the rules engine reads for days from `recent`: every
+    /// entry dated `recent..=to`, and of those dated `long..recent` only the
+    /// ones the long-window rules read (a lab or a medication, the last
+    /// `bp_readings` with a sitting BP, and the latest one). Ordered like
+    /// [`Store::entries`].
+    pub fn entries_for_rules(
+        &self,
+        long: NaiveDate,
+        recent: NaiveDate,
+        to: NaiveDate,
+        bp_readings: u32,
+    ) -> Result<Vec<Entry>> {
+        let before = recent.pred_opt().unwrap_or(recent);
+        let (long, before) = (long.to_string(), before.to_string());
+        let mut ids: Vec<i64> = Vec::new();
+        if long <= before {
+            let read = self.err("read entries");
+            for sql in [
+                "SELECT e.id FROM entry e WHERE e.date BETWEEN ?1 AND ?2
+                 AND (e.id IN (SELECT entry_id FROM lab) OR e.id IN (SELECT entry_id FROM medication))
+                 AND ?3 >= 0",
+                "SELECT id FROM entry WHERE date BETWEEN ?1 AND ?2 AND systolic IS NOT NULL
+                 ORDER BY date DESC, time DESC, id DESC LIMIT ?3",
+                "SELECT id FROM entry WHERE date BETWEEN ?1 AND ?2
+                 ORDER BY date DESC, time DESC, id DESC LIMIT 1 + 0 * ?3",
+            ] {
+                let mut stmt = self.conn.prepare_cached(sql).map_err(&read)?;
+                let rows = stmt
+                    .query_map(params![long, before, i64::from(bp_readings)], |r| r.get(0))
+                    .map_err(&read)?;
+                for id in rows {
+                    ids.push(id.map_err(&read)?);
+                }
+            }
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        // Ids are integers from the diary itself, so listing them in the SQL
+        // text is safe; it lets SQLite seek each one by its key.
+        let mut out = if ids.is_empty() {
+            Vec::new()
+        } else {
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            self.load_where(&format!("e.id IN ({list})"), &[])?
+        };
+        out.extend(self.entries(Some(recent), Some(to))?);
+        Ok(out)
+    }
+
     /// The date of the latest entry on or before `date`.
     pub fn last_entry_date(&self, on_or_before: NaiveDate) -> Result<Option<NaiveDate>> {
         self.conn
@@ -955,6 +1004,74 @@ mod tests {
         m.set_lab(LabKind::Hematocrit, 44.0);
         m.set_lab(LabKind::Albumin, 38.0);
         m
+    }
+
+    /// `entries_for_rules` loads a subset of the long window; the rules must
+    /// reach exactly the same verdicts as on every entry, on daily and on
+    /// sparse diaries.
+    #[test]
+    fn the_rules_window_gives_the_same_verdicts_as_every_entry() {
+        use crate::rules::{self, Diary, RulesConfig};
+        let last: NaiveDate = "2026-11-25".parse().unwrap();
+        let first: NaiveDate = "2023-11-25".parse().unwrap();
+        let demo = crate::demo::generate(first, last, 7);
+        let cfg = RulesConfig::default();
+        let schedule = vec![crate::config::ScheduledMed {
+            name: "ivig".into(),
+            dose: None,
+            every_days: 28,
+            grace_days: 3,
+        }];
+        for every in [1usize, 5] {
+            let mut s = Store::open_in_memory().unwrap();
+            s.write("seed", |tx| {
+                for (i, e) in demo.entries.iter().enumerate() {
+                    if i % every == 0 {
+                        let stamp = crate::input::local_stamp("t", e.date, e.time).unwrap();
+                        insert_entry(tx, &stamp, &e.m)?;
+                    }
+                }
+                for ep in &demo.episodes {
+                    insert_episode(tx, ep)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+            let episodes = s.episodes().unwrap();
+            let mut fewer = false;
+            let mut date = first + chrono::Duration::days(30);
+            while date <= last {
+                let back = |n| date - chrono::Duration::days(n);
+                let all = s
+                    .entries(Some(back(rules::lookback_days(&cfg))), Some(date))
+                    .unwrap();
+                let some = s
+                    .entries_for_rules(
+                        back(rules::lookback_days(&cfg)),
+                        back(rules::recent_days(&cfg)),
+                        date,
+                        cfg.bp_baseline.readings,
+                    )
+                    .unwrap();
+                assert!(some.len() <= all.len());
+                fewer |= some.len() * 2 < all.len();
+                let verdict = |entries: &[Entry]| {
+                    let d = Diary {
+                        entries,
+                        episodes: &episodes,
+                        schedule: &schedule,
+                    };
+                    rules::evaluate(&d, date, &cfg)
+                };
+                assert_eq!(
+                    verdict(&all),
+                    verdict(&some),
+                    "every {every}th entry, {date}"
+                );
+                date += chrono::Duration::days(3);
+            }
+            assert!(fewer, "the long window was never thinned");
+        }
     }
 
     #[test]
