@@ -127,19 +127,25 @@ fn stamped_path(diary: &Path, now: NaiveDateTime, ext: &str) -> PathBuf {
         .expect("some free name")
 }
 
-/// Backups of `diary` found beside it (ours and the automatic ones before a
-/// schema migration), newest first. Copies of a damaged diary kept by a
-/// restore are not backups and are left out.
-pub fn find_backups(diary: &Path) -> Vec<(PathBuf, SystemTime)> {
-    let (Some(dir), Some(name)) = (diary.parent(), diary.file_name()) else {
-        return Vec::new();
-    };
+/// The folder the diary lives in (`.` for a bare file name) and its name.
+fn folder_and_name(diary: &Path) -> Option<(&Path, String)> {
+    let (dir, name) = (diary.parent()?, diary.file_name()?);
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
         dir
     };
-    let prefix = format!("{}.", name.to_string_lossy());
+    Some((dir, name.to_string_lossy().into_owned()))
+}
+
+/// Backups of `diary` found beside it (ours and the automatic ones before a
+/// schema migration), newest first. Copies of a damaged diary kept by a
+/// restore are not backups and are left out.
+pub fn find_backups(diary: &Path) -> Vec<(PathBuf, SystemTime)> {
+    let Some((dir, name)) = folder_and_name(diary) else {
+        return Vec::new();
+    };
+    let prefix = format!("{name}.");
     let mut out: Vec<(PathBuf, SystemTime)> = fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -158,15 +164,9 @@ pub fn find_backups(diary: &Path) -> Vec<(PathBuf, SystemTime)> {
 
 /// Temporary files a killed backup or restore may have left beside `diary`.
 pub fn leftovers(diary: &Path) -> Vec<PathBuf> {
-    let (Some(dir), Some(name)) = (diary.parent(), diary.file_name()) else {
+    let Some((dir, name)) = folder_and_name(diary) else {
         return Vec::new();
     };
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let name = name.to_string_lossy().into_owned();
     let mut out: Vec<PathBuf> = fs::read_dir(dir)
         .into_iter()
         .flatten()
