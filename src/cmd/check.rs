@@ -43,7 +43,18 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(o))
     } else {
-        write_assessment(&mut o, &a, action)
+        write_assessment(&mut o, &a, action).and_then(|()| {
+            if ctx.db.exists() {
+                Ok(())
+            } else {
+                // A mistyped --db must not look like a diary that is merely empty.
+                writeln!(
+                    o,
+                    "note: there is no diary at {} yet; 'cls log' creates it ('cls paths' shows where cls looks)",
+                    ctx.db.display()
+                )
+            }
+        })
     };
     match written {
         // A reader that stops early must not turn an alarm into exit 0.

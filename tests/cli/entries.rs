@@ -697,3 +697,14 @@ fn without_home_the_default_paths_are_a_clear_error() {
     let out = env.run(&["--db", db.to_str().unwrap(), "check"]);
     assert_eq!(out.status.code(), Some(10), "{}", describe(&out));
 }
+
+#[test]
+fn check_on_a_missing_diary_says_there_is_none_and_creates_nothing() {
+    let env = TestEnv::new();
+    let out = env.run(&["check"]);
+    assert_eq!(out.status.code(), Some(10), "{}", describe(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("unknown"), "{text}");
+    assert!(text.contains("there is no diary at"), "{text}");
+    assert!(!env.diary_exists());
+}
