@@ -353,37 +353,6 @@ impl Store {
         Ok(out)
     }
 
-    /// The date of the latest entry on or before `date`.
-    pub fn last_entry_date(&self, on_or_before: NaiveDate) -> Result<Option<NaiveDate>> {
-        self.conn
-            .query_row(
-                "SELECT max(date) FROM entry WHERE date <= ?1",
-                [on_or_before.to_string()],
-                |r| r.get::<_, Option<String>>(0),
-            )
-            .map_err(self.err("read entries"))
-            .map(|d| d.and_then(|d| d.parse().ok()))
-    }
-
-    /// The first and last entry dates, if any.
-    pub fn date_range(&self) -> Result<Option<(NaiveDate, NaiveDate)>> {
-        let (a, b): (Option<String>, Option<String>) = self
-            .conn
-            .query_row("SELECT min(date), max(date) FROM entry", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .map_err(self.err("read entries"))?;
-        Ok(
-            match (
-                a.and_then(|a| a.parse().ok()),
-                b.and_then(|b| b.parse().ok()),
-            ) {
-                (Some(a), Some(b)) => Some((a, b)),
-                _ => None,
-            },
-        )
-    }
-
     pub fn count_entries(&self) -> Result<i64> {
         self.conn
             .query_row("SELECT count(*) FROM entry", [], |r| r.get(0))
@@ -1129,7 +1098,6 @@ mod tests {
         assert_eq!(ids, vec![a, b, c]);
         let d: NaiveDate = "2026-11-21".parse().unwrap();
         assert_eq!(s.entries(Some(d), Some(d)).unwrap().len(), 2);
-        assert_eq!(s.last_entry_date(d).unwrap(), Some(d));
         s.delete(a).unwrap();
         assert!(matches!(s.delete(a), Err(StoreError::NoEntry(_))));
         assert!(matches!(s.get(a), Err(StoreError::NoEntry(_))));
