@@ -43,10 +43,14 @@ pub(crate) fn warmup_days(cfg: &RulesConfig) -> i64 {
 }
 
 /// Evaluate every day of `from..=to` in one pass.
+///
+/// Days before `detail_from` are quiet: their assessment has the level but
+/// no findings, skips or notes (the warm-up before `from` always is).
 pub(crate) fn run(
     diary: &Diary<'_>,
     from: NaiveDate,
     to: NaiveDate,
+    detail_from: NaiveDate,
     cfg: &RulesConfig,
 ) -> Vec<DayOut> {
     if from > to {
@@ -78,7 +82,7 @@ pub(crate) fn run(
     loop {
         let recovery = recovery_source(diary.episodes, last_emergency, date, cfg);
         // The warm-up is read only for its emergencies.
-        let detail = date >= from;
+        let detail = date >= from && date >= detail_from;
         let assessment = eval_day(&ix, diary, &prep, date, recovery, detail, cfg);
         if assessment.level == Level::Emergency {
             last_emergency = Some(date);
