@@ -44,8 +44,9 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
         schedule: &cfg.medications,
     };
     // One pass of the engine: the period plus the lead-in before it, so the
-    // lead time of an episode starting early in the period is complete.
-    let mut history = rules::history(&diary, lead_in, to, &cfg.rules);
+    // lead time of an episode starting early in the period is complete. The
+    // lead-in days are read only for their level.
+    let mut history = rules::history_detail_from(&diary, lead_in, from, to, &cfg.rules);
     // Lead times only for the episodes this report shows.
     let shown: Vec<_> = episodes
         .iter()

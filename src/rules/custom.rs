@@ -128,6 +128,9 @@ impl PreparedRule {
             any: r.any.iter().map(Cond::new).collect(),
         }
     }
+    pub fn id(&self) -> &str {
+        &self.id
+    }
 }
 
 /// What the conditions can read on one day.

@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-use super::config::{symptom_key, RulesConfig};
+use super::config::{symptom_key, Hemoconcentration, RulesConfig};
 use super::custom::{self, Facts, PreparedRule};
-use super::index::{days_between, median_of, shift, Day, Index};
+use super::index::{days_between, median_of, shift, Day, Index, LabReading};
 use super::{Assessment, Diary, Finding, Level, Skipped};
 use crate::model::{entry_order, severity_word, Entry, Episode, LabKind, Severity};
 
@@ -43,10 +43,14 @@ pub(crate) fn warmup_days(cfg: &RulesConfig) -> i64 {
 }
 
 /// Evaluate every day of `from..=to` in one pass.
+///
+/// Days before `detail_from` are quiet: their assessment has the level but
+/// no findings, skips or notes (the warm-up before `from` always is).
 pub(crate) fn run(
     diary: &Diary<'_>,
     from: NaiveDate,
     to: NaiveDate,
+    detail_from: NaiveDate,
     cfg: &RulesConfig,
 ) -> Vec<DayOut> {
     if from > to {
@@ -77,7 +81,9 @@ pub(crate) fn run(
     let mut date = start;
     loop {
         let recovery = recovery_source(diary.episodes, last_emergency, date, cfg);
-        let assessment = eval_day(&ix, diary, &prep, date, recovery, cfg);
+        // The warm-up is read only for its emergencies.
+        let detail = date >= from && date >= detail_from;
+        let assessment = eval_day(&ix, diary, &prep, date, recovery, detail, cfg);
         if assessment.level == Level::Emergency {
             last_emergency = Some(date);
         }
@@ -171,15 +177,45 @@ macro_rules! ev {
 }
 
 /// Findings, skips and notes collected for one day.
-#[derive(Default)]
-struct Out {
+///
+/// Most evaluated days are read only for their level: the warm-up before a
+/// history, a report's lead-in, every day of a backtest. On those "quiet"
+/// days (`detail` false) only `fired` is kept, and the `fire!`, `skip!` and
+/// `note!` macros do not even evaluate their text: formatting and JSON
+/// were most of the engine's time.
+struct Out<'x> {
+    detail: bool,
+    /// Every rule that fired and its level, on quiet and detailed days alike,
+    /// so that the day's level and [`Out::fired`] never depend on `detail`.
+    fired: Vec<(&'x str, Level)>,
     findings: Vec<Finding>,
     skipped: Vec<Skipped>,
     notes: Vec<String>,
 }
 
-impl Out {
-    fn fire(&mut self, rule: &str, name: &str, level: Level, message: String, evidence: Evidence) {
+impl<'x> Out<'x> {
+    fn new(detail: bool) -> Out<'x> {
+        // A quiet day allocates only if something fires.
+        let cap = |n| if detail { n } else { 0 };
+        Out {
+            detail,
+            fired: Vec::with_capacity(cap(4)),
+            findings: Vec::with_capacity(cap(4)),
+            skipped: Vec::with_capacity(cap(8)),
+            notes: Vec::new(),
+        }
+    }
+
+    /// Call through `fire!`, which skips the text on quiet days.
+    fn fire(
+        &mut self,
+        rule: &'x str,
+        name: &str,
+        level: Level,
+        message: String,
+        evidence: Evidence,
+    ) {
+        self.fire_level(rule, level);
         self.findings.push(Finding {
             rule: rule.into(),
             name: name.into(),
@@ -189,6 +225,11 @@ impl Out {
         });
     }
 
+    fn fire_level(&mut self, rule: &'x str, level: Level) {
+        self.fired.push((rule, level));
+    }
+
+    /// Call through `skip!`.
     fn skip(&mut self, rule: &str, name: &str, reason: impl Into<String>) {
         self.skipped.push(Skipped {
             rule: rule.into(),
@@ -198,12 +239,53 @@ impl Out {
     }
 
     fn fired(&self, rule: &str) -> Option<Level> {
-        self.findings
-            .iter()
-            .filter(|f| f.rule == rule)
-            .map(|f| f.level)
-            .max()
+        self.fired.iter().filter(|f| f.0 == rule).map(|f| f.1).max()
     }
+
+    fn level(&self) -> Level {
+        self.fired.iter().map(|f| f.1).max().unwrap_or(Level::Ok)
+    }
+}
+
+/// `fire!(out, rule, name, level, message, evidence)`, or with one
+/// expression giving `(message, evidence)` when they are built together.
+/// `level` is always evaluated (once); the text only on detailed days.
+macro_rules! fire {
+    ($out:ident, $rule:expr, $name:expr, $level:expr, $message:expr, $evidence:expr $(,)?) => {{
+        let level: Level = $level;
+        if $out.detail {
+            $out.fire($rule, $name, level, $message, $evidence);
+        } else {
+            $out.fire_level($rule, level);
+        }
+    }};
+    ($out:ident, $rule:expr, $name:expr, $level:expr, $text:expr $(,)?) => {{
+        let level: Level = $level;
+        if $out.detail {
+            let (message, evidence): (String, Evidence) = $text;
+            $out.fire($rule, $name, level, message, evidence);
+        } else {
+            $out.fire_level($rule, level);
+        }
+    }};
+}
+
+/// `out.skip(..)` on detailed days; `reason` is not evaluated on quiet ones.
+macro_rules! skip {
+    ($out:ident, $rule:expr, $name:expr, $reason:expr $(,)?) => {
+        if $out.detail {
+            $out.skip($rule, $name, $reason);
+        }
+    };
+}
+
+/// A note on detailed days; `text` is not evaluated on quiet ones.
+macro_rules! note {
+    ($out:ident, $text:expr $(,)?) => {
+        if $out.detail {
+            $out.notes.push($text);
+        }
+    };
 }
 
 /// Rounded for evidence: computed differences carry binary noise
@@ -276,7 +358,7 @@ fn threshold(kg: f64, pct: f64, reference: f64) -> f64 {
 }
 
 /// A trigger symptom that lowered W1's threshold: (name, severity, date).
-type TriggerHit = (String, Severity, NaiveDate);
+type TriggerHit<'x> = (&'x str, Severity, NaiveDate);
 
 /// Everything the rules of one day read, computed once.
 struct Ctx<'x, 'a> {
@@ -284,14 +366,15 @@ struct Ctx<'x, 'a> {
     cfg: &'x RulesConfig,
     prep: &'x Prepared,
     date: NaiveDate,
-    /// `date` formatted once (most days print it in several skip reasons).
+    /// `date` formatted once (most days print it in several skip reasons);
+    /// empty on quiet days, which print nothing.
     ds: String,
     weight: Option<WeightDay>,
     /// Baseline window and what was found there: (from, to, values found).
     baseline_window: (NaiveDate, NaiveDate, usize),
     gain: Option<Gain>,
     /// W1's threshold in kg and the trigger that lowered it.
-    w1: Option<(f64, Option<TriggerHit>)>,
+    w1: Option<(f64, Option<TriggerHit<'x>>)>,
     w2: Option<f64>,
     /// The weight day's change from the day before: (previous kg, change kg).
     overnight: Option<(f64, f64)>,
@@ -331,11 +414,15 @@ impl Ctx<'_, '_> {
     }
 
     /// The prodrome-set symptoms present (≥ min) on `day`, by name.
-    fn prodrome_on(&self, day: &Day<'_>, min: Severity) -> Vec<(String, Severity)> {
+    fn prodrome_on(&self, day: &Day<'_>, min: Severity) -> Vec<(&str, Severity)> {
         self.prep
             .prodrome
             .iter()
-            .filter_map(|n| day.symptom(n).filter(|s| *s >= min).map(|s| (n.clone(), s)))
+            .filter_map(|n| {
+                day.symptom(n)
+                    .filter(|s| *s >= min)
+                    .map(|s| (n.as_str(), s))
+            })
             .collect()
     }
 
@@ -394,6 +481,7 @@ fn build_ctx<'x, 'a>(
     ix: &'x Index<'a>,
     prep: &'x Prepared,
     date: NaiveDate,
+    detail: bool,
     cfg: &'x RulesConfig,
 ) -> Ctx<'x, 'a> {
     let yesterday = shift(date, -1);
@@ -437,7 +525,11 @@ fn build_ctx<'x, 'a>(
         cfg,
         prep,
         date,
-        ds: date.to_string(),
+        ds: if detail {
+            date.to_string()
+        } else {
+            String::new()
+        },
         weight,
         baseline_window: (from, to, have),
         gain,
@@ -461,7 +553,7 @@ fn build_ctx<'x, 'a>(
                 .filter_map(|n| {
                     day.symptom(n)
                         .filter(|s| *s >= t.min_severity)
-                        .map(|s| (n.clone(), s, d))
+                        .map(|s| (n.as_str(), s, d))
                 })
                 .max_by_key(|x| x.1)
         })
@@ -525,14 +617,11 @@ fn eval_day(
     prep: &Prepared,
     date: NaiveDate,
     recovery: Option<Recovery>,
+    detail: bool,
     cfg: &RulesConfig,
 ) -> Assessment {
-    let ctx = build_ctx(ix, prep, date, cfg);
-    let mut out = Out {
-        findings: Vec::with_capacity(4),
-        skipped: Vec::with_capacity(8),
-        notes: Vec::new(),
-    };
+    let ctx = build_ctx(ix, prep, date, detail, cfg);
+    let mut out = Out::new(detail);
 
     data_rules(&ctx, &mut out);
     weight_rules(&ctx, &mut out);
@@ -549,14 +638,9 @@ fn eval_day(
     med_overdue(&ctx, diary, &mut out);
     custom_rules(&ctx, &mut out);
 
+    let level = out.level();
     // Most severe first; rule order within a level.
     out.findings.sort_by_key(|f| std::cmp::Reverse(f.level));
-    let level = out
-        .findings
-        .iter()
-        .map(|f| f.level)
-        .max()
-        .unwrap_or(Level::Ok);
     Assessment {
         date,
         level,
@@ -567,7 +651,7 @@ fn eval_day(
 }
 
 /// D1, D2, D3 and the "weigh yourself" note.
-fn data_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
+fn data_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
     let cfg = ctx.cfg;
     let date = ctx.date;
 
@@ -576,56 +660,58 @@ fn data_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
     let window = i64::from(s.days);
     let logged = (0..window).any(|k| ctx.ix.day(shift(date, -k)).has_entries());
     if !logged {
-        let span = match s.days {
-            1 => format!("on {date}"),
-            2 => format!("on {date} or the day before"),
-            n => format!("in the {n} days {}..{date}", shift(date, 1 - window)),
-        };
-        let (message, last) = match ctx.ix.last_entry_on_or_before(date) {
-            Some(e) => {
-                let ago = days_between(e.date(), date);
-                (
-                    format!(
-                        "nothing logged {span}; last entry {}, {} ago",
-                        e.date(),
-                        n_days(ago)
-                    ),
-                    json!(e.date().to_string()),
-                )
-            }
-            None if ctx.ix.diary_empty => ("the diary has no entries yet".to_string(), Value::Null),
-            None => (
-                format!("the diary has no entries on or before {date}"),
-                Value::Null,
-            ),
-        };
-        out.fire(
-            "D2",
-            "stale",
-            s.level,
-            message,
-            ev! {"days" => s.days, "last_entry" => last},
-        );
+        fire!(out, "D2", "stale", s.level, {
+            let span = match s.days {
+                1 => format!("on {date}"),
+                2 => format!("on {date} or the day before"),
+                n => format!("in the {n} days {}..{date}", shift(date, 1 - window)),
+            };
+            let (message, last) = match ctx.ix.last_entry_on_or_before(date) {
+                Some(e) => {
+                    let ago = days_between(e.date(), date);
+                    (
+                        format!(
+                            "nothing logged {span}; last entry {}, {} ago",
+                            e.date(),
+                            n_days(ago)
+                        ),
+                        json!(e.date().to_string()),
+                    )
+                }
+                None if ctx.ix.diary_empty => {
+                    ("the diary has no entries yet".to_string(), Value::Null)
+                }
+                None => (
+                    format!("the diary has no entries on or before {date}"),
+                    Value::Null,
+                ),
+            };
+            (message, ev! {"days" => s.days, "last_entry" => last})
+        });
     }
 
     // D1 (always on): no current weight, or no baseline for it.
     let nb = &cfg.no_baseline;
-    let (from, to, have) = ctx.baseline_window;
     if ctx.weight.is_none() {
         let last = ctx.ix.day(date).last_weight;
-        let tail = match last {
-            Some(d) => format!("; last weight {d}, {} ago", n_days(days_between(d, date))),
-            None => "; no weight in the diary".to_string(),
-        };
-        out.fire(
+        fire!(
+            out,
             "D1",
             "no_baseline",
             nb.level,
-            format!("no current weight: nothing weighed on {date} or the day before{tail}"),
+            {
+                let tail = match last {
+                    Some(d) => format!("; last weight {d}, {} ago", n_days(days_between(d, date))),
+                    None => "; no weight in the diary".to_string(),
+                };
+                format!("no current weight: nothing weighed on {date} or the day before{tail}")
+            },
             ev! {"last_weight_date" => last.map(|d| d.to_string())},
         );
     } else if ctx.gain.is_none() {
-        out.fire(
+        let (from, to, have) = ctx.baseline_window;
+        fire!(
+            out,
             "D1",
             "no_baseline",
             nb.level,
@@ -642,19 +728,22 @@ fn data_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
     if today.weight.is_none() {
         let present = ctx.prodrome_on(today, cfg.weigh_now.min_severity);
         if cfg.weigh_now.enabled && !present.is_empty() {
-            let list: Vec<String> = present.iter().map(|(n, s)| sym(n, *s)).collect();
-            out.fire(
+            fire!(
+                out,
                 "D3",
                 "weigh_now",
                 cfg.weigh_now.level,
-                format!(
-                    "{} logged on {date} but no weight on {date}: weigh yourself now",
-                    list.join(", ")
-                ),
+                {
+                    let list: Vec<String> = present.iter().map(|(n, s)| sym(n, *s)).collect();
+                    format!(
+                        "{} logged on {date} but no weight on {date}: weigh yourself now",
+                        list.join(", ")
+                    )
+                },
                 ev! {"symptoms" => present.iter().map(|(n, s)| json!({"name": n, "severity": s})).collect::<Vec<_>>()},
             );
         }
-        out.notes.push(match ctx.weight {
+        note!(out, match ctx.weight {
             Some(w) if w.yesterday => format!(
                 "no weight logged on {date} yet: the weight rules used yesterday's ({} kg); weigh yourself now (after voiding, before breakfast) and log it",
                 kg(w.kg)
@@ -665,7 +754,7 @@ fn data_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
 }
 
 /// W1, W2, W3 and the P3 note.
-fn weight_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
+fn weight_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
     let cfg = ctx.cfg;
     let (w1c, w2c, w3c) = (
         &cfg.weight_gain,
@@ -675,40 +764,48 @@ fn weight_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
 
     if let (Some(g), Some((thr1, trig)), Some(thr2)) = (ctx.gain, &ctx.w1, ctx.w2) {
         if let Some((name, s, d)) = trig {
-            out.notes.push(format!(
-                "{} on {d}: a trigger, so the weight-gain limit is lowered to +{} kg (rule P3)",
-                sym(name, *s),
-                kg(*thr1)
-            ));
+            note!(
+                out,
+                format!(
+                    "{} on {d}: a trigger, so the weight-gain limit is lowered to +{} kg (rule P3)",
+                    sym(name, *s),
+                    kg(*thr1)
+                )
+            );
         }
         let w2 = w2c.enabled && g.kg >= thr2 - EPS;
         if w2 {
-            let mut e = ctx.weight_evidence(&g, thr2);
-            e.insert("threshold_pct".into(), json!(w2c.warning_pct));
-            out.fire(
+            fire!(
+                out,
                 "W2",
                 "weight_gain_large",
                 w2c.level,
                 format!("{} (limit +{} kg)", ctx.gain_phrase(&g), kg(thr2)),
-                e,
+                {
+                    let mut e = ctx.weight_evidence(&g, thr2);
+                    e.insert("threshold_pct".into(), json!(w2c.warning_pct));
+                    e
+                },
             );
         }
         // W1 is W2's lower band: not repeated when W2 already says as much.
         let shadowed = w2 && w2c.level >= w1c.level;
         if w1c.enabled && g.kg >= thr1 - EPS && !shadowed {
-            let mut e = ctx.weight_evidence(&g, *thr1);
-            let mut msg = format!("{} (limit +{} kg", ctx.gain_phrase(&g), kg(*thr1));
-            if let Some((name, _, d)) = trig {
-                msg.push_str(&format!(", lowered after {name} on {d}"));
-                e.insert(
-                    "trigger".into(),
-                    json!({"symptom": name, "date": d.to_string()}),
-                );
-            }
-            msg.push(')');
-            out.fire("W1", "weight_gain", w1c.level, msg, e);
+            fire!(out, "W1", "weight_gain", w1c.level, {
+                let mut e = ctx.weight_evidence(&g, *thr1);
+                let mut msg = format!("{} (limit +{} kg", ctx.gain_phrase(&g), kg(*thr1));
+                if let Some((name, _, d)) = trig {
+                    msg.push_str(&format!(", lowered after {name} on {d}"));
+                    e.insert(
+                        "trigger".into(),
+                        json!({"symptom": name, "date": d.to_string()}),
+                    );
+                }
+                msg.push(')');
+                (msg, e)
+            });
         }
-    } else {
+    } else if out.detail {
         let reason = ctx.gain_missing();
         if w1c.enabled {
             out.skip("W1", "weight_gain", &reason);
@@ -720,8 +817,9 @@ fn weight_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
 
     if w3c.enabled {
         match (ctx.weight, ctx.overnight) {
-            (None, _) => out.skip("W3", "overnight_jump", ctx.no_weight_reason()),
-            (Some(w), None) => out.skip(
+            (None, _) => skip!(out, "W3", "overnight_jump", ctx.no_weight_reason()),
+            (Some(w), None) => skip!(
+                out,
                 "W3",
                 "overnight_jump",
                 format!(
@@ -733,27 +831,26 @@ fn weight_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
             (Some(w), Some((prev, change))) => {
                 let thr = threshold(w3c.watch_kg, w3c.watch_pct, prev);
                 if change >= thr - EPS {
-                    let pct = change / prev * 100.0;
-                    let since = if w.yesterday {
-                        format!("since {} kg on {}", kg(prev), shift(w.date, -1))
-                    } else {
-                        format!("since yesterday's {} kg", kg(prev))
-                    };
-                    out.fire(
-                        "W3",
-                        "overnight_jump",
-                        w3c.level,
-                        format!(
-                            "{} is {change:+.1} kg ({pct:+.1}%) {since} (limit +{} kg)",
-                            w.phrase(),
-                            kg(thr)
-                        ),
-                        ev! {
-                            "weight_kg" => w.kg, "weight_date" => w.date.to_string(),
-                            "previous_kg" => prev, "change_kg" => r3(change), "change_pct" => r3(pct),
-                            "threshold_kg" => r3(thr), "entry_id" => ctx.entry(w.entry).id,
-                        },
-                    );
+                    fire!(out, "W3", "overnight_jump", w3c.level, {
+                        let pct = change / prev * 100.0;
+                        let since = if w.yesterday {
+                            format!("since {} kg on {}", kg(prev), shift(w.date, -1))
+                        } else {
+                            format!("since yesterday's {} kg", kg(prev))
+                        };
+                        (
+                            format!(
+                                "{} is {change:+.1} kg ({pct:+.1}%) {since} (limit +{} kg)",
+                                w.phrase(),
+                                kg(thr)
+                            ),
+                            ev! {
+                                "weight_kg" => w.kg, "weight_date" => w.date.to_string(),
+                                "previous_kg" => prev, "change_kg" => r3(change), "change_pct" => r3(pct),
+                                "threshold_kg" => r3(thr), "entry_id" => ctx.entry(w.entry).id,
+                            },
+                        )
+                    });
                 }
             }
         }
@@ -761,20 +858,24 @@ fn weight_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
 }
 
 /// P1 and P2.
-fn prodrome_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
+fn prodrome_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
     let cfg = ctx.cfg;
     let p1 = &cfg.weight_thirst;
     if p1.enabled {
         match ctx.w1_met() {
-            None => out.skip("P1", "weight_thirst", ctx.gain_missing()),
+            None => skip!(out, "P1", "weight_thirst", ctx.gain_missing()),
             Some(false) => {}
             Some(true) => match ctx.symptom("thirst") {
-                None => out.skip("P1", "weight_thirst", "no symptoms logged with the weight"),
+                None => skip!(
+                    out,
+                    "P1",
+                    "weight_thirst",
+                    "no symptoms logged with the weight"
+                ),
                 Some(s) if s >= p1.min_severity => {
                     let g = ctx.gain.expect("w1 implies a gain");
-                    let mut e = ctx.weight_evidence(&g, ctx.w1.as_ref().map_or(0.0, |w| w.0));
-                    e.insert("thirst".into(), json!(s));
-                    out.fire(
+                    fire!(
+                        out,
                         "P1",
                         "weight_thirst",
                         p1.level,
@@ -784,7 +885,12 @@ fn prodrome_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
                             sym("thirst", s),
                             ctx.sday_suffix()
                         ),
-                        e,
+                        {
+                            let mut e =
+                                ctx.weight_evidence(&g, ctx.w1.as_ref().map_or(0.0, |w| w.0));
+                            e.insert("thirst".into(), json!(s));
+                            e
+                        },
                     );
                 }
                 Some(_) => {}
@@ -795,7 +901,8 @@ fn prodrome_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
     let p2 = &cfg.prodrome_cluster;
     if p2.enabled {
         match ctx.sday {
-            None => out.skip(
+            None => skip!(
+                out,
                 "P2",
                 "prodrome_cluster",
                 format!("no symptoms logged on {} or the day before", ctx.ds),
@@ -803,37 +910,41 @@ fn prodrome_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
             Some((_, day)) => {
                 let present = ctx.prodrome_on(day, p2.min_severity);
                 if present.len() >= p2.min_count as usize && !present.is_empty() {
-                    let list: Vec<String> = present.iter().map(|(n, s)| sym(n, *s)).collect();
-                    let mut msg = format!(
-                        "{} prodrome symptoms{}: {}",
-                        present.len(),
-                        ctx.sday_suffix(),
-                        list.join(", ")
-                    );
                     let gain = ctx.w1_met();
                     let level = match gain {
-                        Some(true) => {
-                            let g = ctx.gain.expect("w1 implies a gain");
-                            msg.push_str(&format!(
-                                ", with weight {:+.1} kg over your baseline",
-                                g.kg
-                            ));
-                            p2.level.max(p2.level_with_gain)
-                        }
-                        Some(false) => p2.level,
-                        None => {
-                            msg.push_str(&format!(
-                                "; weight gain unknown ({}): weigh yourself",
-                                ctx.gain_missing()
-                            ));
-                            p2.level
-                        }
+                        Some(true) => p2.level.max(p2.level_with_gain),
+                        Some(false) | None => p2.level,
                     };
-                    out.fire(
+                    fire!(
+                        out,
                         "P2",
                         "prodrome_cluster",
                         level,
-                        msg,
+                        {
+                            let list: Vec<String> =
+                                present.iter().map(|(n, s)| sym(n, *s)).collect();
+                            let mut msg = format!(
+                                "{} prodrome symptoms{}: {}",
+                                present.len(),
+                                ctx.sday_suffix(),
+                                list.join(", ")
+                            );
+                            match gain {
+                                Some(true) => {
+                                    let g = ctx.gain.expect("w1 implies a gain");
+                                    msg.push_str(&format!(
+                                        ", with weight {:+.1} kg over your baseline",
+                                        g.kg
+                                    ));
+                                }
+                                Some(false) => {}
+                                None => msg.push_str(&format!(
+                                    "; weight gain unknown ({}): weigh yourself",
+                                    ctx.gain_missing()
+                                )),
+                            }
+                            msg
+                        },
                         ev! {
                             "symptoms" => present.iter().map(|(n, s)| json!({"name": n, "severity": s})).collect::<Vec<_>>(),
                             "count" => present.len(), "min_count" => p2.min_count,
@@ -848,16 +959,18 @@ fn prodrome_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
 
 /// L1 and L2. Returns whether the judged systolic is ≤ L8's limit (`None`
 /// when there is no reading).
-fn bp_rules(ctx: &Ctx<'_, '_>, out: &mut Out) -> Option<bool> {
+fn bp_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) -> Option<bool> {
     let cfg = ctx.cfg;
     let (c1, c2) = (&cfg.hypotension, &cfg.low_bp);
     let Some(i) = ctx.bp else {
-        let reason = format!("no blood pressure logged on {} or the day before", ctx.ds);
-        if c1.enabled {
-            out.skip("L1", "hypotension", &reason);
-        }
-        if c2.enabled {
-            out.skip("L2", "low_bp", reason);
+        if out.detail {
+            let reason = format!("no blood pressure logged on {} or the day before", ctx.ds);
+            if c1.enabled {
+                out.skip("L1", "hypotension", &reason);
+            }
+            if c2.enabled {
+                out.skip("L2", "low_bp", reason);
+            }
         }
         return None;
     };
@@ -865,18 +978,20 @@ fn bp_rules(ctx: &Ctx<'_, '_>, out: &mut Out) -> Option<bool> {
     let bp = e.m.bp.expect("indexed readings have a BP");
     let sbp = f64::from(bp.systolic);
     if ctx.sbp_base.is_none() && (c1.enabled || c2.enabled) {
-        out.notes.push(format!(
+        note!(out, format!(
             "no blood-pressure baseline yet ({} of {} earlier sitting readings): systolic {} judged by the fixed limits only",
             ctx.sbp_base_have, cfg.bp_baseline.min_readings, bp.systolic
         ));
     }
-    let judge = |max: u16, drop: u16| -> Option<(String, Evidence)> {
+    let below = ctx.sbp_base.map(|(b, n)| (b, n, b - sbp));
+    // (at or below `max`, `drop` or more below the baseline)
+    let judge = |max: u16, drop: u16| -> (bool, bool) {
         let abs = bp.systolic <= max;
-        let below = ctx.sbp_base.map(|(b, n)| (b, n, b - sbp));
         let rel = below.is_some_and(|(_, _, d)| d >= f64::from(drop) - EPS);
-        if !abs && !rel {
-            return None;
-        }
+        (abs, rel)
+    };
+    let text = |max: u16, drop: u16| -> (String, Evidence) {
+        let (abs, rel) = judge(max, drop);
         let head = format!("systolic {} mmHg at {}", bp.systolic, at(e));
         let msg = match below {
             Some((b, n, d)) if rel && abs => format!(
@@ -897,25 +1012,37 @@ fn bp_rules(ctx: &Ctx<'_, '_>, out: &mut Out) -> Option<bool> {
             "baseline" => below.map(|x| x.0), "baseline_readings" => below.map(|x| x.1),
             "below_baseline" => below.map(|x| r3(x.2)),
         };
-        Some((msg, evidence))
+        (msg, evidence)
     };
-    if c1.enabled {
-        if let Some((m, ev)) = judge(c1.max_systolic, c1.drop) {
-            out.fire("L1", "hypotension", c1.level, m, ev);
-        }
+    let hit = |max: u16, drop: u16| {
+        let (abs, rel) = judge(max, drop);
+        abs || rel
+    };
+    if c1.enabled && hit(c1.max_systolic, c1.drop) {
+        fire!(
+            out,
+            "L1",
+            "hypotension",
+            c1.level,
+            text(c1.max_systolic, c1.drop)
+        );
     }
     // L2 is L1's lower band: not repeated when L1 already says as much.
     let shadowed = out.fired("L1").is_some_and(|l| l >= c2.level);
-    if c2.enabled && !shadowed {
-        if let Some((m, ev)) = judge(c2.max_systolic, c2.drop) {
-            out.fire("L2", "low_bp", c2.level, m, ev);
-        }
+    if c2.enabled && !shadowed && hit(c2.max_systolic, c2.drop) {
+        fire!(
+            out,
+            "L2",
+            "low_bp",
+            c2.level,
+            text(c2.max_systolic, c2.drop)
+        );
     }
     Some(bp.systolic <= cfg.leak_combo.max_systolic)
 }
 
 /// L3: the latest entry with a standing reading, dated DATE or DATE−1.
-fn orthostatic(ctx: &Ctx<'_, '_>, out: &mut Out) {
+fn orthostatic(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
     let c = &ctx.cfg.orthostatic;
     if !c.enabled {
         return;
@@ -927,7 +1054,8 @@ fn orthostatic(ctx: &Ctx<'_, '_>, out: &mut Out) {
         ix.entries,
         ctx.date,
     ) else {
-        out.skip(
+        skip!(
+            out,
             "L3",
             "orthostatic",
             format!(
@@ -943,22 +1071,19 @@ fn orthostatic(ctx: &Ctx<'_, '_>, out: &mut Out) {
             .expect("indexed readings have a standing BP");
     let dizzy = e.m.symptom("dizziness").unwrap_or(0);
     let dizzy_hit = dizzy >= c.min_severity;
-    let mut parts = Vec::new();
-    let mut drops = (Value::Null, Value::Null);
-    if let Some(sit) = e.m.bp {
-        let ds = i32::from(sit.systolic) - i32::from(stand.systolic);
-        let dd = i32::from(sit.diastolic) - i32::from(stand.diastolic);
-        drops = (json!(ds), json!(dd));
-        if ds >= i32::from(c.systolic_drop) || dd >= i32::from(c.diastolic_drop) {
-            parts.push(format!(
-                "standing blood pressure {stand} at {} is {ds}/{dd} below sitting {sit} (limit {}/{})",
-                at(e),
-                c.systolic_drop,
-                c.diastolic_drop
-            ));
-        }
-    } else if !dizzy_hit {
-        out.skip(
+    // Sitting minus standing, systolic and diastolic.
+    let drops = e.m.bp.map(|sit| {
+        (
+            i32::from(sit.systolic) - i32::from(stand.systolic),
+            i32::from(sit.diastolic) - i32::from(stand.diastolic),
+        )
+    });
+    let drop_hit = drops.is_some_and(|(ds, dd)| {
+        ds >= i32::from(c.systolic_drop) || dd >= i32::from(c.diastolic_drop)
+    });
+    if drops.is_none() && !dizzy_hit {
+        skip!(
+            out,
             "L3",
             "orthostatic",
             format!(
@@ -968,23 +1093,36 @@ fn orthostatic(ctx: &Ctx<'_, '_>, out: &mut Out) {
         );
         return;
     }
-    if dizzy_hit {
-        parts.push(format!(
-            "{} when standing at {}",
-            sym("dizziness", dizzy),
-            at(e)
-        ));
-    }
-    if !parts.is_empty() {
-        out.fire(
+    if drop_hit || dizzy_hit {
+        fire!(
+            out,
             "L3",
             "orthostatic",
             c.level,
-            parts.join("; "),
+            {
+                let mut parts = Vec::new();
+                if let (true, Some(sit), Some((ds, dd))) = (drop_hit, e.m.bp, drops) {
+                    parts.push(format!(
+                        "standing blood pressure {stand} at {} is {ds}/{dd} below sitting {sit} (limit {}/{})",
+                        at(e),
+                        c.systolic_drop,
+                        c.diastolic_drop
+                    ));
+                }
+                if dizzy_hit {
+                    parts.push(format!(
+                        "{} when standing at {}",
+                        sym("dizziness", dizzy),
+                        at(e)
+                    ));
+                }
+                parts.join("; ")
+            },
             ev! {
                 "entry_id" => e.id, "at" => at(e),
                 "sitting" => e.m.bp.map(|b| b.to_string()), "standing" => stand.to_string(),
-                "systolic_drop" => drops.0, "diastolic_drop" => drops.1, "dizziness" => dizzy,
+                "systolic_drop" => drops.map(|x| x.0), "diastolic_drop" => drops.map(|x| x.1),
+                "dizziness" => dizzy,
             },
         );
     }
@@ -996,13 +1134,14 @@ fn banded(overridden: Option<Level>, band: Level) -> Level {
 }
 
 /// L4 and L5.
-fn pulse_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
+fn pulse_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
     let ix = ctx.ix;
     let day = ix.day(ctx.date);
     let c = &ctx.cfg.shock_index;
     if c.enabled {
         match Index::latest(&ix.hr_bp, day.n_hr_bp, ix.entries, ctx.date) {
-            None => out.skip(
+            None => skip!(
+                out,
                 "L4",
                 "shock_index",
                 format!(
@@ -1025,7 +1164,8 @@ fn pulse_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
                     None
                 };
                 if let Some((band, limit)) = band {
-                    out.fire(
+                    fire!(
+                        out,
                         "L4",
                         "shock_index",
                         banded(c.level, band),
@@ -1042,7 +1182,8 @@ fn pulse_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
     let c = &ctx.cfg.tachycardia;
     if c.enabled {
         match Index::latest(&ix.hr, day.n_hr, ix.entries, ctx.date) {
-            None => out.skip(
+            None => skip!(
+                out,
                 "L5",
                 "tachycardia",
                 format!("no heart rate logged on {} or the day before", ctx.ds),
@@ -1058,7 +1199,8 @@ fn pulse_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
                     None
                 };
                 if let Some((band, limit)) = band {
-                    out.fire(
+                    fire!(
+                        out,
                         "L5",
                         "tachycardia",
                         banded(c.level, band),
@@ -1072,16 +1214,17 @@ fn pulse_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
 }
 
 /// L6 and L7. Returns whether L7's condition holds (`None`: no urine data).
-fn urine_and_syncope(ctx: &Ctx<'_, '_>, out: &mut Out) -> Option<bool> {
+fn urine_and_syncope(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) -> Option<bool> {
     let cfg = ctx.cfg;
     let nothing = || format!("nothing logged on {} or the day before", ctx.ds);
     let c = &cfg.syncope;
     if c.enabled {
         match ctx.symptom("fainting") {
-            None => out.skip("L6", "syncope", nothing()),
+            None => skip!(out, "L6", "syncope", nothing()),
             Some(s) if s >= c.min_severity => {
                 let (d, _) = ctx.sday.expect("a severity implies a day");
-                out.fire(
+                fire!(
+                    out,
                     "L6",
                     "syncope",
                     c.level,
@@ -1096,13 +1239,13 @@ fn urine_and_syncope(ctx: &Ctx<'_, '_>, out: &mut Out) -> Option<bool> {
     let c = &cfg.low_urine;
     let Some((d, day)) = ctx.sday else {
         if c.enabled {
-            out.skip("L7", "low_urine", nothing());
+            skip!(out, "L7", "low_urine", nothing());
         }
         return None;
     };
     if !day.has_urine() {
         if c.enabled {
-            out.skip("L7", "low_urine", format!("no urine logged on {d}"));
+            skip!(out, "L7", "low_urine", format!("no urine logged on {d}"));
         }
         return None;
     }
@@ -1114,22 +1257,25 @@ fn urine_and_syncope(ctx: &Ctx<'_, '_>, out: &mut Out) -> Option<bool> {
         .filter(|(ml, _)| *ml < c.below_ml);
     let met = less.is_some() || ml.is_some();
     if c.enabled && met {
-        let mut parts = Vec::new();
-        if let Some(e) = less {
-            parts.push(format!("urine less than usual at {}", at(e)));
-        }
-        if let Some((v, e)) = ml {
-            parts.push(format!(
-                "urine {v} mL/24 h at {} is below {}",
-                at(e),
-                c.below_ml
-            ));
-        }
-        out.fire(
+        fire!(
+            out,
             "L7",
             "low_urine",
             c.level,
-            parts.join("; "),
+            {
+                let mut parts = Vec::new();
+                if let Some(e) = less {
+                    parts.push(format!("urine less than usual at {}", at(e)));
+                }
+                if let Some((v, e)) = ml {
+                    parts.push(format!(
+                        "urine {v} mL/24 h at {} is below {}",
+                        at(e),
+                        c.below_ml
+                    ));
+                }
+                parts.join("; ")
+            },
             ev! {"urine_less" => less.is_some(), "urine_ml" => ml.map(|x| x.0), "below_ml" => c.below_ml, "date" => d.to_string()},
         );
     }
@@ -1148,7 +1294,7 @@ fn or3(xs: &[Option<bool>]) -> Option<bool> {
 }
 
 /// L8: (swelling OR W2) AND (dizziness OR systolic ≤ limit OR L7).
-fn leak_combo(ctx: &Ctx<'_, '_>, out: &mut Out, sbp_low: Option<bool>, l7: Option<bool>) {
+fn leak_combo(ctx: &Ctx<'_, '_>, out: &mut Out<'_>, sbp_low: Option<bool>, l7: Option<bool>) {
     let c = &ctx.cfg.leak_combo;
     if !c.enabled {
         return;
@@ -1160,39 +1306,46 @@ fn leak_combo(ctx: &Ctx<'_, '_>, out: &mut Out, sbp_low: Option<bool>, l7: Optio
     let w2 = ctx.w2_met();
     let fluid = or3(&[sw, w2]);
     let pressure = or3(&[dz, sbp_low, l7]);
-    let mut fluid_parts = Vec::new();
-    if sw == Some(true) {
-        fluid_parts.push(sym("swelling", swelling.unwrap_or(0)));
-    }
-    if w2 == Some(true) {
-        fluid_parts.push(format!(
-            "weight {:+.1} kg over your baseline",
-            ctx.gain.map_or(0.0, |g| g.kg)
-        ));
-    }
-    let mut pressure_parts = Vec::new();
-    if dz == Some(true) {
-        pressure_parts.push(sym("dizziness", dizzy.unwrap_or(0)));
-    }
-    if sbp_low == Some(true) {
-        let s = ctx
-            .bp
-            .and_then(|i| ctx.entry(i).m.bp)
-            .map_or(0, |b| b.systolic);
-        pressure_parts.push(format!("systolic {s} at or below {}", c.max_systolic));
-    }
-    if l7 == Some(true) {
-        pressure_parts.push("low urine".to_string());
-    }
+    let fluid_parts = || {
+        let mut parts = Vec::new();
+        if sw == Some(true) {
+            parts.push(sym("swelling", swelling.unwrap_or(0)));
+        }
+        if w2 == Some(true) {
+            parts.push(format!(
+                "weight {:+.1} kg over your baseline",
+                ctx.gain.map_or(0.0, |g| g.kg)
+            ));
+        }
+        parts
+    };
+    let pressure_parts = || {
+        let mut parts = Vec::new();
+        if dz == Some(true) {
+            parts.push(sym("dizziness", dizzy.unwrap_or(0)));
+        }
+        if sbp_low == Some(true) {
+            let s = ctx
+                .bp
+                .and_then(|i| ctx.entry(i).m.bp)
+                .map_or(0, |b| b.systolic);
+            parts.push(format!("systolic {s} at or below {}", c.max_systolic));
+        }
+        if l7 == Some(true) {
+            parts.push("low urine".to_string());
+        }
+        parts
+    };
     match (fluid, pressure) {
-        (Some(true), Some(true)) => out.fire(
+        (Some(true), Some(true)) => fire!(
+            out,
             "L8",
             "leak_combo",
             c.level,
             format!(
                 "{} with {}{}: signs of fluid leaking out of the blood vessels",
-                fluid_parts.join(" and "),
-                pressure_parts.join(" and "),
+                fluid_parts().join(" and "),
+                pressure_parts().join(" and "),
                 ctx.sday_suffix()
             ),
             ev! {
@@ -1201,6 +1354,8 @@ fn leak_combo(ctx: &Ctx<'_, '_>, out: &mut Out, sbp_low: Option<bool>, l7: Optio
             },
         ),
         (Some(false), _) | (_, Some(false)) => {}
+        // Undecided: only a skip and perhaps a note, which quiet days drop.
+        _ if !out.detail => {}
         (f, p) => {
             let gain_why = if f.is_none() && w2.is_none() {
                 format!("weight gain ({})", ctx.gain_missing())
@@ -1224,20 +1379,57 @@ fn leak_combo(ctx: &Ctx<'_, '_>, out: &mut Out, sbp_low: Option<bool>, l7: Optio
             if f == Some(true) {
                 out.notes.push(format!(
                     "{}: log your blood pressure, urine and any dizziness now (rule L8 could not be checked without {missing})",
-                    fluid_parts.join(", ")
+                    fluid_parts().join(", ")
                 ));
             }
             out.skip(
                 "L8",
                 "leak_combo",
-                format!("cannot be decided without {missing} on {} or the day before", ctx.ds),
+                format!(
+                    "cannot be decided without {missing} on {} or the day before",
+                    ctx.ds
+                ),
             );
         }
     }
 }
 
+/// H1's reading of one value: its absolute limit when at or above it, and
+/// the band and limit its rise over the baseline reaches.
+struct LabHit {
+    abs: Option<f64>,
+    rise: Option<(Level, f64)>,
+}
+
+impl LabHit {
+    fn new(kind: LabKind, r: &LabReading, c: &Hemoconcentration) -> LabHit {
+        let (abs_lim, rise_w, rise_e) = match kind {
+            LabKind::Hemoglobin => (c.hb_emergency, c.hb_rise_warning, Some(c.hb_rise_emergency)),
+            _ => (c.hct_emergency, c.hct_rise_warning, None),
+        };
+        let rise = r.baseline.and_then(|(b, _)| {
+            let rise = r.value - b;
+            match rise_e {
+                Some(l) if rise >= l - EPS => Some((Level::Emergency, l)),
+                _ if rise >= rise_w - EPS => Some((Level::Warning, rise_w)),
+                _ => None,
+            }
+        });
+        LabHit {
+            abs: (r.value >= abs_lim - EPS).then_some(abs_lim),
+            rise,
+        }
+    }
+
+    fn band(&self) -> Option<Level> {
+        self.abs
+            .map(|_| Level::Emergency)
+            .max(self.rise.map(|x| x.0))
+    }
+}
+
 /// H1 and H2.
-fn lab_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
+fn lab_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
     let cfg = ctx.cfg;
     let valid = cfg.labs.valid_days;
     let ix = ctx.ix;
@@ -1246,7 +1438,8 @@ fn lab_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
         let hb = ix.latest_lab(LabKind::Hemoglobin, ctx.date, valid);
         let hct = ix.latest_lab(LabKind::Hematocrit, ctx.date, valid);
         if hb.is_none() && hct.is_none() {
-            out.skip(
+            skip!(
+                out,
                 "H1",
                 "hemoconcentration",
                 format!(
@@ -1255,66 +1448,55 @@ fn lab_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
                 ),
             );
         } else {
-            let mut band: Option<Level> = None;
-            let mut parts = Vec::new();
-            let mut evidence = Evidence::new();
-            let mut raise = |l: Level| band = band.max(Some(l));
-            for (kind, r) in [(LabKind::Hemoglobin, hb), (LabKind::Hematocrit, hct)] {
-                let Some(r) = r else { continue };
-                let e = ctx.entry(r.entry);
-                let unit = kind.unit();
-                let rise = r.baseline.map(|(b, _)| r.value - b);
-                let (abs_lim, rise_w, rise_e) = match kind {
-                    LabKind::Hemoglobin => {
-                        (c.hb_emergency, c.hb_rise_warning, Some(c.hb_rise_emergency))
-                    }
-                    _ => (c.hct_emergency, c.hct_rise_warning, None),
-                };
-                let mut why = Vec::new();
-                if r.value >= abs_lim - EPS {
-                    raise(Level::Emergency);
-                    why.push(format!("at or above {}", num(abs_lim)));
-                }
-                if let (Some(rise), Some((b, n))) = (rise, r.baseline) {
-                    let rel = format!(
-                        "{:+.1} over your baseline {} (median of {n} values",
-                        rise,
-                        num(b)
-                    );
-                    if rise_e.is_some_and(|l| rise >= l - EPS) {
-                        raise(Level::Emergency);
-                        why.push(format!("{rel}; limit +{})", num(rise_e.unwrap_or(0.0))));
-                    } else if rise >= rise_w - EPS {
-                        raise(Level::Warning);
-                        why.push(format!("{rel}; limit +{})", num(rise_w)));
-                    }
-                }
-                evidence.insert(
-                    kind.as_str().into(),
-                    json!({"value": r.value, "date": e.date().to_string(), "entry_id": e.id,
-                           "baseline": r.baseline.map(|x| x.0), "baseline_values": r.baseline.map(|x| x.1), "rise": rise.map(r3)}),
-                );
-                if !why.is_empty() {
-                    let shown = if unit == "%" {
-                        format!("{}%", num(r.value))
-                    } else {
-                        format!("{} {unit}", num(r.value))
-                    };
-                    parts.push(format!(
-                        "{kind} {shown} on {} is {}",
-                        e.date(),
-                        why.join(" and ")
-                    ));
-                }
-            }
+            let labs = [(LabKind::Hemoglobin, hb), (LabKind::Hematocrit, hct)];
+            let band = labs
+                .iter()
+                .filter_map(|(kind, r)| LabHit::new(*kind, (*r)?, c).band())
+                .max();
             if let Some(b) = band {
-                out.fire(
-                    "H1",
-                    "hemoconcentration",
-                    banded(c.level, b),
-                    parts.join("; "),
-                    evidence,
-                );
+                fire!(out, "H1", "hemoconcentration", banded(c.level, b), {
+                    let mut parts = Vec::new();
+                    let mut evidence = Evidence::new();
+                    for (kind, r) in labs {
+                        let Some(r) = r else { continue };
+                        let hit = LabHit::new(kind, r, c);
+                        let e = ctx.entry(r.entry);
+                        let unit = kind.unit();
+                        let rise = r.baseline.map(|(b, _)| r.value - b);
+                        let mut why = Vec::new();
+                        if let Some(lim) = hit.abs {
+                            why.push(format!("at or above {}", num(lim)));
+                        }
+                        if let (Some((_, lim)), Some(rise), Some((b, n))) =
+                            (hit.rise, rise, r.baseline)
+                        {
+                            why.push(format!(
+                                "{:+.1} over your baseline {} (median of {n} values; limit +{})",
+                                rise,
+                                num(b),
+                                num(lim)
+                            ));
+                        }
+                        evidence.insert(
+                            kind.as_str().into(),
+                            json!({"value": r.value, "date": e.date().to_string(), "entry_id": e.id,
+                                   "baseline": r.baseline.map(|x| x.0), "baseline_values": r.baseline.map(|x| x.1), "rise": rise.map(r3)}),
+                        );
+                        if !why.is_empty() {
+                            let shown = if unit == "%" {
+                                format!("{}%", num(r.value))
+                            } else {
+                                format!("{} {unit}", num(r.value))
+                            };
+                            parts.push(format!(
+                                "{kind} {shown} on {} is {}",
+                                e.date(),
+                                why.join(" and ")
+                            ));
+                        }
+                    }
+                    (parts.join("; "), evidence)
+                });
             }
         }
     }
@@ -1322,7 +1504,8 @@ fn lab_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
     let c = &cfg.albumin;
     if c.enabled {
         match ix.latest_lab(LabKind::Albumin, ctx.date, valid) {
-            None => out.skip(
+            None => skip!(
+                out,
                 "H2",
                 "albumin",
                 format!("no albumin in the {valid} days up to {}", ctx.ds),
@@ -1330,41 +1513,46 @@ fn lab_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
             Some(r) => {
                 let e = ctx.entry(r.entry);
                 let drop = r.baseline.map(|(b, _)| b - r.value);
-                let mut why = Vec::new();
-                if r.value < c.below {
-                    why.push(format!("below {}", num(c.below)));
-                }
-                if let (Some(d), Some((b, n))) = (drop, r.baseline) {
-                    if d >= c.drop - EPS {
-                        why.push(format!(
-                            "{} below your baseline {} (median of {n} values; limit {})",
-                            num(d),
-                            num(b),
-                            num(c.drop)
-                        ));
-                    }
-                }
-                if !why.is_empty() {
+                let below = r.value < c.below;
+                let dropped = drop.is_some_and(|d| d >= c.drop - EPS);
+                if below || dropped {
                     let h1 = out.fired("H1").filter(|l| *l >= Level::Warning);
-                    let mut msg = format!(
-                        "albumin {} g/L on {} is {}",
-                        num(r.value),
-                        e.date(),
-                        why.join(" and ")
-                    );
                     let level = if h1.is_some() {
-                        msg.push_str(", with hemoconcentration (H1)");
                         c.level.max(c.level_with_hemoconcentration)
                     } else {
                         c.level
                     };
-                    out.fire(
+                    fire!(
+                        out,
                         "H2",
                         "albumin",
                         level,
-                        msg,
+                        {
+                            let mut why = Vec::new();
+                            if below {
+                                why.push(format!("below {}", num(c.below)));
+                            }
+                            if let (true, Some(d), Some((b, n))) = (dropped, drop, r.baseline) {
+                                why.push(format!(
+                                    "{} below your baseline {} (median of {n} values; limit {})",
+                                    num(d),
+                                    num(b),
+                                    num(c.drop)
+                                ));
+                            }
+                            let mut msg = format!(
+                                "albumin {} g/L on {} is {}",
+                                num(r.value),
+                                e.date(),
+                                why.join(" and ")
+                            );
+                            if h1.is_some() {
+                                msg.push_str(", with hemoconcentration (H1)");
+                            }
+                            msg
+                        },
                         ev! {"value" => r.value, "date" => e.date().to_string(), "entry_id" => e.id,
-                             "baseline" => r.baseline.map(|x| x.0), "drop" => drop.map(r3), "below" => c.below, "with_h1" => h1.is_some()},
+                        "baseline" => r.baseline.map(|x| x.0), "drop" => drop.map(r3), "below" => c.below, "with_h1" => h1.is_some()},
                     );
                 }
             }
@@ -1373,12 +1561,12 @@ fn lab_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
 }
 
 /// R1, only inside the recovery window.
-fn recruitment(ctx: &Ctx<'_, '_>, out: &mut Out, source: Recovery) {
+fn recruitment(ctx: &Ctx<'_, '_>, out: &mut Out<'_>, source: Recovery) {
     let c = &ctx.cfg.recruitment;
     if !c.enabled {
         return;
     }
-    let why = match source {
+    let why = || match source {
         Recovery::Episode { start, .. } => {
             format!("recovery window after the episode that started {start}")
         }
@@ -1410,54 +1598,57 @@ fn recruitment(ctx: &Ctx<'_, '_>, out: &mut Out, source: Recovery) {
     let undecided_above = bands[..fired.unwrap_or(bands.len())]
         .iter()
         .any(|(_, b)| b.is_none());
-    let mut parts = Vec::new();
-    if loss == Some(true) {
-        let (prev, change) = ctx.overnight.unwrap_or((0.0, 0.0));
-        let w = ctx.weight.map(|w| w.phrase()).unwrap_or_default();
-        parts.push(format!(
-            "{w} is {change:+.1} kg since the day before ({} kg)",
-            kg(prev)
-        ));
-    }
-    if poly == Some(true) {
-        parts.push(sym("polyuria", poly_sev.unwrap_or(0)));
-    }
-    if breath == Some(true) {
-        let b = ctx.symptom("breathlessness").unwrap_or(0);
-        let o = ctx.symptom("orthopnea").unwrap_or(0);
-        if b >= min {
-            parts.push(sym("breathlessness", b));
-        }
-        if o >= min {
-            parts.push(sym("orthopnea", o));
-        }
-    }
     match fired {
         Some(k) => {
             let band = bands[k].0;
-            let tail = match band {
-                Level::Emergency => ": fluid returning to the vessels may be flooding the lungs",
-                Level::Warning => ": breathlessness while fluid returns to the vessels",
-                _ => ": fluid is returning to the vessels; watch your breathing",
-            };
-            out.fire(
-                "R1",
-                "recruitment",
-                banded(c.level, band),
-                format!("{why}: {}{}{tail}", parts.join(", "), ctx.sday_suffix()),
-                ev! {
-                    "window" => why, "loss" => loss, "polyuria" => poly_sev, "breathlessness" => ctx.symptom("breathlessness"),
-                    "orthopnea" => ctx.symptom("orthopnea"), "change_kg" => ctx.overnight.map(|x| r3(x.1)),
-                    "episode_id" => match source { Recovery::Episode { id, .. } => Some(id), Recovery::Emergency(_) => None },
-                },
-            );
+            fire!(out, "R1", "recruitment", banded(c.level, band), {
+                let mut parts = Vec::new();
+                if loss == Some(true) {
+                    let (prev, change) = ctx.overnight.unwrap_or((0.0, 0.0));
+                    let w = ctx.weight.map(|w| w.phrase()).unwrap_or_default();
+                    parts.push(format!(
+                        "{w} is {change:+.1} kg since the day before ({} kg)",
+                        kg(prev)
+                    ));
+                }
+                if poly == Some(true) {
+                    parts.push(sym("polyuria", poly_sev.unwrap_or(0)));
+                }
+                if breath == Some(true) {
+                    let b = ctx.symptom("breathlessness").unwrap_or(0);
+                    let o = ctx.symptom("orthopnea").unwrap_or(0);
+                    if b >= min {
+                        parts.push(sym("breathlessness", b));
+                    }
+                    if o >= min {
+                        parts.push(sym("orthopnea", o));
+                    }
+                }
+                let tail = match band {
+                    Level::Emergency => {
+                        ": fluid returning to the vessels may be flooding the lungs"
+                    }
+                    Level::Warning => ": breathlessness while fluid returns to the vessels",
+                    _ => ": fluid is returning to the vessels; watch your breathing",
+                };
+                let why = why();
+                (
+                    format!("{why}: {}{}{tail}", parts.join(", "), ctx.sday_suffix()),
+                    ev! {
+                        "window" => why, "loss" => loss, "polyuria" => poly_sev, "breathlessness" => ctx.symptom("breathlessness"),
+                        "orthopnea" => ctx.symptom("orthopnea"), "change_kg" => ctx.overnight.map(|x| r3(x.1)),
+                        "episode_id" => match source { Recovery::Episode { id, .. } => Some(id), Recovery::Emergency(_) => None },
+                    },
+                )
+            });
             if undecided_above {
-                out.notes.push(format!(
-                    "{why}: weigh yourself now and log polyuria: a fast weight loss with breathlessness is an emergency (rule R1)"
+                note!(out, format!(
+                    "{}: weigh yourself now and log polyuria: a fast weight loss with breathlessness is an emergency (rule R1)",
+                    why()
                 ));
             }
         }
-        None if undecided_above => {
+        None if undecided_above && out.detail => {
             let mut missing = Vec::new();
             if ctx.sday.is_none() {
                 missing.push(format!(
@@ -1478,7 +1669,7 @@ fn recruitment(ctx: &Ctx<'_, '_>, out: &mut Out, source: Recovery) {
             out.skip(
                 "R1",
                 "recruitment",
-                format!("{why}: {}", missing.join("; ")),
+                format!("{}: {}", why(), missing.join("; ")),
             );
         }
         None => {}
@@ -1493,7 +1684,7 @@ fn or_max(a: Option<Severity>, b: Option<Severity>) -> Option<Severity> {
 }
 
 /// M1: each scheduled medication's last recorded dose.
-fn med_overdue(ctx: &Ctx<'_, '_>, diary: &Diary<'_>, out: &mut Out) {
+fn med_overdue(ctx: &Ctx<'_, '_>, diary: &Diary<'_>, out: &mut Out<'_>) {
     let c = &ctx.cfg.med_overdue;
     if !c.enabled {
         return;
@@ -1501,7 +1692,8 @@ fn med_overdue(ctx: &Ctx<'_, '_>, diary: &Diary<'_>, out: &mut Out) {
     for (m, dates) in diary.schedule.iter().zip(&ctx.ix.meds) {
         let n = dates.partition_point(|d| *d <= ctx.date);
         let Some(&last) = dates[..n].last() else {
-            out.skip(
+            skip!(
+                out,
                 "M1",
                 "med_overdue",
                 format!(
@@ -1515,7 +1707,8 @@ fn med_overdue(ctx: &Ctx<'_, '_>, diary: &Diary<'_>, out: &mut Out) {
         let every = i64::from(m.every_days);
         let grace = i64::from(m.grace_days);
         if ago > every + grace {
-            out.fire(
+            fire!(
+                out,
                 "M1",
                 "med_overdue",
                 c.level,
@@ -1528,10 +1721,10 @@ fn med_overdue(ctx: &Ctx<'_, '_>, diary: &Diary<'_>, out: &mut Out) {
                     n_days(ago - every - grace)
                 ),
                 ev! {"medication" => m.name, "last" => last.to_string(), "days_ago" => ago,
-                     "every_days" => every, "grace_days" => grace, "overdue_days" => ago - every - grace},
+                "every_days" => every, "grace_days" => grace, "overdue_days" => ago - every - grace},
             );
         } else if ago >= every {
-            out.notes.push(format!(
+            note!(out, format!(
                 "{} was due on {} (every {every} days, last given {last}); the overdue alert comes after {grace} days' grace",
                 m.name,
                 shift(last, every)
@@ -1541,7 +1734,7 @@ fn med_overdue(ctx: &Ctx<'_, '_>, diary: &Diary<'_>, out: &mut Out) {
 }
 
 /// Patient-defined rules.
-fn custom_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
+fn custom_rules<'x>(ctx: &Ctx<'x, '_>, out: &mut Out<'x>) {
     if ctx.prep.custom.is_empty() {
         return;
     }
@@ -1574,8 +1767,17 @@ fn custom_rules(ctx: &Ctx<'_, '_>, out: &mut Out) {
     };
     for rule in &ctx.prep.custom {
         match custom::evaluate(rule, &facts) {
-            custom::Outcome::Fired(f) => out.findings.push(f),
-            custom::Outcome::Skipped(s) => out.skipped.push(s),
+            custom::Outcome::Fired(f) => {
+                out.fire_level(rule.id(), f.level);
+                if out.detail {
+                    out.findings.push(f);
+                }
+            }
+            custom::Outcome::Skipped(s) => {
+                if out.detail {
+                    out.skipped.push(s);
+                }
+            }
             custom::Outcome::Quiet => {}
         }
     }

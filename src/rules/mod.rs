@@ -180,7 +180,25 @@ pub fn history(
     to: NaiveDate,
     cfg: &RulesConfig,
 ) -> Vec<Assessment> {
-    engine::run(diary, from, to, cfg)
+    history_detail_from(diary, from, from, to, cfg)
+}
+
+/// [`history`] for callers that read only the level of the first days: the
+/// days in `from..detail_from` come with their `level` but with empty
+/// `findings`, `skipped` and `notes`, which are not even built (most of the
+/// engine's time). Days from `detail_from` on are exactly as [`history`]
+/// gives them.
+///
+/// For a report whose lead-in days only count towards episodes' lead times
+/// (see [`leads_from_history`]).
+pub fn history_detail_from(
+    diary: &Diary<'_>,
+    from: NaiveDate,
+    detail_from: NaiveDate,
+    to: NaiveDate,
+    cfg: &RulesConfig,
+) -> Vec<Assessment> {
+    engine::run(diary, from, to, detail_from, cfg)
         .into_iter()
         .map(|d| d.assessment)
         .collect()

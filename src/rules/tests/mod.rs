@@ -1,10 +1,12 @@
 //! Tests of the rules engine: each rule at and just short of its threshold
 //! (`rules`), configuration and validation (`config`), clinically
 //! recognisable timelines (`timelines`), history/backtest/describe
-//! (`runs`), and properties over random diaries (`props`).
+//! (`runs`), properties over random diaries (`props`), and days evaluated
+//! for their level only (`quiet`).
 
 mod config;
 mod props;
+mod quiet;
 mod rules;
 mod runs;
 mod timelines;

@@ -10,9 +10,9 @@ use crate::symptoms::CANONICAL;
 
 const BASE: &str = "2026-11-01";
 /// Days in a generated diary; the day judged is the last one.
-const SPAN: i64 = 30;
+pub(super) const SPAN: i64 = 30;
 
-fn date_at(k: i64) -> NaiveDate {
+pub(super) fn date_at(k: i64) -> NaiveDate {
     d(BASE) + chrono::TimeDelta::days(k)
 }
 
@@ -63,11 +63,13 @@ fn arb_measurements() -> impl Strategy<Value = Measurements> {
 }
 
 #[derive(Debug, Clone)]
-struct Gen {
-    b: B,
+pub(super) struct Gen {
+    pub b: B,
 }
 
-fn arb_diary() -> impl Strategy<Value = Gen> {
+/// Up to 70 entries with random values (emergencies are common) over the
+/// [`SPAN`] days from [`BASE`], up to two episodes, maybe a scheduled medication.
+pub(super) fn arb_diary() -> impl Strategy<Value = Gen> {
     (
         prop::collection::vec((0..SPAN, 0u32..1440, arb_measurements()), 0..70),
         prop::collection::vec((0..SPAN, prop::option::of(0i64..10)), 0..2),

@@ -175,9 +175,10 @@ fn describe_lists_every_rule_with_current_thresholds() {
     );
 }
 
-/// Ten years of daily data (two entries a day) in one `history` call.
-#[test]
-fn ten_years_of_history_is_fast() {
+/// Ten years of daily data from 2016-01-01: a morning weight, BP and heart
+/// rate; every fifth evening symptoms, and a hemoglobin every 30 days. One
+/// episode, on 2020-03-01.
+pub(super) fn ten_years() -> (Vec<Entry>, Vec<Episode>) {
     let mut entries = Vec::new();
     let start = d("2016-01-01");
     let mut date = start;
@@ -214,13 +215,21 @@ fn ten_years_of_history_is_fast() {
         }
         date = date.succ_opt().unwrap();
     }
-    let episodes = [Episode {
+    let episodes = vec![Episode {
         id: 1,
         start: d("2020-03-01"),
         end: None,
         hospitalized: false,
         note: None,
     }];
+    (entries, episodes)
+}
+
+/// Ten years of daily data (two entries a day) in one `history` call.
+#[test]
+fn ten_years_of_history_is_fast() {
+    let (entries, episodes) = ten_years();
+    let start = d("2016-01-01");
     let diary = Diary {
         entries: &entries,
         episodes: &episodes,
