@@ -367,10 +367,11 @@ impl Store {
     }
 
     /// The entries dated `dates` (inclusive) and those with the ids `ids`
-    /// (dated outside `dates`), with their symptoms, labs and medications,
+    /// (sorted, and dated outside `dates`), with their symptoms, labs and medications,
     /// ordered by date, time, id. One statement per table: every prepared
     /// statement costs about as much as reading a hundred rows.
     fn load(&self, dates: Option<(&str, &str)>, ids: &[i64]) -> Result<Vec<Entry>> {
+        debug_assert!(ids.is_sorted(), "load: ids must be sorted");
         const COLUMNS: &str = "e.id, e.date, e.time, e.utc, e.utc_offset, e.weight_kg, e.systolic,
             e.diastolic, e.standing_systolic, e.standing_diastolic, e.heart_rate, e.urine,
             e.urine_ml, e.note";
