@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 /// The exit statuses, documented in `cls --help` and `cls check --help`.
 macro_rules! exit_codes {
@@ -61,6 +61,64 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// A subcommand's arguments, built only when that subcommand runs (or its
+/// help is shown): clap otherwise builds every subcommand's arguments on
+/// every run, a tenth of what `cls check` spends before opening the diary.
+/// Derefs to the arguments.
+#[derive(Debug, Clone, Default)]
+pub struct Lazy<T>(pub T);
+
+impl<T> std::ops::Deref for Lazy<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Args> Args for Lazy<T> {
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|cmd| keep_about(cmd, T::augment_args))
+    }
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|cmd| keep_about(cmd, T::augment_args_for_update))
+    }
+}
+
+/// Run `augment` but keep the subcommand's own description: deferred, the
+/// arguments now come after it, and the doc comment of an `Args` struct
+/// would otherwise replace it.
+fn keep_about(cmd: clap::Command, augment: fn(clap::Command) -> clap::Command) -> clap::Command {
+    let about = cmd.get_about().cloned();
+    let long_about = cmd.get_long_about().cloned();
+    let cmd = augment(cmd);
+    let cmd = match about {
+        Some(about) => cmd.about(about),
+        None => cmd.about(clap::builder::Resettable::Reset),
+    };
+    match long_about {
+        Some(long_about) => cmd.long_about(long_about),
+        None => cmd.long_about(clap::builder::Resettable::Reset),
+    }
+}
+
+impl<T: FromArgMatches> FromArgMatches for Lazy<T> {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(m).map(Lazy)
+    }
+    fn from_arg_matches_mut(m: &mut ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(m).map(Lazy)
+    }
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(m)
+    }
+    fn update_from_arg_matches_mut(&mut self, m: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(m)
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add a diary entry (weight, blood pressure, symptoms...); asks when given no values
@@ -76,7 +134,7 @@ Symptoms: thirst fatigue weakness headache irritability nausea vomiting abdomina
 muscle-pain cold-symptoms fever diarrhea swelling dizziness fainting breathlessness
 orthopnea polyuria (aliases such as myalgia, oedema, syncope, runny-nose work too;
 see `cls symptoms`).")]
-    Log(LogArgs),
+    Log(Lazy<LogArgs>),
 
     /// Say ok, watch, warning, emergency or unknown, with the reasons and what to do
     #[command(after_help = concat!("Examples:
@@ -87,7 +145,7 @@ see `cls symptoms`).")]
   cls check --backtest          lead time before each recorded episode, false alarms per year
 
 ", exit_codes!()))]
-    Check(CheckArgs),
+    Check(Lazy<CheckArgs>),
 
     /// Summarise a period of the diary for your doctor (text, Markdown, HTML, CSV or JSON)
     #[command(after_help = "Examples:
@@ -99,7 +157,7 @@ see `cls symptoms`).")]
 
 The HTML file is self-contained (no scripts, no links) and prints on A4 or Letter:
 open it in a browser and print, or save as PDF.")]
-    Report(ReportArgs),
+    Report(Lazy<ReportArgs>),
 
     /// A one-page emergency card for hospital staff (text or HTML)
     #[command(after_help = "Examples:
@@ -109,7 +167,7 @@ open it in a browser and print, or save as PDF.")]
 Name, date of birth, contacts, emergency instructions and prophylaxis come from the
 [patient] section of the config (see `cls config init`); the instructions are printed
 word for word. Baselines, the last 7 days and today's level come from the diary.")]
-    Card(CardArgs),
+    Card(Lazy<CardArgs>),
 
     /// Scheduled medications and infusions: last dose, next due, overdue
     #[command(after_help = "Examples:
@@ -122,7 +180,7 @@ Schedules live in the config, one [[medications]] table each:
   dose = \"2g/kg\"
   every_days = 28
   grace_days = 3")]
-    Meds(MedsArgs),
+    Meds(Lazy<MedsArgs>),
 
     /// List diary entries as a table (newest last)
     #[command(after_help = "Examples:
@@ -130,13 +188,13 @@ Schedules live in the config, one [[medications]] table each:
   cls list --last 12w
   cls list --from 2026-01-01 --to 2026-03-31
   cls list --json")]
-    List(ListArgs),
+    List(Lazy<ListArgs>),
 
     /// Show one entry in full
     #[command(after_help = "Examples:
   cls show 42
   cls show 42 --json")]
-    Show(ShowArgs),
+    Show(Lazy<ShowArgs>),
 
     /// Change an entry: only what you give changes
     #[command(after_help = "Examples:
@@ -144,13 +202,13 @@ Schedules live in the config, one [[medications]] table each:
   cls edit 42 --symptom fatigue:3 --remove-symptom thirst
   cls edit 42 --clear note --clear standing-bp
   cls edit 42 --date yesterday --time 07:45")]
-    Edit(EditArgs),
+    Edit(Lazy<EditArgs>),
 
     /// Delete an entry (asks first on a terminal; --yes for scripts)
     #[command(after_help = "Examples:
   cls delete 42
   cls delete 42 --yes")]
-    Delete(DeleteArgs),
+    Delete(Lazy<DeleteArgs>),
 
     /// Record capillary-leak episodes (attacks): start, end, list
     #[command(
@@ -166,7 +224,7 @@ Schedules live in the config, one [[medications]] table each:
     #[command(after_help = "Examples:
   cls rules
   cls rules --json")]
-    Rules(RulesArgs),
+    Rules(Lazy<RulesArgs>),
 
     /// List the symptom names and aliases cls understands
     #[command(after_help = "Examples:
@@ -200,7 +258,7 @@ CSV columns: date,time,weight_kg,systolic,diastolic,standing_systolic,standing_d
 heart_rate,urine,urine_ml,symptoms,labs,medications,note  (symptoms thirst:2;fatigue:1,
 labs hematocrit=44, medications ivig:2g/kg; an empty cell is not measured).
 JSON also keeps each entry's UTC offset and the episodes.")]
-    Export(ExportArgs),
+    Export(Lazy<ExportArgs>),
 
     /// Add entries from a CSV or JSON export: all or nothing, duplicates skipped
     #[command(after_help = "Examples:
@@ -212,7 +270,7 @@ Every value is checked with the same ranges as `cls log`; the first bad row reje
 file with its line number (exit 2) and nothing is written. Rows identical to entries already in
 the diary are skipped and counted. A CSV row without a time gets 08:00; its time is read in
 this machine's time zone (JSON keeps the offset it was written with).")]
-    Import(ImportArgs),
+    Import(Lazy<ImportArgs>),
 
     /// Make a verified copy of the diary (safe while another cls is writing)
     #[command(after_help = "Examples:
@@ -222,7 +280,7 @@ this machine's time zone (JSON keeps the offset it was written with).")]
 
 The copy is checked (integrity_check, row counts equal) before cls says it succeeded; it is
 one self-contained file, mode 0600. Keep a copy on another disk.")]
-    Backup(BackupArgs),
+    Backup(Lazy<BackupArgs>),
 
     /// Replace the diary by a backup (the current diary is kept as a .bak)
     #[command(after_help = "Examples:
@@ -231,7 +289,7 @@ one self-contained file, mode 0600. Keep a copy on another disk.")]
 
 The backup is verified first; the diary as it was is kept beside it as a timestamped .bak
 (a damaged one as .damaged.bak), so a restore can itself be undone.")]
-    Restore(RestoreArgs),
+    Restore(Lazy<RestoreArgs>),
 
     /// Check the diary, its backups and the config, and say what to fix
     #[command(after_help = "Examples:
@@ -241,7 +299,7 @@ The backup is verified first; the diary as it was is kept beside it as a timesta
 Checks: config, diary file, integrity_check, schema version, permissions, write-ahead log,
 age of the latest backup, future dates, impossible values, leftover temporary files.
 Never changes anything. Exit status: 0 all ok, 1 a problem was found.")]
-    Doctor(DoctorArgs),
+    Doctor(Lazy<DoctorArgs>),
 
     /// Print a shell completion script
     #[command(after_help = "Examples:
@@ -265,7 +323,7 @@ The patient is invented: daily morning weight, blood pressure and pulse, an IVIG
 every 28 days, colds, and about two attacks a year (prodrome, leak, recovery), each recorded
 as an episode. The same --seed always gives the same diary. Refuses to write into a file
 that already exists; without --db it writes your default diary only if you have none yet.")]
-    Demo(DemoArgs),
+    Demo(Lazy<DemoArgs>),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -720,5 +778,32 @@ mod tests {
             .render_help()
             .to_string();
         assert!(check.contains(EXIT_CODES), "{check}");
+    }
+
+    #[test]
+    fn lazy_subcommands_parse_and_keep_their_own_description() {
+        let cli = Cli::try_parse_from(["cls", "log", "--weight", "68.4", "--db", "d"]).unwrap();
+        let Command::Log(args) = cli.command else {
+            panic!("not log: {cli:?}")
+        };
+        assert_eq!(args.values.weight.as_deref(), Some("68.4"));
+        assert_eq!(cli.db.as_deref(), Some(std::path::Path::new("d")));
+        let e = Cli::try_parse_from(["cls", "check", "--wieght", "1"]).unwrap_err();
+        assert_eq!(e.kind(), clap::error::ErrorKind::UnknownArgument);
+
+        // `edit` flattens the entry values, whose doc comment must not
+        // replace the subcommand's description once the arguments are built.
+        let mut cmd = Cli::command();
+        cmd.build();
+        for (name, about) in [
+            ("log", "Add a diary entry"),
+            ("edit", "Change an entry"),
+            ("check", "Say ok, watch"),
+        ] {
+            let sub = cmd.find_subcommand(name).unwrap();
+            let got = sub.get_about().unwrap().to_string();
+            assert!(got.starts_with(about), "{name}: {got}");
+            assert!(sub.get_arguments().count() > 3, "{name} has its arguments");
+        }
     }
 }

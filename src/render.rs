@@ -49,6 +49,10 @@ pub fn labs_short(l: &[crate::model::Lab]) -> String {
 /// Replace control characters (terminal escapes included) so that diary
 /// text cannot move the cursor or clear the screen when shown.
 pub fn sanitize(s: &str) -> String {
+    // Nearly all text is printable ASCII; copy that without a char walk.
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return s.to_owned();
+    }
     s.chars()
         .map(|c| match c {
             '\n' | '\t' => ' ',
@@ -170,6 +174,10 @@ mod tests {
         assert_eq!(weight(68.04, WeightUnit::Kg), "68.0 kg");
         assert_eq!(weight(68.04, WeightUnit::Lb), "150.0 lb");
         assert_eq!(sanitize("a\x1b[2Jb\nc"), "a\u{FFFD}[2Jb c");
+        // The printable-ASCII shortcut stops at both ends of the range.
+        assert_eq!(sanitize(" plain ~text "), " plain ~text ");
+        assert_eq!(sanitize("a\x7fb\tc\x1f"), "a\u{FFFD}b c\u{FFFD}");
+        assert_eq!(sanitize("68 kg – ok\u{9b}"), "68 kg – ok\u{FFFD}");
     }
 
     #[test]
