@@ -228,6 +228,20 @@ impl Config {
             if n.is_empty() {
                 return Err(format!("symptoms.custom[{i}]: empty symptom name"));
             }
+            // ':' gives a severity, ',' and ';' separate symptoms (on the
+            // command line and in CSV): a name holding one could be logged
+            // but not read back.
+            if let Some(sep) = c.chars().find(|ch| [':', ',', ';'].contains(ch)) {
+                return Err(format!(
+                    "symptoms.custom[{i}]: '{c}' must not contain '{sep}' (':' gives a severity, ',' and ';' separate symptoms)"
+                ));
+            }
+            let len = n.chars().count();
+            if len > 100 {
+                return Err(format!(
+                    "symptoms.custom[{i}]: is {len} characters long; the limit is 100"
+                ));
+            }
             if crate::symptoms::resolve(&n, &[]).is_ok() {
                 return Err(format!(
                     "symptoms.custom[{i}]: '{c}' is already a known symptom or alias; remove it from custom"
@@ -428,6 +442,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 2: symptoms.custom[0]"), "{e}");
+
+        for (name, needle) in [("rash;itch", "';'"), ("a,b", "','"), ("x:2", "':'")] {
+            let e = parse(&format!("[symptoms]\ncustom = [\"ok\", \"{name}\"]\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("symptoms.custom[1]") && e.contains(needle),
+                "{e}"
+            );
+        }
+        let long = "a".repeat(101);
+        let e = parse(&format!("[symptoms]\ncustom = [\"{long}\"]\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("101 characters") && e.contains("100"), "{e}");
+        assert!(parse(&format!("[symptoms]\ncustom = [\"{}\"]\n", "a".repeat(100))).is_ok());
     }
 
     #[test]

@@ -207,6 +207,10 @@ const BROKEN: &[(&str, &[&str])] = &[
         "[symptoms]\ncustom = [\"ok\", \"  \"]\n",
         &["symptoms.custom[1]", "empty"],
     ),
+    (
+        "[symptoms]\ncustom = [\"rash;itch\"]\n",
+        &["symptoms.custom[0]", "rash;itch", "';'"],
+    ),
     // not TOML at all
     ("[units\nweight = \"kg\"\n", &["line 1"]),
     ("[units]\nweight = \"kg\"\n[units]\n", &["line 3"]),
