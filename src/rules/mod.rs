@@ -152,7 +152,9 @@ pub fn lookback_days(cfg: &RulesConfig) -> i64 {
 /// How many days before the first evaluated date every entry is needed.
 /// Before that (back to [`lookback_days`]) the rules read only entries with
 /// a lab or a medication, the last `bp_baseline.readings` sitting BP
-/// readings, and the latest entry: see [`crate::Store::entries_for_rules`].
+/// readings, and the latest entry, and none of their symptoms (symptoms
+/// count for at most the trigger's days, inside this window): see
+/// [`crate::Store::entries_for_rules`].
 /// Loading only those keeps `cls check` as fast on ten years of diary as on
 /// one month.
 pub fn recent_days(cfg: &RulesConfig) -> i64 {

@@ -72,6 +72,13 @@ pub struct Store {
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
+/// Whether [`Store::load`] reads the symptoms of the entries it finds by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IdSymptoms {
+    Load,
+    Skip,
+}
+
 impl Store {
     /// Open the diary at `path`, creating it (and its folder) if missing, and
     /// bring its schema up to date.
@@ -293,7 +300,7 @@ impl Store {
     }
 
     pub fn get(&self, id: i64) -> Result<Entry> {
-        let mut v = self.load(None, &[id])?;
+        let mut v = self.load(None, &[id], IdSymptoms::Load)?;
         v.pop().ok_or(StoreError::NoEntry(id))
     }
 
@@ -301,14 +308,14 @@ impl Store {
     pub fn entries(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Vec<Entry>> {
         let from = from.map_or_else(|| "0000-00-00".to_string(), |d| d.to_string());
         let to = to.map_or_else(|| "9999-99-99".to_string(), |d| d.to_string());
-        self.load(Some((&from, &to)), &[])
+        self.load(Some((&from, &to)), &[], IdSymptoms::Load)
     }
 
     /// The entries the rules engine reads for days from `recent`: every
     /// entry dated `recent..=to`, and of those dated `long..recent` only the
     /// ones the long-window rules read (a lab or a medication, the last
-    /// `bp_readings` with a sitting BP, and the latest one). Ordered like
-    /// [`Store::entries`].
+    /// `bp_readings` with a sitting BP, and the latest one), without their
+    /// symptoms. Ordered like [`Store::entries`].
     ///
     /// Its cost follows the window, not the diary: the older days are one
     /// scan of the date index over `long..recent`, and their labs and
@@ -357,7 +364,10 @@ impl Store {
             ids.dedup();
         }
         let (recent, to) = (recent.to_string(), to.to_string());
-        self.load(Some((&recent, &to)), &ids)
+        // No rule reads symptoms before `recent` (they count for a day or
+        // two), so the older entries come without them: one fewer
+        // id-list lookup.
+        self.load(Some((&recent, &to)), &ids, IdSymptoms::Skip)
     }
 
     pub fn count_entries(&self) -> Result<i64> {
@@ -370,7 +380,12 @@ impl Store {
     /// (sorted, and dated outside `dates`), with their symptoms, labs and medications,
     /// ordered by date, time, id. One statement per table: every prepared
     /// statement costs about as much as reading a hundred rows.
-    fn load(&self, dates: Option<(&str, &str)>, ids: &[i64]) -> Result<Vec<Entry>> {
+    fn load(
+        &self,
+        dates: Option<(&str, &str)>,
+        ids: &[i64],
+        ids_symptoms: IdSymptoms,
+    ) -> Result<Vec<Entry>> {
         debug_assert!(ids.is_sorted(), "load: ids must be sorted");
         const COLUMNS: &str = "e.id, e.date, e.time, e.utc, e.utc_offset, e.weight_kg, e.systolic,
             e.diastolic, e.standing_systolic, e.standing_diastolic, e.heart_rate, e.urine,
@@ -440,9 +455,10 @@ impl Store {
             }
         }
         let by_id = by_id.map(|s| format!("x.entry_id {s}"));
+        let dated_only = filters.len();
         filters.extend(by_id.as_deref());
         // `?3`/`?4` must be bound only when used.
-        let children = |select: &str, order: &str| {
+        let children = |select: &str, order: &str, filters: &[&str]| {
             let sql = filters
                 .iter()
                 .map(|f| format!("{select} WHERE {f}"))
@@ -451,23 +467,34 @@ impl Store {
             format!("{sql} ORDER BY {order}")
         };
 
-        let sql = children(
-            "SELECT x.entry_id, x.name, x.severity FROM symptom x",
-            "1, 2",
-        );
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
-        let mut rows = stmt.query(&args[..]).map_err(&read)?;
-        while let Some(r) = rows.next().map_err(&read)? {
-            let id: i64 = r.get(0).map_err(&read)?;
-            if let Some(&i) = index.get(&id) {
-                entries[i].m.symptoms.push(SymptomEntry {
-                    name: r.get(1).map_err(&read)?,
-                    severity: r.get(2).map_err(&read)?,
-                });
+        let symptom_filters = match ids_symptoms {
+            IdSymptoms::Load => &filters[..],
+            IdSymptoms::Skip => &filters[..dated_only],
+        };
+        if !symptom_filters.is_empty() {
+            let sql = children(
+                "SELECT x.entry_id, x.name, x.severity FROM symptom x",
+                "1, 2",
+                symptom_filters,
+            );
+            let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
+            let mut rows = stmt.query(&args[..]).map_err(&read)?;
+            while let Some(r) = rows.next().map_err(&read)? {
+                let id: i64 = r.get(0).map_err(&read)?;
+                if let Some(&i) = index.get(&id) {
+                    entries[i].m.symptoms.push(SymptomEntry {
+                        name: r.get(1).map_err(&read)?,
+                        severity: r.get(2).map_err(&read)?,
+                    });
+                }
             }
         }
 
-        let sql = children("SELECT x.entry_id, x.name, x.value FROM lab x", "1, 2");
+        let sql = children(
+            "SELECT x.entry_id, x.name, x.value FROM lab x",
+            "1, 2",
+            &filters,
+        );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
         let mut rows = stmt.query(&args[..]).map_err(&read)?;
         while let Some(r) = rows.next().map_err(&read)? {
@@ -482,6 +509,7 @@ impl Store {
         let sql = children(
             "SELECT x.entry_id, x.name, x.dose, x.position FROM medication x",
             "1, 4",
+            &filters,
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
         let mut rows = stmt.query(&args[..]).map_err(&read)?;
