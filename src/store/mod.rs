@@ -72,6 +72,13 @@ pub struct Store {
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
+/// Which part of [`Store::load`] an entry, and a child row, comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Arm {
+    Dated = 0,
+    ById = 1,
+}
+
 /// Whether [`Store::load`] reads the symptoms of the entries it finds by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum IdSymptoms {
@@ -436,7 +443,15 @@ impl Store {
         // in each child table, three seeks per entry that mostly find
         // nothing; that stays the fallback when an old entry was moved
         // into the window (`cls edit --date`) and the range would be wide.
-        let mut filters = Vec::new();
+        //
+        // The children of the entries found by id come from a second arm,
+        // the range of those ids: few rows, as the ids are the older days'
+        // entries with a lab or a medication, and no temporary table for an
+        // id list. Each row says its arm (the last column) and is used only
+        // for an entry of that arm, so a range that takes in an entry of
+        // the other arm (ids logged out of date order) cannot attach a
+        // child twice.
+        let mut arms: Vec<(String, Arm)> = Vec::new();
         let (mut lo, mut hi) = (i64::MAX, i64::MIN);
         if dates.is_some() {
             let dated = entries.iter().filter(|e| ids.binary_search(&e.id).is_err());
@@ -445,43 +460,61 @@ impl Store {
                 (lo, hi, n) = (lo.min(e.id), hi.max(e.id), n + 1);
             }
             let dense = u64::try_from(hi - lo).is_ok_and(|span| span <= 4 * n + 64);
-            filters.push(if dense {
-                "x.entry_id BETWEEN ?3 AND ?4"
-            } else {
-                "x.entry_id IN (SELECT id FROM entry WHERE date BETWEEN ?1 AND ?2)"
-            });
+            arms.push((
+                if dense {
+                    "x.entry_id BETWEEN ?3 AND ?4".into()
+                } else {
+                    "x.entry_id IN (SELECT id FROM entry WHERE date BETWEEN ?1 AND ?2)".into()
+                },
+                Arm::Dated,
+            ));
+            // `?3`/`?4` must be bound only when used.
             if dense {
                 args.extend([&lo as &dyn rusqlite::ToSql, &hi]);
             }
         }
-        let by_id = by_id.map(|s| format!("x.entry_id {s}"));
-        let dated_only = filters.len();
-        filters.extend(by_id.as_deref());
-        // `?3`/`?4` must be bound only when used.
-        let children = |select: &str, order: &str, filters: &[&str]| {
-            let sql = filters
+        if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
+            arms.push((format!("x.entry_id BETWEEN {first} AND {last}"), Arm::ById));
+        }
+        let children = |columns: &str, table: &str, order: &str, arms: &[(String, Arm)]| {
+            let sql = arms
                 .iter()
-                .map(|f| format!("{select} WHERE {f}"))
+                .map(|(filter, arm)| {
+                    format!(
+                        "SELECT {columns}, {} FROM {table} x WHERE {filter}",
+                        *arm as u8
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(" UNION ALL ");
             format!("{sql} ORDER BY {order}")
         };
-
-        let symptom_filters = match ids_symptoms {
-            IdSymptoms::Load => &filters[..],
-            IdSymptoms::Skip => &filters[..dated_only],
+        // The entry a child row belongs to, if it is of the row's arm.
+        let owner = |r: &rusqlite::Row<'_>, arm_col: usize| -> rusqlite::Result<Option<usize>> {
+            let id: i64 = r.get(0)?;
+            let by_id = r.get::<_, u8>(arm_col)? == Arm::ById as u8;
+            Ok(if by_id == ids.binary_search(&id).is_ok() {
+                index.get(&id).copied()
+            } else {
+                None
+            })
         };
-        if !symptom_filters.is_empty() {
+
+        let symptom_arms = match ids_symptoms {
+            IdSymptoms::Load => &arms[..],
+            IdSymptoms::Skip => &arms[..usize::from(dates.is_some())],
+        };
+        if !symptom_arms.is_empty() {
             let sql = children(
-                "SELECT x.entry_id, x.name, x.severity FROM symptom x",
+                "x.entry_id, x.name, x.severity",
+                "symptom",
                 "1, 2",
-                symptom_filters,
+                symptom_arms,
             );
             let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
             let mut rows = stmt.query(&args[..]).map_err(&read)?;
             while let Some(r) = rows.next().map_err(&read)? {
-                let id: i64 = r.get(0).map_err(&read)?;
-                if let Some(&i) = index.get(&id) {
+                if let Some(i) = owner(r, 3).map_err(&read)? {
                     entries[i].m.symptoms.push(SymptomEntry {
                         name: r.get(1).map_err(&read)?,
                         severity: r.get(2).map_err(&read)?,
@@ -490,32 +523,27 @@ impl Store {
             }
         }
 
-        let sql = children(
-            "SELECT x.entry_id, x.name, x.value FROM lab x",
-            "1, 2",
-            &filters,
-        );
+        let sql = children("x.entry_id, x.name, x.value", "lab", "1, 2", &arms);
         let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
         let mut rows = stmt.query(&args[..]).map_err(&read)?;
         while let Some(r) = rows.next().map_err(&read)? {
-            let id: i64 = r.get(0).map_err(&read)?;
             let name = text_col(r, 1).map_err(&read)?;
             let value: f64 = r.get(2).map_err(&read)?;
-            if let (Some(&i), Some(kind)) = (index.get(&id), LabKind::parse(name)) {
+            if let (Some(i), Some(kind)) = (owner(r, 3).map_err(&read)?, LabKind::parse(name)) {
                 entries[i].m.set_lab(kind, value);
             }
         }
 
         let sql = children(
-            "SELECT x.entry_id, x.name, x.dose, x.position FROM medication x",
+            "x.entry_id, x.name, x.dose, x.position",
+            "medication",
             "1, 4",
-            &filters,
+            &arms,
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
         let mut rows = stmt.query(&args[..]).map_err(&read)?;
         while let Some(r) = rows.next().map_err(&read)? {
-            let id: i64 = r.get(0).map_err(&read)?;
-            if let Some(&i) = index.get(&id) {
+            if let Some(i) = owner(r, 4).map_err(&read)? {
                 entries[i].m.meds.push(Med {
                     name: r.get(1).map_err(&read)?,
                     dose: r.get(2).map_err(&read)?,
@@ -1290,6 +1318,50 @@ mod tests {
         assert_eq!(moved.m, sample());
         for e in &sparse {
             assert_eq!(e, &s.get(e.id).unwrap());
+        }
+    }
+
+    /// Each entry `entries_for_rules` returns is the stored entry, children
+    /// once each (older ones without symptoms), also when an older entry's
+    /// id sits among the recent ones (logged late with `--date`).
+    #[test]
+    fn rules_entries_come_whole_and_once_whatever_their_ids() {
+        let mut s = Store::open_in_memory().unwrap();
+        let day = |i: i64| {
+            let d = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Duration::days(i);
+            stamp(&d.to_string(), "07:00")
+        };
+        let mut late = Vec::new();
+        for i in 0..=420 {
+            if i == 410 || i == 415 {
+                late.push(s.insert(&day(100 + i / 100), &sample()).unwrap());
+            }
+            let mut m = Measurements {
+                weight_kg: Some(60.0),
+                ..Measurements::default()
+            };
+            if i % 50 == 0 {
+                m = sample();
+            }
+            s.insert(&day(i), &m).unwrap();
+        }
+        let recent = day(400).date;
+        let got = s
+            .entries_for_rules(day(0).date, recent, day(420).date, 7)
+            .unwrap();
+        for id in &late {
+            assert!(got.iter().any(|e| e.id == *id), "late entry {id} missing");
+        }
+        assert_eq!(
+            got.iter().filter(|e| e.m.meds.len() == 2).count(),
+            8 + 2 + 1
+        );
+        for e in &got {
+            let mut want = s.get(e.id).unwrap();
+            if e.date() < recent {
+                want.m.symptoms.clear();
+            }
+            assert_eq!(e, &want, "entry {}", e.id);
         }
     }
 
