@@ -228,12 +228,12 @@ impl Config {
             if n.is_empty() {
                 return Err(format!("symptoms.custom[{i}]: empty symptom name"));
             }
-            // ':' gives a severity, ',' and ';' separate symptoms (on the
-            // command line and in CSV): a name holding one could be logged
-            // but not read back.
-            if let Some(sep) = c.chars().find(|ch| [':', ',', ';'].contains(ch)) {
+            // ',' separates symptoms on the command line and ';' in CSV: a
+            // name holding one could not be logged, or not read back. (':'
+            // is fine: the severity follows the last one.)
+            if let Some(sep) = c.chars().find(|ch| [',', ';'].contains(ch)) {
                 return Err(format!(
-                    "symptoms.custom[{i}]: '{c}' must not contain '{sep}' (':' gives a severity, ',' and ';' separate symptoms)"
+                    "symptoms.custom[{i}]: '{c}' must not contain '{sep}' (',' and ';' separate symptoms)"
                 ));
             }
             let len = n.chars().count();
@@ -443,7 +443,7 @@ mod tests {
             .to_string();
         assert!(e.contains("line 2: symptoms.custom[0]"), "{e}");
 
-        for (name, needle) in [("rash;itch", "';'"), ("a,b", "','"), ("x:2", "':'")] {
+        for (name, needle) in [("rash;itch", "';'"), ("a,b", "','")] {
             let e = parse(&format!("[symptoms]\ncustom = [\"ok\", \"{name}\"]\n"))
                 .unwrap_err()
                 .to_string();
@@ -458,6 +458,7 @@ mod tests {
             .to_string();
         assert!(e.contains("101 characters") && e.contains("100"), "{e}");
         assert!(parse(&format!("[symptoms]\ncustom = [\"{}\"]\n", "a".repeat(100))).is_ok());
+        assert!(parse("[symptoms]\ncustom = [\"covid:long\"]\n").is_ok());
     }
 
     #[test]

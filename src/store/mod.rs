@@ -453,13 +453,22 @@ impl Store {
         // child twice.
         let mut arms: Vec<(String, Arm)> = Vec::new();
         let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        let mut n = 0u64;
         if dates.is_some() {
             let dated = entries.iter().filter(|e| ids.binary_search(&e.id).is_err());
-            let mut n = 0u64;
             for e in dated {
                 (lo, hi, n) = (lo.min(e.id), hi.max(e.id), n + 1);
             }
-            let dense = u64::try_from(hi - lo).is_ok_and(|span| span <= 4 * n + 64);
+        }
+        // Every entry may be one found by id (a diary that stopped before
+        // the dated days): then there is no dated arm, and no parameter.
+        if n == 0 {
+            args.clear();
+        } else {
+            let dense = hi
+                .checked_sub(lo)
+                .and_then(|span| u64::try_from(span).ok())
+                .is_some_and(|span| span <= 4 * n + 64);
             arms.push((
                 if dense {
                     "x.entry_id BETWEEN ?3 AND ?4".into()
@@ -473,6 +482,7 @@ impl Store {
                 args.extend([&lo as &dyn rusqlite::ToSql, &hi]);
             }
         }
+        let dated_arms = arms.len();
         if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
             arms.push((format!("x.entry_id BETWEEN {first} AND {last}"), Arm::ById));
         }
@@ -502,7 +512,7 @@ impl Store {
 
         let symptom_arms = match ids_symptoms {
             IdSymptoms::Load => &arms[..],
-            IdSymptoms::Skip => &arms[..usize::from(dates.is_some())],
+            IdSymptoms::Skip => &arms[..dated_arms],
         };
         if !symptom_arms.is_empty() {
             let sql = children(

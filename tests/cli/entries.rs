@@ -603,6 +603,33 @@ fn check_on_an_empty_diary_is_unknown_never_ok() {
     assert!(!env.diary_exists(), "check must not create the diary");
 }
 
+/// Entries only from before the days `check` reads in full (older than
+/// about two months): the older-days path with no recent entry at all.
+#[test]
+fn check_on_a_diary_that_stopped_months_ago_is_unknown_never_ok() {
+    let env = TestEnv::new();
+    env.log(&[
+        "--date",
+        "2026-08-01",
+        "--weight",
+        "68",
+        "--bp",
+        "118/76",
+        "--lab",
+        "hematocrit=44",
+        "--med",
+        "ivig:2g/kg",
+    ]);
+    env.log(&["--date", "2026-08-02", "--weight", "68.2"]);
+    let v = env.check(None);
+    assert_eq!(v["level"], json!("unknown"), "{v}");
+    let out = env.run(&["check"]);
+    assert_eq!(out.status.code(), Some(10), "{}", describe(&out));
+    assert!(stdout(&out).starts_with("unknown"), "{}", describe(&out));
+    let v = env.check(Some("2026-08-03"));
+    assert_ne!(v["level"], json!("ok"), "{v}");
+}
+
 // ---- closed pipes ---------------------------------------------------------
 
 /// Enough entries that the output overflows any pipe buffer, so `cls` must
