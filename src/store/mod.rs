@@ -79,11 +79,21 @@ enum Arm {
     ById = 1,
 }
 
-/// Whether [`Store::load`] reads the symptoms of the entries it finds by id.
+/// How [`Store::load`] reads the children of the entries it finds by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum IdSymptoms {
-    Load,
-    Skip,
+struct ByIdChildren {
+    /// Their symptoms too (not only labs and medications).
+    symptoms: bool,
+    /// Read the children of every id from the first to the last when they
+    /// span at most this many ids; past that, seek each id.
+    max_span: u64,
+}
+
+impl ByIdChildren {
+    const ALL: ByIdChildren = ByIdChildren {
+        symptoms: true,
+        max_span: 0,
+    };
 }
 
 impl Store {
@@ -307,7 +317,7 @@ impl Store {
     }
 
     pub fn get(&self, id: i64) -> Result<Entry> {
-        let mut v = self.load(None, &[id], IdSymptoms::Load)?;
+        let mut v = self.load(None, &[id], ByIdChildren::ALL)?;
         v.pop().ok_or(StoreError::NoEntry(id))
     }
 
@@ -315,7 +325,7 @@ impl Store {
     pub fn entries(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Vec<Entry>> {
         let from = from.map_or_else(|| "0000-00-00".to_string(), |d| d.to_string());
         let to = to.map_or_else(|| "9999-99-99".to_string(), |d| d.to_string());
-        self.load(Some((&from, &to)), &[], IdSymptoms::Load)
+        self.load(Some((&from, &to)), &[], ByIdChildren::ALL)
     }
 
     /// The entries the rules engine reads for days from `recent`: every
@@ -344,11 +354,13 @@ impl Store {
             rows.collect::<rusqlite::Result<_>>().map_err(&read)
         };
         let mut ids: Vec<i64> = Vec::new();
+        let mut older = 0;
         if long <= before {
             let mut old = ids_of(
                 "SELECT id FROM entry WHERE date BETWEEN ?1 AND ?2 ORDER BY date, time, id",
                 &[&long, &before],
             )?;
+            older = old.len() as u64;
             if let Some(&latest) = old.last() {
                 ids.push(latest);
                 ids.extend(ids_of(
@@ -372,9 +384,14 @@ impl Store {
         }
         let (recent, to) = (recent.to_string(), to.to_string());
         // No rule reads symptoms before `recent` (they count for a day or
-        // two), so the older entries come without them: one fewer
-        // id-list lookup.
-        self.load(Some((&recent, &to)), &ids, IdSymptoms::Skip)
+        // two), so the older entries come without them. Their labs and
+        // medications come by id range while that range holds about as
+        // many entries as the older days do (ids follow dates).
+        let children = ByIdChildren {
+            symptoms: false,
+            max_span: 2 * older + 64,
+        };
+        self.load(Some((&recent, &to)), &ids, children)
     }
 
     pub fn count_entries(&self) -> Result<i64> {
@@ -391,7 +408,7 @@ impl Store {
         &self,
         dates: Option<(&str, &str)>,
         ids: &[i64],
-        ids_symptoms: IdSymptoms,
+        by_id_children: ByIdChildren,
     ) -> Result<Vec<Entry>> {
         debug_assert!(ids.is_sorted(), "load: ids must be sorted");
         const COLUMNS: &str = "e.id, e.date, e.time, e.utc, e.utc_offset, e.weight_kg, e.systolic,
@@ -484,7 +501,16 @@ impl Store {
         }
         let dated_arms = arms.len();
         if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
-            arms.push((format!("x.entry_id BETWEEN {first} AND {last}"), Arm::ById));
+            let narrow = last
+                .checked_sub(*first)
+                .and_then(|span| u64::try_from(span).ok())
+                .is_some_and(|span| span <= by_id_children.max_span);
+            let filter = if narrow {
+                format!("x.entry_id BETWEEN {first} AND {last}")
+            } else {
+                format!("x.entry_id IN ({list})")
+            };
+            arms.push((filter, Arm::ById));
         }
         let children = |columns: &str, table: &str, order: &str, arms: &[(String, Arm)]| {
             let sql = arms
@@ -510,9 +536,9 @@ impl Store {
             })
         };
 
-        let symptom_arms = match ids_symptoms {
-            IdSymptoms::Load => &arms[..],
-            IdSymptoms::Skip => &arms[..dated_arms],
+        let symptom_arms = match by_id_children.symptoms {
+            true => &arms[..],
+            false => &arms[..dated_arms],
         };
         if !symptom_arms.is_empty() {
             let sql = children(
@@ -1146,6 +1172,19 @@ mod tests {
                     .unwrap();
                 assert!(some.len() <= all.len());
                 fewer |= some.len() * 2 < all.len();
+                // Whole entries, children once each (the older ones without
+                // symptoms), also where shuffled ids make the id range too
+                // wide and their children are sought id by id.
+                if shuffled && chrono::Datelike::ordinal(&date) % 30 == 0 {
+                    let recent = back(rules::recent_days(&cfg));
+                    for e in &some {
+                        let mut want = s.get(e.id).unwrap();
+                        if e.date() < recent {
+                            want.m.symptoms.clear();
+                        }
+                        assert_eq!(e, &want, "{date}");
+                    }
+                }
                 let verdict = |entries: &[Entry]| {
                     let d = Diary {
                         entries,
@@ -1356,23 +1395,35 @@ mod tests {
             s.insert(&day(i), &m).unwrap();
         }
         let recent = day(400).date;
-        let got = s
-            .entries_for_rules(day(0).date, recent, day(420).date, 7)
-            .unwrap();
-        for id in &late {
-            assert!(got.iter().any(|e| e.id == *id), "late entry {id} missing");
-        }
-        assert_eq!(
-            got.iter().filter(|e| e.m.meds.len() == 2).count(),
-            8 + 2 + 1
-        );
-        for e in &got {
-            let mut want = s.get(e.id).unwrap();
-            if e.date() < recent {
-                want.m.symptoms.clear();
+        let check = |s: &Store, late: &[i64]| {
+            let got = s
+                .entries_for_rules(day(0).date, recent, day(420).date, 7)
+                .unwrap();
+            for id in late {
+                assert!(got.iter().any(|e| e.id == *id), "late entry {id} missing");
             }
-            assert_eq!(e, &want, "entry {}", e.id);
+            assert_eq!(
+                got.iter().filter(|e| e.m.meds.len() == 2).count(),
+                8 + late.len() + 1
+            );
+            for e in &got {
+                let mut want = s.get(e.id).unwrap();
+                if e.date() < recent {
+                    want.m.symptoms.clear();
+                }
+                assert_eq!(e, &want, "entry {}", e.id);
+            }
+        };
+        // The older entries' ids span about as many ids as the older days
+        // hold: their children come by id range.
+        check(&s, &late);
+        // A thousand entries dated after the window, then one more late
+        // entry: now the ids span far more, and are sought one by one.
+        for i in 0..1000 {
+            s.insert(&day(500 + i), &Measurements::default()).unwrap();
         }
+        late.push(s.insert(&day(105), &sample()).unwrap());
+        check(&s, &late);
     }
 
     #[test]
