@@ -65,7 +65,7 @@ pub struct Cli {
 /// help is shown): clap otherwise builds every subcommand's arguments on
 /// every run, a tenth of what `cls check` spends before opening the diary.
 /// Derefs to the arguments.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug)]
 pub struct Lazy<T>(pub T);
 
 impl<T> std::ops::Deref for Lazy<T> {
