@@ -359,7 +359,7 @@ fn check_database(
         ));
     }
     check_dates(conn, inp.today, out);
-    check_values(conn, custom, out);
+    check_values(conn, custom, version, out);
 }
 
 fn ids(
@@ -408,8 +408,10 @@ fn check_dates(conn: &Connection, today: NaiveDate, out: &mut Vec<Check>) {
 /// ranges as `cls log` (a diary edited by hand, or written by a buggy
 /// version), entries whose UTC instant disagrees with their local time,
 /// orphans, and symptoms that no longer resolve (a custom symptom removed
-/// from the config: rules would not read it).
-fn check_values(conn: &Connection, custom: &[String], out: &mut Vec<Check>) {
+/// from the config: rules would not read it), and (schema 2 on) entries
+/// whose mark for having a lab or a medication is wrong, which would hide
+/// those from the rules' look-back.
+fn check_values(conn: &Connection, custom: &[String], version: i64, out: &mut Vec<Check>) {
     use crate::input::{DIASTOLIC, HEART_RATE, SYSTOLIC, URINE_ML, WEIGHT_KG};
     let sql = format!(
         "SELECT id FROM entry WHERE
@@ -468,6 +470,32 @@ fn check_values(conn: &Connection, custom: &[String], out: &mut Vec<Check>) {
     }
     let mut problems = Vec::new();
     let mut fixes = Vec::new();
+    let unmarked = match version {
+        2.. => ids(
+            conn,
+            "SELECT id FROM entry WHERE has_lab_or_med IS NOT
+                (id IN (SELECT entry_id FROM lab UNION SELECT entry_id FROM medication))
+             ORDER BY id",
+            &[],
+        )
+        .unwrap_or_else(|e| {
+            problems.push(format!("cannot check which entries have labs: {e}"));
+            fixes.push("restore a backup".to_string());
+            Vec::new()
+        }),
+        _ => Vec::new(),
+    };
+    if !unmarked.is_empty() {
+        problems.push(format!(
+            "{} entries wrongly marked as having a lab or medication or not (the rules may miss them): {}",
+            unmarked.len(),
+            id_list(&unmarked)
+        ));
+        fixes.push(
+            "restore a backup, or 'cls export' the diary and 'cls import' it into a new one"
+                .to_string(),
+        );
+    }
     if !bad.is_empty() {
         problems.push(format!(
             "{} entries with impossible values: {}",

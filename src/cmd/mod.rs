@@ -281,6 +281,24 @@ pub fn confirm(question: &str) -> Result<bool> {
     }
 }
 
+/// An error and its causes as one line, `context: cause: cause`, like
+/// anyhow's `{:#}`, but a cause that its context already quotes at its end
+/// (`diary D: open: disk I/O error` over `disk I/O error`) is not repeated.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if msg.ends_with(&text) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&text);
+    }
+    msg.replace('\n', " ")
+}
+
 /// Print an error as one line and pick the exit status: 2 for bad input,
 /// 0 (silently) for a closed pipe, 1 otherwise.
 pub fn report_error(err: &anyhow::Error) -> ExitCode {
@@ -299,7 +317,29 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     let is_usage = err
         .chain()
         .any(|c| c.is::<InputError>() || c.is::<UsageError>());
-    let msg = format!("{err:#}").replace('\n', " ");
-    let _ = writeln!(io::stderr(), "cls: {msg}");
+    let _ = writeln!(io::stderr(), "cls: {}", one_line(err));
     ExitCode::from(if is_usage { 2 } else { 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_is_one_line_and_says_each_cause_once() {
+        let io = io::Error::new(io::ErrorKind::ReadOnlyFilesystem, "Read-only file system");
+        let store = cls::store::StoreError::Io {
+            path: "/m/diary.sqlite3".into(),
+            action: "make private (chmod 600)",
+            source: io,
+        };
+        let err = anyhow::Error::new(store).context("cannot open\nthe diary");
+        assert_eq!(
+            one_line(&err),
+            "cannot open the diary: diary /m/diary.sqlite3: make private (chmod 600): \
+             Read-only file system"
+        );
+        let plain = anyhow::anyhow!("disk full").context("write entry");
+        assert_eq!(one_line(&plain), "write entry: disk full");
+    }
 }

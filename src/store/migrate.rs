@@ -11,7 +11,10 @@ use rusqlite::{Connection, TransactionBehavior};
 
 /// Each step takes the schema from version `i` to `i + 1`. Never edit a
 /// released step; append a new one.
-const STEPS: &[&str] = &[include_str!("sql/0001_init.sql")];
+const STEPS: &[&str] = &[
+    include_str!("sql/0001_init.sql"),
+    include_str!("sql/0002_lab_or_med.sql"),
+];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;
@@ -30,7 +33,8 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
-fn version(conn: &Connection) -> rusqlite::Result<i64> {
+/// The diary's schema version (`PRAGMA user_version`; 0 for a new file).
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
 }
 
@@ -120,36 +124,46 @@ mod tests {
 
     #[test]
     fn an_old_diary_is_backed_up_before_it_is_migrated() {
-        use crate::model::{Measurements, Stamp};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("d.sqlite3");
-        {
-            let mut s = crate::store::Store::open(&path).unwrap();
-            let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
-            let time = chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap();
-            let stamp = Stamp {
-                date,
-                time,
-                utc: date.and_time(time).and_utc(),
-                offset_secs: 0,
-            };
-            let m = Measurements {
-                weight_kg: Some(70.0),
-                ..Measurements::default()
-            };
-            s.insert(&stamp, &m).unwrap();
-        }
-        // A future step 2, as a real release would append it.
-        let steps = [STEPS[0], "ALTER TABLE entry ADD COLUMN mood TEXT;"];
         let mut c = Connection::open(&path).unwrap();
-        migrate_steps(&mut c, &path, &steps).unwrap();
-        assert_eq!(version(&c).unwrap(), 2);
-        let n: i64 = c
-            .query_row("SELECT count(*) FROM entry WHERE mood IS NULL", [], |r| {
-                r.get(0)
-            })
+        c.execute_batch("PRAGMA journal_mode = WAL").unwrap();
+        // A diary of schema version 1, as cls 0.1 wrote it.
+        migrate_steps(&mut c, &path, &STEPS[..1]).unwrap();
+        assert_eq!(version(&c).unwrap(), 1);
+        c.execute_batch(
+            "INSERT INTO entry (id, date, time, utc, utc_offset, weight_kg)
+                 VALUES (1, '2026-01-02', '08:00', 1767340800, 0, 70),
+                        (2, '2026-01-03', '08:00', 1767427200, 0, 70.2),
+                        (3, '2026-01-04', '08:00', 1767513600, 0, 70.1),
+                        (4, '2026-01-05', '08:00', 1767600000, 0, 70.3);
+             INSERT INTO lab (entry_id, name, value) VALUES (2, 'albumin', 41);
+             INSERT INTO medication (entry_id, position, name, dose)
+                 VALUES (3, 0, 'ivig', '2 g/kg'), (4, 0, 'theophylline', NULL);
+             INSERT INTO lab (entry_id, name, value) VALUES (4, 'hematocrit', 44);",
+        )
+        .unwrap();
+        migrate(&mut c, &path).unwrap();
+        assert_eq!(version(&c).unwrap(), SCHEMA_VERSION);
+        // Version 2 marks the entries with a lab or a medication, and its
+        // partial index finds exactly those.
+        let marked: Vec<(i64, i64)> = c
+            .prepare("SELECT id, has_lab_or_med FROM entry ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(n, 1);
+        assert_eq!(marked, [(1, 0), (2, 1), (3, 1), (4, 1)]);
+        let plan: String = c
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT id FROM entry
+                 WHERE has_lab_or_med = 1 AND date BETWEEN '2026-01-01' AND '2026-01-31'",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("entry_with_lab_or_med"), "{plan}");
         let backups = crate::backup::find_backups(&path);
         assert_eq!(backups.len(), 1, "{backups:?}");
         let name = backups[0]
@@ -161,7 +175,7 @@ mod tests {
         assert!(name.starts_with("d.sqlite3.schema-v1-"), "{name}");
         let v = crate::backup::verify(&backups[0].0).unwrap();
         assert_eq!(v.schema_version, 1);
-        assert_eq!(v.counts.get("entry"), 1);
+        assert_eq!(v.counts.get("entry"), 4);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -172,7 +186,7 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
         // Migrating again does nothing and makes no second backup.
-        migrate_steps(&mut c, &path, &steps).unwrap();
+        migrate(&mut c, &path).unwrap();
         assert_eq!(crate::backup::find_backups(&path).len(), 1);
     }
 

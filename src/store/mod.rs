@@ -68,9 +68,18 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The diary's schema version: [`SCHEMA_VERSION`], except for an older
+    /// diary on read-only media, which is read as it is (it cannot be
+    /// migrated, and nothing can be written to it anyway).
+    schema: i64,
 }
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// The table a child row of [`Store::load`] comes from.
+const SYMPTOM: u8 = 0;
+const LAB: u8 = 1;
+const MED: u8 = 2;
 
 /// Which part of [`Store::load`] an entry, and a child row, comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,6 +173,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            schema: SCHEMA_VERSION,
         };
         if let Err(e) = store.configure() {
             // On a read-only filesystem or folder SQLite cannot create the
@@ -174,6 +184,12 @@ impl Store {
                 return Err(e);
             }
             store.conn = open_immutable(path).map_err(|_| e)?;
+            // An older schema cannot be migrated here: read it as it is.
+            let found = migrate::version(&store.conn).map_err(|e| classify(&display, "open", e))?;
+            if (1..SCHEMA_VERSION).contains(&found) {
+                store.schema = found;
+                return Ok(store);
+            }
         }
         migrate::migrate(&mut store.conn, path).map_err(|e| match e {
             migrate::Error::Sqlite(e) => classify(&display, "migrate", e),
@@ -209,6 +225,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: PathBuf::from(":memory:"),
+            schema: SCHEMA_VERSION,
         };
         store
             .conn
@@ -334,10 +351,11 @@ impl Store {
     /// `bp_readings` with a sitting BP, and the latest one), without their
     /// symptoms. Ordered like [`Store::entries`].
     ///
-    /// Its cost follows the window, not the diary: the older days are one
-    /// scan of the date index over `long..recent`, and their labs and
-    /// medications are found by those entries' id range (not by reading
-    /// every lab and medication ever logged).
+    /// Its cost follows the window, not the diary, and hardly the older
+    /// days either: their latest entries are read newest first until the
+    /// BP readings are found, those with a lab or a medication come from a
+    /// partial index, and their labs and medications by those entries' id
+    /// range (not by reading every lab and medication ever logged).
     pub fn entries_for_rules(
         &self,
         long: NaiveDate,
@@ -346,52 +364,86 @@ impl Store {
         bp_readings: u32,
     ) -> Result<Vec<Entry>> {
         let before = recent.pred_opt().unwrap_or(recent);
+        // Days in `long..recent`: the ids of their entries span about
+        // this many times the entries a day (ids follow dates).
+        let days = u64::try_from((before - long).num_days() + 1).unwrap_or(0);
         let (long, before) = (long.to_string(), before.to_string());
         let read = self.err("read entries");
-        let ids_of = |sql: &str, args: &[&dyn rusqlite::ToSql]| -> Result<Vec<i64>> {
-            let mut stmt = self.conn.prepare_cached(sql).map_err(&read)?;
-            let rows = stmt.query_map(args, |r| r.get(0)).map_err(&read)?;
-            rows.collect::<rusqlite::Result<_>>().map_err(&read)
-        };
         let mut ids: Vec<i64> = Vec::new();
-        let mut older = 0;
         if long <= before {
-            let mut old = ids_of(
-                "SELECT id FROM entry WHERE date BETWEEN ?1 AND ?2 ORDER BY date, time, id",
-                &[&long, &before],
-            )?;
-            older = old.len() as u64;
-            if let Some(&latest) = old.last() {
-                ids.push(latest);
-                ids.extend(ids_of(
-                    "SELECT id FROM entry WHERE date BETWEEN ?1 AND ?2 AND systolic IS NOT NULL
-                     ORDER BY date DESC, time DESC, id DESC LIMIT ?3",
-                    &[&long, &before, &i64::from(bp_readings)],
-                )?);
-                old.sort_unstable();
-                let (lo, hi) = (old[0], old[old.len() - 1]);
-                // Ids grow with time, so this range holds few entries of
-                // other days; those are dropped by the membership test.
-                let with = ids_of(
-                    "SELECT entry_id FROM lab WHERE entry_id BETWEEN ?1 AND ?2
-                     UNION SELECT entry_id FROM medication WHERE entry_id BETWEEN ?1 AND ?2",
-                    &[&lo, &hi],
-                )?;
-                ids.extend(with.into_iter().filter(|id| old.binary_search(id).is_ok()));
+            // The latest older entry, then back to the last `bp_readings`
+            // with a sitting BP: newest first, and no further.
+            let mut stmt = self
+                .conn
+                .prepare_cached(
+                    "SELECT id, systolic IS NOT NULL FROM entry WHERE date BETWEEN ?1 AND ?2
+                     ORDER BY date DESC, time DESC, id DESC",
+                )
+                .map_err(&read)?;
+            let mut rows = stmt.query([&long, &before]).map_err(&read)?;
+            let mut readings = 0;
+            while ids.is_empty() || readings < bp_readings {
+                let Some(r) = rows.next().map_err(&read)? else {
+                    break;
+                };
+                let has_bp: bool = r.get(1).map_err(&read)?;
+                if ids.is_empty() || has_bp {
+                    ids.push(r.get(0).map_err(&read)?);
+                }
+                readings += u32::from(has_bp);
             }
+            drop(rows);
+            ids.extend(self.older_with_lab_or_med(&long, &before)?);
             ids.sort_unstable();
             ids.dedup();
         }
         let (recent, to) = (recent.to_string(), to.to_string());
         // No rule reads symptoms before `recent` (they count for a day or
         // two), so the older entries come without them. Their labs and
-        // medications come by id range while that range holds about as
-        // many entries as the older days do (ids follow dates).
+        // medications come by id range while that range is about as wide
+        // as the older days' entries would be at a few a day.
         let children = ByIdChildren {
             symptoms: false,
-            max_span: 2 * older + 64,
+            max_span: 4 * days + 64,
         };
         self.load(Some((&recent, &to)), &ids, children)
+    }
+
+    /// The ids of the entries dated `long..=before` that have a lab or a
+    /// medication: a short walk of schema v2's partial index. An older
+    /// diary read as it is (read-only media) has no such index: then every
+    /// entry of those days is scanned for its id range, and the labs and
+    /// medications of that range are matched against them.
+    fn older_with_lab_or_med(&self, long: &str, before: &str) -> Result<Vec<i64>> {
+        let read = self.err("read entries");
+        let ids_of = |sql: &str, args: &[&dyn rusqlite::ToSql]| -> Result<Vec<i64>> {
+            let mut stmt = self.conn.prepare_cached(sql).map_err(&read)?;
+            let rows = stmt.query_map(args, |r| r.get(0)).map_err(&read)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(&read)
+        };
+        if self.schema >= 2 {
+            return ids_of(
+                "SELECT id FROM entry WHERE has_lab_or_med = 1 AND date BETWEEN ?1 AND ?2",
+                &[&long, &before],
+            );
+        }
+        let mut old = ids_of(
+            "SELECT id FROM entry WHERE date BETWEEN ?1 AND ?2",
+            &[&long, &before],
+        )?;
+        let (Some(&lo), Some(&hi)) = (old.iter().min(), old.iter().max()) else {
+            return Ok(old);
+        };
+        old.sort_unstable();
+        let with = ids_of(
+            "SELECT entry_id FROM lab WHERE entry_id BETWEEN ?1 AND ?2
+             UNION SELECT entry_id FROM medication WHERE entry_id BETWEEN ?1 AND ?2",
+            &[&lo, &hi],
+        )?;
+        Ok(with
+            .into_iter()
+            .filter(|id| old.binary_search(id).is_ok())
+            .collect())
     }
 
     pub fn count_entries(&self) -> Result<i64> {
@@ -402,8 +454,9 @@ impl Store {
 
     /// The entries dated `dates` (inclusive) and those with the ids `ids`
     /// (sorted, and dated outside `dates`), with their symptoms, labs and medications,
-    /// ordered by date, time, id. One statement per table: every prepared
-    /// statement costs about as much as reading a hundred rows.
+    /// ordered by date, time, id. Two statements, one for the entries and
+    /// one for their children: every prepared statement costs about as much
+    /// as reading a hundred rows.
     fn load(
         &self,
         dates: Option<(&str, &str)>,
@@ -512,79 +565,82 @@ impl Store {
             };
             arms.push((filter, Arm::ById));
         }
-        let children = |columns: &str, table: &str, order: &str, arms: &[(String, Arm)]| {
-            let sql = arms
-                .iter()
-                .map(|(filter, arm)| {
-                    format!(
-                        "SELECT {columns}, {} FROM {table} x WHERE {filter}",
-                        *arm as u8
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" UNION ALL ");
-            format!("{sql} ORDER BY {order}")
-        };
+        // The children of all arms in one statement (each statement costs
+        // about as much to prepare as reading a hundred rows): per row its
+        // entry, its table, its arm, its name, a number (severity, value or
+        // position) and a medication's dose.
+        let mut selects = Vec::new();
+        for (i, (filter, arm)) in arms.iter().enumerate() {
+            let arm = *arm as u8;
+            if by_id_children.symptoms || i < dated_arms {
+                selects.push(format!(
+                    "SELECT x.entry_id, {SYMPTOM}, {arm}, x.name, x.severity, NULL \
+                     FROM symptom x WHERE {filter}"
+                ));
+            }
+            selects.push(format!(
+                "SELECT x.entry_id, {LAB}, {arm}, x.name, x.value, NULL FROM lab x WHERE {filter}"
+            ));
+            selects.push(format!(
+                "SELECT x.entry_id, {MED}, {arm}, x.name, x.position, x.dose \
+                 FROM medication x WHERE {filter}"
+            ));
+        }
         // The entry a child row belongs to, if it is of the row's arm.
-        let owner = |r: &rusqlite::Row<'_>, arm_col: usize| -> rusqlite::Result<Option<usize>> {
+        let owner = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Option<usize>> {
             let id: i64 = r.get(0)?;
-            let by_id = r.get::<_, u8>(arm_col)? == Arm::ById as u8;
+            let by_id = r.get::<_, u8>(2)? == Arm::ById as u8;
             Ok(if by_id == ids.binary_search(&id).is_ok() {
                 index.get(&id).copied()
             } else {
                 None
             })
         };
-
-        let symptom_arms = match by_id_children.symptoms {
-            true => &arms[..],
-            false => &arms[..dated_arms],
-        };
-        if !symptom_arms.is_empty() {
-            let sql = children(
-                "x.entry_id, x.name, x.severity",
-                "symptom",
-                "1, 2",
-                symptom_arms,
-            );
-            let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
-            let mut rows = stmt.query(&args[..]).map_err(&read)?;
-            while let Some(r) = rows.next().map_err(&read)? {
-                if let Some(i) = owner(r, 3).map_err(&read)? {
-                    entries[i].m.symptoms.push(SymptomEntry {
-                        name: r.get(1).map_err(&read)?,
-                        severity: r.get(2).map_err(&read)?,
-                    });
+        // Medications in their logged order: (entry, position, medication).
+        let mut meds: Vec<(usize, i64, Med)> = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached(&selects.join(" UNION ALL "))
+            .map_err(&read)?;
+        let mut rows = stmt.query(&args[..]).map_err(&read)?;
+        while let Some(r) = rows.next().map_err(&read)? {
+            let Some(i) = owner(r).map_err(&read)? else {
+                continue;
+            };
+            let name = text_col(r, 3).map_err(&read)?;
+            match r.get::<_, u8>(1).map_err(&read)? {
+                SYMPTOM => entries[i].m.symptoms.push(SymptomEntry {
+                    name: name.to_string(),
+                    severity: r.get(4).map_err(&read)?,
+                }),
+                LAB => {
+                    if let Some(kind) = LabKind::parse(name) {
+                        entries[i].m.set_lab(kind, r.get(4).map_err(&read)?);
+                    }
                 }
+                _ => meds.push((
+                    i,
+                    r.get(4).map_err(&read)?,
+                    Med {
+                        name: name.to_string(),
+                        dose: r.get(5).map_err(&read)?,
+                    },
+                )),
             }
         }
-
-        let sql = children("x.entry_id, x.name, x.value", "lab", "1, 2", &arms);
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
-        let mut rows = stmt.query(&args[..]).map_err(&read)?;
-        while let Some(r) = rows.next().map_err(&read)? {
-            let name = text_col(r, 1).map_err(&read)?;
-            let value: f64 = r.get(2).map_err(&read)?;
-            if let (Some(i), Some(kind)) = (owner(r, 3).map_err(&read)?, LabKind::parse(name)) {
-                entries[i].m.set_lab(kind, value);
+        // Rows come in key order, which is the order wanted; sorting makes
+        // it so whatever plan SQLite picks.
+        for e in &mut entries {
+            let symptoms = &mut e.m.symptoms;
+            if !symptoms.is_sorted_by(|a, b| a.name <= b.name) {
+                symptoms.sort_by(|a, b| a.name.cmp(&b.name));
             }
         }
-
-        let sql = children(
-            "x.entry_id, x.name, x.dose, x.position",
-            "medication",
-            "1, 4",
-            &arms,
-        );
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
-        let mut rows = stmt.query(&args[..]).map_err(&read)?;
-        while let Some(r) = rows.next().map_err(&read)? {
-            if let Some(i) = owner(r, 4).map_err(&read)? {
-                entries[i].m.meds.push(Med {
-                    name: r.get(1).map_err(&read)?,
-                    dose: r.get(2).map_err(&read)?,
-                });
-            }
+        if !meds.is_sorted_by_key(|&(i, position, _)| (i, position)) {
+            meds.sort_by_key(|&(i, position, _)| (i, position));
+        }
+        for (i, _, med) in meds {
+            entries[i].m.meds.push(med);
         }
         Ok(entries)
     }
@@ -716,8 +772,9 @@ fn insert_entry_with_id(
 ) -> rusqlite::Result<i64> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO entry (id, date, time, utc, utc_offset, weight_kg, systolic, diastolic,
-            standing_systolic, standing_diastolic, heart_rate, urine, urine_ml, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            standing_systolic, standing_diastolic, heart_rate, urine, urine_ml, note,
+            has_lab_or_med)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?;
     stmt.execute(params![
         id,
@@ -734,6 +791,8 @@ fn insert_entry_with_id(
         m.urine.map(Urine::as_str),
         m.urine_ml,
         m.note,
+        // Schema v2's mark, which the rules' index of older days reads.
+        !(m.labs.is_empty() && m.meds.is_empty()),
     ])?;
     let id = tx.last_insert_rowid();
     let mut stmt =
@@ -1051,13 +1110,17 @@ fn tighten_permissions(path: &Path) -> Result<()> {
             let Ok(meta) = fs::metadata(&f) else { continue };
             let mode = meta.permissions().mode();
             if mode & 0o077 != 0 {
-                fs::set_permissions(&f, fs::Permissions::from_mode(mode & 0o700)).map_err(
-                    |source| StoreError::Io {
+                match fs::set_permissions(&f, fs::Permissions::from_mode(mode & 0o700)) {
+                    // Read-only media (a copy on a USB stick): its modes
+                    // cannot change, nor can anything be written there;
+                    // reading goes on, and `cls doctor` shows the modes.
+                    Err(e) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {}
+                    r => r.map_err(|source| StoreError::Io {
                         path: f.display().to_string(),
                         action: "make private (chmod 600)",
                         source,
-                    },
-                )?;
+                    })?,
+                }
             }
         }
     }
@@ -1162,14 +1225,23 @@ mod tests {
                 let all = s
                     .entries(Some(back(rules::lookback_days(&cfg))), Some(date))
                     .unwrap();
-                let some = s
-                    .entries_for_rules(
+                let for_rules = |s: &Store| {
+                    s.entries_for_rules(
                         back(rules::lookback_days(&cfg)),
                         back(rules::recent_days(&cfg)),
                         date,
                         cfg.bp_baseline.readings,
                     )
-                    .unwrap();
+                    .unwrap()
+                };
+                let some = for_rules(&s);
+                // A schema-1 diary (read-only media) has no index of the
+                // entries with a lab or a medication: its scan finds the same.
+                if chrono::Datelike::ordinal(&date) % 15 == 0 {
+                    s.schema = 1;
+                    assert_eq!(for_rules(&s), some, "schema 1, {date}");
+                    s.schema = SCHEMA_VERSION;
+                }
                 assert!(some.len() <= all.len());
                 fewer |= some.len() * 2 < all.len();
                 // Whole entries, children once each (the older ones without
@@ -1395,10 +1467,14 @@ mod tests {
             s.insert(&day(i), &m).unwrap();
         }
         let recent = day(400).date;
-        let check = |s: &Store, late: &[i64]| {
+        let check = |s: &mut Store, late: &[i64]| {
             let got = s
                 .entries_for_rules(day(0).date, recent, day(420).date, 7)
                 .unwrap();
+            s.schema = 1;
+            let scanned = s.entries_for_rules(day(0).date, recent, day(420).date, 7);
+            s.schema = SCHEMA_VERSION;
+            assert_eq!(scanned.unwrap(), got, "schema 1");
             for id in late {
                 assert!(got.iter().any(|e| e.id == *id), "late entry {id} missing");
             }
@@ -1416,14 +1492,48 @@ mod tests {
         };
         // The older entries' ids span about as many ids as the older days
         // hold: their children come by id range.
-        check(&s, &late);
-        // A thousand entries dated after the window, then one more late
+        check(&mut s, &late);
+        // Two thousand entries dated after the window, then one more late
         // entry: now the ids span far more, and are sought one by one.
-        for i in 0..1000 {
+        for i in 0..2000 {
             s.insert(&day(500 + i), &Measurements::default()).unwrap();
         }
         late.push(s.insert(&day(105), &sample()).unwrap());
-        check(&s, &late);
+        check(&mut s, &late);
+    }
+
+    #[test]
+    fn entries_with_a_lab_or_a_medication_are_marked_on_every_write() {
+        let mut s = Store::open_in_memory().unwrap();
+        let marked = |s: &Store, id: i64| -> i64 {
+            s.conn
+                .query_row(
+                    "SELECT has_lab_or_med FROM entry WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        let plain = Measurements {
+            weight_kg: Some(70.0),
+            ..Measurements::default()
+        };
+        let mut lab_only = plain.clone();
+        lab_only.set_lab(LabKind::Albumin, 40.0);
+        let mut med_only = plain.clone();
+        med_only.meds.push(Med {
+            name: "ivig".into(),
+            dose: None,
+        });
+        let at = stamp("2026-11-20", "07:00");
+        let a = s.insert(&at, &plain).unwrap();
+        let b = s.insert(&at, &lab_only).unwrap();
+        let c = s.insert(&at, &med_only).unwrap();
+        assert_eq!([marked(&s, a), marked(&s, b), marked(&s, c)], [0, 1, 1]);
+        // `cls edit` rewrites the entry whole, mark included.
+        s.replace(b, &at, &plain).unwrap();
+        s.replace(a, &at, &sample()).unwrap();
+        assert_eq!([marked(&s, a), marked(&s, b), marked(&s, c)], [1, 0, 1]);
     }
 
     #[test]

@@ -7,9 +7,9 @@ use std::fs;
 use std::path::Path;
 
 use cls::store::Store;
-use rusqlite::Connection;
+use rusqlite::{params, Connection};
 
-use crate::safety_util::{assert_integrity, big_csv, count, is_root, Env, Mount};
+use crate::safety_util::{assert_integrity, big_csv, count, is_root, look, Env, Mount};
 
 /// Notes that have broken CSV writers, SQL and terminals elsewhere.
 const HOSTILE: &[&str] = &[
@@ -705,7 +705,11 @@ fn doctor_reports_each_problem_with_its_fix() {
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("schema version 1"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("schema version 2 (current)"),
+        "{}",
+        r.stdout
+    );
     let json: serde_json::Value =
         serde_json::from_str(&env.ok(&["doctor", "--json"]).stdout).unwrap();
     assert_eq!(json["healthy"], true);
@@ -757,6 +761,12 @@ fn doctor_reports_each_problem_with_its_fix() {
             [],
         )
         .unwrap();
+        // A lab added by hand, without the mark cls sets on every write.
+        c.execute(
+            "INSERT INTO lab (entry_id, name, value) VALUES (1, 'albumin', 40)",
+            [],
+        )
+        .unwrap();
     }
     fs::write(&env.config, "").unwrap();
     let r = env.run(&["doctor"]);
@@ -770,6 +780,12 @@ fn doctor_reports_each_problem_with_its_fix() {
     assert!(r.stdout.contains("cls edit 3 --date"), "{}", r.stdout);
     assert!(r.stdout.contains("impossible values: 4"), "{}", r.stdout);
     assert!(r.stdout.contains("'brain-fog' (1 entries)"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("1 entries wrongly marked as having a lab or medication or not"),
+        "{}",
+        r.stdout
+    );
     // A leftover from a killed backup.
     fs::write(
         env.db
@@ -971,6 +987,84 @@ fn a_read_only_diary_refuses_writes_and_still_reads() {
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
     }
+}
+
+/// A diary of schema version 1 (cls before the lab-or-medication index) on
+/// read-only media cannot be migrated: it is read as it is, and `cls check`
+/// finds the older labs exactly as it does once the diary is migrated.
+#[test]
+fn a_schema_1_diary_on_read_only_media_checks_like_a_migrated_one() {
+    let env = Env::new();
+    let dir = env.db.parent().unwrap().to_path_buf();
+    fs::create_dir_all(&dir).unwrap();
+    {
+        let c = Connection::open(&env.db).unwrap();
+        c.execute_batch(include_str!("../../src/store/sql/0001_init.sql"))
+            .unwrap();
+        c.execute_batch("PRAGMA user_version = 1; PRAGMA journal_mode = WAL;")
+            .unwrap();
+        let mut entry = c
+            .prepare(
+                "INSERT INTO entry (date, time, utc, utc_offset, weight_kg, systolic, diastolic)
+                 VALUES (?1, '08:00', unixepoch(?1 || ' 08:00'), 0, 70, 120, 75)",
+            )
+            .unwrap();
+        let mut lab = c
+            .prepare("INSERT INTO lab (entry_id, name, value) VALUES (?1, 'albumin', ?2)")
+            .unwrap();
+        // Albumin 41 and 40 months ago (the baseline), 33 yesterday.
+        for (date, albumin) in [("2026-05-04", 41.0), ("2026-07-06", 40.0)] {
+            entry.execute([date]).unwrap();
+            lab.execute(params![c.last_insert_rowid(), albumin])
+                .unwrap();
+        }
+        for day in 1..=25 {
+            entry.execute([format!("2026-11-{day:02}")]).unwrap();
+            if day == 24 {
+                lab.execute(params![c.last_insert_rowid(), 33.0]).unwrap();
+            }
+        }
+    }
+    let migrated = env.path("migrated.sqlite3");
+    fs::copy(&env.db, &migrated).unwrap();
+    let want = env.run(&["check", "--json", "--db", migrated.to_str().unwrap()]);
+    assert_eq!(want.code, 12, "warning: {}", want.stderr);
+    assert!(
+        want.stdout.contains("below your baseline 40.5"),
+        "{}",
+        want.stdout
+    );
+
+    if !is_root() {
+        println!("SKIPPED a_schema_1_diary_on_read_only_media_checks_like_a_migrated_one: needs root to mount");
+        return;
+    }
+    let d = dir.to_str().unwrap();
+    let mount = match Mount::new(&dir, &["--bind", d, d]) {
+        Ok(m) => m,
+        Err(why) => {
+            println!(
+                "SKIPPED a_schema_1_diary_on_read_only_media_checks_like_a_migrated_one: {why}"
+            );
+            return;
+        }
+    };
+    if let Err(e) = mount.remount(&["-o", "remount,bind,ro", d]) {
+        println!("SKIPPED a_schema_1_diary_on_read_only_media_checks_like_a_migrated_one: {e}");
+        return;
+    }
+    let before = fs::read(&env.db).unwrap();
+    let got = env.run(&["check", "--json"]);
+    assert_eq!(got.code, want.code, "{}", got.stderr);
+    assert_eq!(got.stdout, want.stdout);
+    assert_eq!(fs::read(&env.db).unwrap(), before);
+    drop(mount);
+    assert_eq!(
+        look(&env.db)
+            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .unwrap(),
+        1
+    );
 }
 
 /// The library-level disk-full test: `PRAGMA max_page_count` makes SQLite
