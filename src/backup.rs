@@ -478,12 +478,18 @@ pub fn restore(diary: &Path, backup: &Path, now: NaiveDateTime) -> Result<Restor
             }),
         }
     })();
+    // Also the copy that migrating an older backup made of the staged file:
+    // the backup itself is that copy.
+    let migrated_from = find_backups(&staged).into_iter().map(|(p, _)| p);
     for p in [
         staged.clone(),
         sibling(&staged, "-wal"),
         sibling(&staged, "-shm"),
         sibling(&staged, "-journal"),
-    ] {
+    ]
+    .into_iter()
+    .chain(migrated_from)
+    {
         let _ = fs::remove_file(p);
     }
     result

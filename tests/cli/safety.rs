@@ -989,6 +989,78 @@ fn a_read_only_diary_refuses_writes_and_still_reads() {
     }
 }
 
+/// A diary of schema version 1, as cls 0.1 wrote it (no mark for entries
+/// with a lab or a medication): weights and BP from 2026-11-01 to 11-25,
+/// albumin 41 and 40 months before (the baseline), and 33 on 11-24.
+fn schema_1_diary(path: &Path) {
+    let c = Connection::open(path).unwrap();
+    c.execute_batch(include_str!("../../src/store/sql/0001_init.sql"))
+        .unwrap();
+    c.execute_batch("PRAGMA user_version = 1; PRAGMA journal_mode = WAL;")
+        .unwrap();
+    let mut entry = c
+        .prepare(
+            "INSERT INTO entry (date, time, utc, utc_offset, weight_kg, systolic, diastolic)
+             VALUES (?1, '08:00', unixepoch(?1 || ' 08:00'), 0, 70, 120, 75)",
+        )
+        .unwrap();
+    let mut lab = c
+        .prepare("INSERT INTO lab (entry_id, name, value) VALUES (?1, 'albumin', ?2)")
+        .unwrap();
+    for (date, albumin) in [("2026-05-04", 41.0), ("2026-07-06", 40.0)] {
+        entry.execute([date]).unwrap();
+        lab.execute(params![c.last_insert_rowid(), albumin])
+            .unwrap();
+    }
+    for day in 1..=25 {
+        entry.execute([format!("2026-11-{day:02}")]).unwrap();
+        if day == 24 {
+            lab.execute(params![c.last_insert_rowid(), 33.0]).unwrap();
+        }
+    }
+}
+
+/// Restoring a backup made by an older cls migrates it on the way in; the
+/// only file left beside the diary is the kept copy of the diary as it was.
+#[test]
+fn restoring_a_schema_1_backup_brings_it_up_to_date() {
+    let env = Env::new();
+    env.ok(&["log", "--date", "2026-11-20", "--weight", "70"]);
+    let old = env.path("old.bak");
+    schema_1_diary(&old);
+    let r = env.ok(&["restore", old.to_str().unwrap(), "--yes"]);
+    assert!(r.stdout.contains("restored 27 entries"), "{}", r.stdout);
+    let c = look(&env.db);
+    let version: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+    let marked: Vec<String> = c
+        .prepare("SELECT date FROM entry WHERE has_lab_or_med = 1 ORDER BY date")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(marked, ["2026-05-04", "2026-07-06", "2026-11-24"]);
+    let r = env.run(&["check"]);
+    assert!(
+        r.stdout.contains("below your baseline 40.5"),
+        "{}",
+        r.stdout
+    );
+    let mut names: Vec<String> = fs::read_dir(env.db.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["diary.sqlite3", "diary.sqlite3.2026-11-25T080000.bak"],
+        "only the diary and the copy of it as it was"
+    );
+}
+
 /// A diary of schema version 1 (cls before the lab-or-medication index) on
 /// read-only media cannot be migrated: it is read as it is, and `cls check`
 /// finds the older labs exactly as it does once the diary is migrated.
@@ -997,34 +1069,7 @@ fn a_schema_1_diary_on_read_only_media_checks_like_a_migrated_one() {
     let env = Env::new();
     let dir = env.db.parent().unwrap().to_path_buf();
     fs::create_dir_all(&dir).unwrap();
-    {
-        let c = Connection::open(&env.db).unwrap();
-        c.execute_batch(include_str!("../../src/store/sql/0001_init.sql"))
-            .unwrap();
-        c.execute_batch("PRAGMA user_version = 1; PRAGMA journal_mode = WAL;")
-            .unwrap();
-        let mut entry = c
-            .prepare(
-                "INSERT INTO entry (date, time, utc, utc_offset, weight_kg, systolic, diastolic)
-                 VALUES (?1, '08:00', unixepoch(?1 || ' 08:00'), 0, 70, 120, 75)",
-            )
-            .unwrap();
-        let mut lab = c
-            .prepare("INSERT INTO lab (entry_id, name, value) VALUES (?1, 'albumin', ?2)")
-            .unwrap();
-        // Albumin 41 and 40 months ago (the baseline), 33 yesterday.
-        for (date, albumin) in [("2026-05-04", 41.0), ("2026-07-06", 40.0)] {
-            entry.execute([date]).unwrap();
-            lab.execute(params![c.last_insert_rowid(), albumin])
-                .unwrap();
-        }
-        for day in 1..=25 {
-            entry.execute([format!("2026-11-{day:02}")]).unwrap();
-            if day == 24 {
-                lab.execute(params![c.last_insert_rowid(), 33.0]).unwrap();
-            }
-        }
-    }
+    schema_1_diary(&env.db);
     let migrated = env.path("migrated.sqlite3");
     fs::copy(&env.db, &migrated).unwrap();
     let want = env.run(&["check", "--json", "--db", migrated.to_str().unwrap()]);
