@@ -7,6 +7,8 @@
 //! [`RulesConfig::validate`] checks what serde cannot (ranges, names, levels)
 //! and names the rule and key in its message.
 
+use std::fmt::Display;
+
 use serde::{Deserialize, Serialize};
 
 use super::Level;
@@ -729,11 +731,20 @@ pub(crate) fn symptom_key(name: &str) -> String {
 }
 
 /// Formats a range error the same way everywhere.
-fn out_of_range<T: std::fmt::Display>(key: &str, v: T, lo: T, hi: T) -> String {
+/// A key under `[rules]`, shown as `rules.<key>`.
+struct Key(&'static str);
+
+impl Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "rules.{}", self.0)
+    }
+}
+
+fn out_of_range<T: std::fmt::Display>(key: &dyn Display, v: T, lo: T, hi: T) -> String {
     format!("{key}: {v} is out of range: must be {lo}–{hi}")
 }
 
-fn range_f(key: &str, v: f64, lo: f64, hi: f64) -> Result<(), String> {
+fn range_f(key: &dyn Display, v: f64, lo: f64, hi: f64) -> Result<(), String> {
     if (lo..=hi).contains(&v) {
         Ok(())
     } else {
@@ -742,7 +753,7 @@ fn range_f(key: &str, v: f64, lo: f64, hi: f64) -> Result<(), String> {
 }
 
 fn range_u<T: PartialOrd + std::fmt::Display + Copy>(
-    key: &str,
+    key: &dyn Display,
     v: T,
     lo: T,
     hi: T,
@@ -754,13 +765,13 @@ fn range_u<T: PartialOrd + std::fmt::Display + Copy>(
     }
 }
 
-fn severity(key: &str, v: Severity) -> Result<(), String> {
+fn severity(key: &dyn Display, v: Severity) -> Result<(), String> {
     range_u(key, v, 1, 3)
 }
 
 /// A rule's level may not be `ok` (that would hide it; use `enabled =
 /// false`), and only the data rules D1/D2 may use `unknown`.
-fn level(key: &str, v: Level, allow_unknown: bool) -> Result<(), String> {
+fn level(key: &dyn Display, v: Level, allow_unknown: bool) -> Result<(), String> {
     match v {
         Level::Ok => Err(format!(
             "{key}: 'ok' is not allowed: a rule that fires must raise the level (use enabled = false to turn a rule off)"
@@ -772,11 +783,11 @@ fn level(key: &str, v: Level, allow_unknown: bool) -> Result<(), String> {
     }
 }
 
-fn opt_level(key: &str, v: Option<Level>) -> Result<(), String> {
+fn opt_level(key: &dyn Display, v: Option<Level>) -> Result<(), String> {
     v.map_or(Ok(()), |l| level(key, l, false))
 }
 
-fn symptom_list(key: &str, list: &[String], custom: &[String]) -> Result<(), String> {
+fn symptom_list(key: &dyn Display, list: &[String], custom: &[String]) -> Result<(), String> {
     if list.is_empty() {
         return Err(format!("{key}: must list at least one symptom"));
     }
@@ -811,7 +822,8 @@ impl RulesConfig {
     /// Checks serde cannot express; the message names the rule and key.
     pub fn validate(&self, custom_symptoms: &[String]) -> Result<(), String> {
         let c = self;
-        let k = |s: &str| format!("rules.{s}");
+        // Built only into an error message: validation runs on every start.
+        let k = |s: &'static str| Key(s);
 
         // D1, D2: never off.
         if !c.no_baseline.enabled {
@@ -1140,11 +1152,11 @@ fn validate_condition(c: &Condition, custom: &[String]) -> Result<(), String> {
     if let Some(s) = &c.symptom {
         resolve_symptom(s, custom)?;
         if let Some(m) = c.min {
-            severity(".min", m)?;
+            severity(&".min", m)?;
         }
     }
     if let Some(n) = c.prodrome_count {
-        range_u(".prodrome_count", n, 1, 20)?;
+        range_u(&".prodrome_count", n, 1, 20)?;
     }
     for (key, v) in [
         ("systolic_below", c.systolic_below),
@@ -1155,7 +1167,7 @@ fn validate_condition(c: &Condition, custom: &[String]) -> Result<(), String> {
         }
     }
     if let Some(v) = c.heart_rate_above {
-        range_u(".heart_rate_above", v, 20, 250)?;
+        range_u(&".heart_rate_above", v, 20, 250)?;
     }
     if let Some(v) = c.shock_index_above {
         f("shock_index_above", v, 0.1, 5.0)?;
