@@ -453,8 +453,9 @@ pub fn restore(diary: &Path, backup: &Path, now: NaiveDateTime) -> Result<Restor
             .map_err(sql(backup, "open"))?;
             snapshot(&src, &staged)?;
         }
-        // Brings an older backup up to date (a no-op at the same version).
-        drop(Store::open_existing(&staged)?);
+        // Brings an older backup up to date (a no-op at the same version);
+        // opened for writing, so that a migration that fails stops here.
+        drop(Store::open(&staged)?);
         if !diary.exists() {
             fs::rename(&staged, diary).map_err(io(diary, "move the restored diary into place"))?;
             sync_dir(diary);

@@ -355,7 +355,7 @@ fn check_database(
     } else {
         out.push(Check::ok(
             "schema",
-            format!("schema version {version}; upgraded to {SCHEMA_VERSION} on the next write, after an automatic backup"),
+            format!("schema version {version}; upgraded to {SCHEMA_VERSION} the next time cls opens it (after an automatic backup)"),
         ));
     }
     check_dates(conn, inp.today, out);
@@ -492,7 +492,8 @@ fn check_values(conn: &Connection, custom: &[String], version: i64, out: &mut Ve
             id_list(&unmarked)
         ));
         fixes.push(
-            "restore a backup, or 'cls export' the diary and 'cls import' it into a new one"
+            "copy the diary into a new one, which marks every entry again: 'cls export --format json \
+             --output all.json', then 'cls import all.json --db NEW.sqlite3'"
                 .to_string(),
         );
     }

@@ -288,7 +288,7 @@ fn one_line(err: &anyhow::Error) -> String {
     let mut msg = String::new();
     for cause in err.chain() {
         let text = cause.to_string();
-        if msg.ends_with(&text) {
+        if msg.ends_with(&format!(": {text}")) {
             continue;
         }
         if !msg.is_empty() {

@@ -730,7 +730,6 @@ pub(crate) fn symptom_key(name: &str) -> String {
     symptoms::resolve(name, &[]).unwrap_or_else(|_| symptoms::normalize(name))
 }
 
-/// Formats a range error the same way everywhere.
 /// A key under `[rules]`, shown as `rules.<key>`.
 struct Key(&'static str);
 
@@ -740,6 +739,7 @@ impl Display for Key {
     }
 }
 
+/// Formats a range error the same way everywhere.
 fn out_of_range<T: std::fmt::Display>(key: &dyn Display, v: T, lo: T, hi: T) -> String {
     format!("{key}: {v} is out of range: must be {lo}–{hi}")
 }

@@ -54,6 +54,14 @@ fn migrate_steps(conn: &mut Connection, path: &Path, steps: &[&str]) -> Result<(
     if v > latest {
         return Err(Error::Newer(v));
     }
+    // A file SQLite opened read-only (mode 0400, read-only media) cannot be
+    // migrated: say so before making a backup that nothing would follow.
+    if conn.is_readonly(rusqlite::MAIN_DB)? {
+        return Err(Error::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+            Some("the diary is read-only, so its schema cannot be upgraded".into()),
+        )));
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Re-read under the write lock: another process may have migrated.
     let v = version(&tx)?;
@@ -157,9 +165,8 @@ mod tests {
         assert_eq!(marked, [(1, 0), (2, 1), (3, 1), (4, 1)]);
         let plan: String = c
             .query_row(
-                "EXPLAIN QUERY PLAN SELECT id FROM entry
-                 WHERE has_lab_or_med = 1 AND date BETWEEN '2026-01-01' AND '2026-01-31'",
-                [],
+                &format!("EXPLAIN QUERY PLAN {}", crate::store::OLDER_WITH_LAB_OR_MED),
+                ["2026-01-01", "2026-01-31"],
                 |r| r.get(3),
             )
             .unwrap();

@@ -76,6 +76,18 @@ pub struct Store {
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
+/// The entries of some days with a lab or a medication, by schema 2's
+/// partial index `entry_with_lab_or_med`.
+pub(crate) const OLDER_WITH_LAB_OR_MED: &str =
+    "SELECT id FROM entry WHERE has_lab_or_med = 1 AND date BETWEEN ?1 AND ?2";
+
+/// What a diary is opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Use {
+    Read,
+    Write,
+}
+
 /// The table a child row of [`Store::load`] comes from.
 const SYMPTOM: u8 = 0;
 const LAB: u8 = 1;
@@ -110,7 +122,7 @@ impl Store {
     /// bring its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
         create_private(path)?;
-        let store = Store::open_existing(path)?;
+        let store = Store::open_at(path, Use::Write)?;
         // Never write into a damaged file: an insert that happens to miss the
         // damaged pages would succeed and change the file that `cls doctor`
         // and a recovery need untouched. A few milliseconds for years of
@@ -160,8 +172,14 @@ impl Store {
 
     /// Open a diary that must already exist; for read-only commands, call
     /// [`Store::open_or_empty`] instead so that a missing diary is not
-    /// created just by looking.
+    /// created just by looking. Its schema is brought up to date when it
+    /// can be; an older diary that cannot be migrated (read-only media or
+    /// file, no room for the backup first) is read as it is.
     pub fn open_existing(path: &Path) -> Result<Store> {
+        Store::open_at(path, Use::Read)
+    }
+
+    fn open_at(path: &Path, usage: Use) -> Result<Store> {
         let display = path.display().to_string();
         check_header(path)?;
         tighten_permissions(path)?;
@@ -184,27 +202,50 @@ impl Store {
                 return Err(e);
             }
             store.conn = open_immutable(path).map_err(|_| e)?;
-            // An older schema cannot be migrated here: read it as it is.
-            let found = migrate::version(&store.conn).map_err(|e| classify(&display, "open", e))?;
-            if (1..SCHEMA_VERSION).contains(&found) {
-                store.schema = found;
-                return Ok(store);
-            }
         }
-        migrate::migrate(&mut store.conn, path).map_err(|e| match e {
+        store.migrate(usage)?;
+        Ok(store)
+    }
+
+    /// Bring the schema up to date. For reading, an older diary that
+    /// cannot be written (or backed up first) is read as it is; a damaged
+    /// one says so, whatever failed first.
+    fn migrate(&mut self, usage: Use) -> Result<()> {
+        let display = self.display();
+        let Err(e) = migrate::migrate(&mut self.conn, &self.path) else {
+            return Ok(());
+        };
+        let err = match e {
             migrate::Error::Sqlite(e) => classify(&display, "migrate", e),
-            migrate::Error::Newer(found) => StoreError::NewerSchema {
-                path: display.clone(),
-                found,
-                supported: SCHEMA_VERSION,
-            },
+            migrate::Error::Newer(found) => {
+                return Err(StoreError::NewerSchema {
+                    path: display,
+                    found,
+                    supported: SCHEMA_VERSION,
+                })
+            }
             migrate::Error::Backup(e) => StoreError::Io {
-                path: display.clone(),
+                path: display,
                 action: "back up before migrating",
                 source: e,
             },
-        })?;
-        Ok(store)
+        };
+        if let Err(corrupt @ StoreError::Corrupt { .. }) = self.quick_check() {
+            return Err(corrupt);
+        }
+        let unwritable = matches!(
+            err,
+            StoreError::ReadOnly { .. } | StoreError::WriteFailed { .. } | StoreError::Io { .. }
+        ) || cannot_write(&err);
+        match migrate::version(&self.conn) {
+            Ok(found)
+                if usage == Use::Read && unwritable && (1..SCHEMA_VERSION).contains(&found) =>
+            {
+                self.schema = found;
+                Ok(())
+            }
+            _ => Err(err),
+        }
     }
 
     /// Open the diary if it exists; otherwise an empty in-memory diary, so a
@@ -422,10 +463,7 @@ impl Store {
             rows.collect::<rusqlite::Result<_>>().map_err(&read)
         };
         if self.schema >= 2 {
-            return ids_of(
-                "SELECT id FROM entry WHERE has_lab_or_med = 1 AND date BETWEEN ?1 AND ?2",
-                &[&long, &before],
-            );
+            return ids_of(OLDER_WITH_LAB_OR_MED, &[&long, &before]);
         }
         let mut old = ids_of(
             "SELECT id FROM entry WHERE date BETWEEN ?1 AND ?2",
@@ -517,7 +555,7 @@ impl Store {
         // The children of the entries found by id come from a second arm,
         // the range of those ids: few rows, as the ids are the older days'
         // entries with a lab or a medication, and no temporary table for an
-        // id list. Each row says its arm (the last column) and is used only
+        // id list. Each row says its arm (its third column) and is used only
         // for an entry of that arm, so a range that takes in an entry of
         // the other arm (ids logged out of date order) cannot attach a
         // child twice.
@@ -1500,6 +1538,46 @@ mod tests {
         }
         late.push(s.insert(&day(105), &sample()).unwrap());
         check(&mut s, &late);
+    }
+
+    #[test]
+    fn an_older_diary_that_cannot_be_written_is_read_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sqlite3");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(include_str!("sql/0001_init.sql")).unwrap();
+            c.execute_batch(
+                "PRAGMA user_version = 1;
+                 INSERT INTO entry (id, date, time, utc, utc_offset, weight_kg)
+                     VALUES (1, '2026-05-04', '08:00', 1777881600, 0, 70),
+                            (2, '2026-11-20', '08:00', 1795161600, 0, 70);
+                 INSERT INTO lab (entry_id, name, value) VALUES (1, 'albumin', 41);",
+            )
+            .unwrap();
+        }
+        // What SQLite does with a file it may not write (mode 0400 for a
+        // user who is not root): the connection is read-only.
+        let read_only = || Store {
+            conn: Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .unwrap(),
+            path: path.clone(),
+            schema: SCHEMA_VERSION,
+        };
+        let mut s = read_only();
+        s.migrate(Use::Read).unwrap();
+        assert_eq!(s.schema, 1);
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let got = s
+            .entries_for_rules(d("2025-11-01"), d("2026-11-01"), d("2026-11-25"), 7)
+            .unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].m.lab(LabKind::Albumin), Some(41.0));
+        // Writing needs the migration: refused, naming the diary.
+        let e = read_only().migrate(Use::Write).unwrap_err();
+        assert!(matches!(e, StoreError::ReadOnly { .. }), "{e}");
+        // And no backup was made for a migration that could not happen.
+        assert!(crate::backup::find_backups(&path).is_empty());
     }
 
     #[test]

@@ -761,12 +761,15 @@ fn doctor_reports_each_problem_with_its_fix() {
             [],
         )
         .unwrap();
-        // A lab added by hand, without the mark cls sets on every write.
+        // A lab added by hand, without the mark cls sets on every write,
+        // and a mark set by hand on an entry with neither.
         c.execute(
             "INSERT INTO lab (entry_id, name, value) VALUES (1, 'albumin', 40)",
             [],
         )
         .unwrap();
+        c.execute("UPDATE entry SET has_lab_or_med = 1 WHERE id = 2", [])
+            .unwrap();
     }
     fs::write(&env.config, "").unwrap();
     let r = env.run(&["doctor"]);
@@ -782,7 +785,12 @@ fn doctor_reports_each_problem_with_its_fix() {
     assert!(r.stdout.contains("'brain-fog' (1 entries)"), "{}", r.stdout);
     assert!(
         r.stdout
-            .contains("1 entries wrongly marked as having a lab or medication or not"),
+            .contains("2 entries wrongly marked as having a lab or medication or not (the rules may miss them): 1, 2"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("'cls import all.json --db NEW.sqlite3'"),
         "{}",
         r.stdout
     );
@@ -800,6 +808,62 @@ fn doctor_reports_each_problem_with_its_fix() {
     // Doctor never leaves SQLite side files behind on a closed diary.
     assert!(!Path::new(&format!("{}-wal", env.db.display())).exists());
     assert!(!Path::new(&format!("{}-shm", env.db.display())).exists());
+}
+
+/// A lab-or-medication mark gone wrong (a hand edit): doctor names the
+/// entries, and the copy it suggests (export, import) marks them again.
+#[test]
+fn a_wrong_lab_mark_is_reported_and_the_suggested_copy_fixes_it() {
+    let env = Env::new();
+    env.ok(&["log", "--date", "2026-11-01", "--weight", "70"]);
+    env.ok(&[
+        "log",
+        "--date",
+        "2026-11-02",
+        "--weight",
+        "70",
+        "--lab",
+        "albumin=40",
+    ]);
+    env.ok(&["backup"]);
+    env.conn()
+        .execute_batch(
+            "UPDATE entry SET has_lab_or_med = 1 WHERE id = 1;
+             UPDATE entry SET has_lab_or_med = 0 WHERE id = 2;",
+        )
+        .unwrap();
+    let r = env.run(&["doctor"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("2 entries wrongly marked"),
+        "{}",
+        r.stdout
+    );
+    let all = env.path("all.json");
+    let fixed = env.path("fixed.sqlite3");
+    env.ok(&[
+        "export",
+        "--format",
+        "json",
+        "--output",
+        all.to_str().unwrap(),
+    ]);
+    env.ok(&[
+        "import",
+        all.to_str().unwrap(),
+        "--db",
+        fixed.to_str().unwrap(),
+    ]);
+    let r = env.run(&["doctor", "--db", fixed.to_str().unwrap()]);
+    assert!(!r.stdout.contains("wrongly marked"), "{}", r.stdout);
+    let marked: Vec<String> = look(&fixed)
+        .prepare("SELECT date FROM entry WHERE has_lab_or_med = 1")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(marked, ["2026-11-02"]);
 }
 
 /// Fill a small tmpfs, then try every writing command: each fails with a
