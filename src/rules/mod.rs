@@ -160,7 +160,8 @@ pub fn lookback_days(cfg: &RulesConfig) -> i64 {
 pub fn recent_days(cfg: &RulesConfig) -> i64 {
     let short = (i64::from(cfg.no_baseline.days) + 2)
         .max(i64::from(cfg.trigger.days) + 1)
-        .max(i64::from(cfg.recruitment.window_days));
+        .max(i64::from(cfg.recruitment.window_days))
+        .max(i64::from(cfg.stale.days));
     engine::warmup_days(cfg) + short + 7
 }
 

@@ -69,8 +69,9 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     /// The diary's schema version: [`SCHEMA_VERSION`], except for an older
-    /// diary on read-only media, which is read as it is (it cannot be
-    /// migrated, and nothing can be written to it anyway).
+    /// diary opened for reading that could not be migrated (read-only media
+    /// or file, no room for the backup first): it is read as it is, and
+    /// nothing is written to it.
     schema: i64,
 }
 

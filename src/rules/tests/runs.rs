@@ -1,7 +1,7 @@
 //! `history`, `backtest`, `describe`, `lookback_days`, and speed.
 
 use super::*;
-use crate::rules::{backtest, describe, history, lookback_days};
+use crate::rules::{backtest, describe, history, lookback_days, recent_days};
 
 fn diary_of(b: &B) -> (Vec<Entry>, Vec<Episode>, Vec<ScheduledMed>) {
     (b.sorted(), b.episodes.clone(), b.schedule.clone())
@@ -70,6 +70,22 @@ fn lookback_covers_the_longest_rule() {
     let mut c = cfg.clone();
     c.recruitment.window_days = 30;
     assert!(lookback_days(&c) > 475);
+}
+
+/// Every day the engine evaluates (today and the 42 warm-up days before
+/// it) must find every entry of each window it reads per day: the weight
+/// baseline, the trigger, the recovery window and D2's stale window.
+#[test]
+fn the_full_window_covers_every_per_day_look_back() {
+    let cfg = RulesConfig::default();
+    assert_eq!(recent_days(&cfg), 63);
+    let warmup = 3 * i64::from(cfg.recruitment.window_days);
+    let mut c = cfg.clone();
+    c.stale.days = 30;
+    assert!(recent_days(&c) >= warmup + 30, "{}", recent_days(&c));
+    let mut c = cfg.clone();
+    c.no_baseline.days = 60;
+    assert!(recent_days(&c) >= warmup + 62);
 }
 
 #[test]
