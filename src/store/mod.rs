@@ -453,9 +453,9 @@ impl Store {
 
     /// The ids of the entries dated `long..=before` that have a lab or a
     /// medication: a short walk of schema v2's partial index. An older
-    /// diary read as it is (read-only media) has no such index: then every
-    /// entry of those days is scanned for its id range, and the labs and
-    /// medications of that range are matched against them.
+    /// diary read as it is (one that could not be migrated) has no such
+    /// index: then every entry of those days is scanned for its id range,
+    /// and the labs and medications of that range are matched against them.
     fn older_with_lab_or_med(&self, long: &str, before: &str) -> Result<Vec<i64>> {
         let read = self.err("read entries");
         let ids_of = |sql: &str, args: &[&dyn rusqlite::ToSql]| -> Result<Vec<i64>> {
@@ -470,10 +470,10 @@ impl Store {
             "SELECT id FROM entry WHERE date BETWEEN ?1 AND ?2",
             &[&long, &before],
         )?;
-        let (Some(&lo), Some(&hi)) = (old.iter().min(), old.iter().max()) else {
+        old.sort_unstable();
+        let (Some(&lo), Some(&hi)) = (old.first(), old.last()) else {
             return Ok(old);
         };
-        old.sort_unstable();
         let with = ids_of(
             "SELECT entry_id FROM lab WHERE entry_id BETWEEN ?1 AND ?2
              UNION SELECT entry_id FROM medication WHERE entry_id BETWEEN ?1 AND ?2",
