@@ -94,13 +94,6 @@ const SYMPTOM: u8 = 0;
 const LAB: u8 = 1;
 const MED: u8 = 2;
 
-/// Which part of [`Store::load`] an entry, and a child row, comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Arm {
-    Dated = 0,
-    ById = 1,
-}
-
 /// How [`Store::load`] reads the children of the entries it finds by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct ByIdChildren {
@@ -553,87 +546,100 @@ impl Store {
         // nothing; that stays the fallback when an old entry was moved
         // into the window (`cls edit --date`) and the range would be wide.
         //
-        // The children of the entries found by id come from a second arm,
-        // the range of those ids: few rows, as the ids are the older days'
-        // entries with a lab or a medication, and no temporary table for an
-        // id list. Each row says its arm (its third column) and is used only
-        // for an entry of that arm, so a range that takes in an entry of
-        // the other arm (ids logged out of date order) cannot attach a
-        // child twice.
-        let mut arms: Vec<(String, Arm)> = Vec::new();
+        // The children of the entries found by id come by the range of
+        // those ids: few rows, as the ids are the older days' entries with
+        // a lab or a medication, and no temporary table for an id list.
+        // The dated filter, and whether it reads the dates `?1`/`?2` (ids,
+        // integers from the diary itself, are written into the SQL).
+        let mut dated: Option<String> = None;
+        let mut dated_range = None;
+        let mut by_date = false;
         let (mut lo, mut hi) = (i64::MAX, i64::MIN);
         let mut n = 0u64;
         if dates.is_some() {
-            let dated = entries.iter().filter(|e| ids.binary_search(&e.id).is_err());
-            for e in dated {
+            let dated_entries = entries.iter().filter(|e| ids.binary_search(&e.id).is_err());
+            for e in dated_entries {
                 (lo, hi, n) = (lo.min(e.id), hi.max(e.id), n + 1);
             }
         }
         // Every entry may be one found by id (a diary that stopped before
-        // the dated days): then there is no dated arm, and no parameter.
-        if n == 0 {
-            args.clear();
-        } else {
-            let dense = hi
-                .checked_sub(lo)
-                .and_then(|span| u64::try_from(span).ok())
-                .is_some_and(|span| span <= 4 * n + 64);
-            arms.push((
-                if dense {
-                    "x.entry_id BETWEEN ?3 AND ?4".into()
-                } else {
-                    "x.entry_id IN (SELECT id FROM entry WHERE date BETWEEN ?1 AND ?2)".into()
-                },
-                Arm::Dated,
-            ));
-            // `?3`/`?4` must be bound only when used.
-            if dense {
-                args.extend([&lo as &dyn rusqlite::ToSql, &hi]);
+        // the dated days): then there is no dated filter.
+        if n > 0 {
+            let allowance = 4 * n + 64;
+            if span(lo, hi).is_some_and(|span| span <= allowance) {
+                dated_range = Some((lo, hi, allowance));
+                dated = Some(format!("x.entry_id BETWEEN {lo} AND {hi}"));
+            } else {
+                by_date = true;
+                dated = Some(
+                    "x.entry_id IN (SELECT id FROM entry WHERE date BETWEEN ?1 AND ?2)".into(),
+                );
             }
         }
-        let dated_arms = arms.len();
-        if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
-            let narrow = last
-                .checked_sub(*first)
-                .and_then(|span| u64::try_from(span).ok())
-                .is_some_and(|span| span <= by_id_children.max_span);
-            let filter = if narrow {
+        let mut by_id = None;
+        let mut merged = None;
+        if let (Some(&first), Some(&last)) = (ids.first(), ids.last()) {
+            let narrow = span(first, last).is_some_and(|span| span <= by_id_children.max_span);
+            by_id = Some(if narrow {
                 format!("x.entry_id BETWEEN {first} AND {last}")
             } else {
                 format!("x.entry_id IN ({list})")
-            };
-            arms.push((filter, Arm::ById));
-        }
-        // The children of all arms in one statement (each statement costs
-        // about as much to prepare as reading a hundred rows): per row its
-        // entry, its table, its arm, its name, a number (severity, value or
-        // position) and a medication's dose.
-        let mut selects = Vec::new();
-        for (i, (filter, arm)) in arms.iter().enumerate() {
-            let arm = *arm as u8;
-            if by_id_children.symptoms || i < dated_arms {
-                selects.push(format!(
-                    "SELECT x.entry_id, {SYMPTOM}, {arm}, x.name, x.severity, NULL \
-                     FROM symptom x WHERE {filter}"
-                ));
+            });
+            // Both ranges short and close together, as when ids follow
+            // dates: one range for both, as OR'd ranges cost more to plan
+            // and run than the few rows between them.
+            if let (true, Some((lo, hi, allowance))) = (narrow, dated_range) {
+                let (a, b) = (first.min(lo), last.max(hi));
+                if span(a, b).is_some_and(|s| s <= allowance + by_id_children.max_span) {
+                    merged = Some(format!("x.entry_id BETWEEN {a} AND {b}"));
+                }
             }
+        }
+        // One SELECT per child table, in one statement (each statement, and
+        // each SELECT in it, costs about as much to prepare as reading a
+        // hundred rows), its filters OR'd: a row is read once even when the
+        // two ranges overlap (ids logged out of date order). Per row: its
+        // entry, its table, its name, a number (severity, value or
+        // position) and a medication's dose.
+        let all: Vec<&str> = match &merged {
+            Some(m) => vec![m.as_str()],
+            None => dated.iter().chain(&by_id).map(String::as_str).collect(),
+        };
+        let dated_only: Vec<&str> = dated.iter().map(String::as_str).collect();
+        let symptom_filters = if by_id_children.symptoms {
+            &all
+        } else {
+            &dated_only
+        };
+        let mut selects = Vec::new();
+        if !symptom_filters.is_empty() {
             selects.push(format!(
-                "SELECT x.entry_id, {LAB}, {arm}, x.name, x.value, NULL FROM lab x WHERE {filter}"
+                "SELECT x.entry_id, {SYMPTOM}, x.name, x.severity, NULL FROM symptom x WHERE {}",
+                symptom_filters.join(" OR ")
+            ));
+        }
+        if !all.is_empty() {
+            let filter = all.join(" OR ");
+            selects.push(format!(
+                "SELECT x.entry_id, {LAB}, x.name, x.value, NULL FROM lab x WHERE {filter}"
             ));
             selects.push(format!(
-                "SELECT x.entry_id, {MED}, {arm}, x.name, x.position, x.dose \
+                "SELECT x.entry_id, {MED}, x.name, x.position, x.dose \
                  FROM medication x WHERE {filter}"
             ));
         }
-        // The entry a child row belongs to, if it is of the row's arm.
+        if selects.is_empty() {
+            return Ok(entries);
+        }
+        // The entry a child row belongs to: one of those loaded, and for a
+        // symptom, one whose symptoms were asked for.
         let owner = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Option<usize>> {
             let id: i64 = r.get(0)?;
-            let by_id = r.get::<_, u8>(2)? == Arm::ById as u8;
-            Ok(if by_id == ids.binary_search(&id).is_ok() {
-                index.get(&id).copied()
-            } else {
-                None
-            })
+            let symptom = r.get::<_, u8>(1)? == SYMPTOM;
+            Ok(index
+                .get(&id)
+                .copied()
+                .filter(|_| !symptom || by_id_children.symptoms || ids.binary_search(&id).is_err()))
         };
         // Medications in their logged order: (entry, position, medication).
         let mut meds: Vec<(usize, i64, Med)> = Vec::new();
@@ -641,28 +647,31 @@ impl Store {
             .conn
             .prepare_cached(&selects.join(" UNION ALL "))
             .map_err(&read)?;
-        let mut rows = stmt.query(&args[..]).map_err(&read)?;
+        // The dates are read only by the dated filter's fallback, which
+        // every statement that has a dated filter contains.
+        let params = if by_date { &args[..] } else { &[] };
+        let mut rows = stmt.query(params).map_err(&read)?;
         while let Some(r) = rows.next().map_err(&read)? {
             let Some(i) = owner(r).map_err(&read)? else {
                 continue;
             };
-            let name = text_col(r, 3).map_err(&read)?;
+            let name = text_col(r, 2).map_err(&read)?;
             match r.get::<_, u8>(1).map_err(&read)? {
                 SYMPTOM => entries[i].m.symptoms.push(SymptomEntry {
                     name: name.to_string(),
-                    severity: r.get(4).map_err(&read)?,
+                    severity: r.get(3).map_err(&read)?,
                 }),
                 LAB => {
                     if let Some(kind) = LabKind::parse(name) {
-                        entries[i].m.set_lab(kind, r.get(4).map_err(&read)?);
+                        entries[i].m.set_lab(kind, r.get(3).map_err(&read)?);
                     }
                 }
                 _ => meds.push((
                     i,
-                    r.get(4).map_err(&read)?,
+                    r.get(3).map_err(&read)?,
                     Med {
                         name: name.to_string(),
-                        dose: r.get(5).map_err(&read)?,
+                        dose: r.get(4).map_err(&read)?,
                     },
                 )),
             }
@@ -915,6 +924,11 @@ fn bp(sys: Option<u16>, dia: Option<u16>) -> Option<Bp> {
         }),
         _ => None,
     }
+}
+
+/// `hi - lo` as a count, when `lo <= hi`.
+fn span(lo: i64, hi: i64) -> Option<u64> {
+    hi.checked_sub(lo).and_then(|s| u64::try_from(s).ok())
 }
 
 fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
@@ -1235,11 +1249,21 @@ mod tests {
             grace_days: 3,
         }];
         // Shuffled: ids no longer follow dates (entries logged late or
-        // imported), so the id-range shortcuts must fall back.
-        for (every, shuffled) in [(1usize, false), (5, false), (1, true)] {
+        // imported), so the id-range shortcuts must fall back. Late: a few
+        // entries logged long after their day, so the id ranges of the
+        // window and of the older days overlap.
+        for (every, shuffled, late) in [
+            (1usize, false, false),
+            (5, false, false),
+            (1, true, false),
+            (1, false, true),
+        ] {
             let mut order: Vec<usize> = (0..demo.entries.len()).collect();
             if shuffled {
                 order.sort_by_key(|i| (i * 7919) % demo.entries.len());
+            }
+            if late {
+                order.sort_by_key(|i| i % 97 == 0);
             }
             let mut s = Store::open_in_memory().unwrap();
             s.write("seed", |tx| {
@@ -1284,16 +1308,17 @@ mod tests {
                 assert!(some.len() <= all.len());
                 fewer |= some.len() * 2 < all.len();
                 // Whole entries, children once each (the older ones without
-                // symptoms), also where shuffled ids make the id range too
-                // wide and their children are sought id by id.
-                if shuffled && chrono::Datelike::ordinal(&date) % 30 == 0 {
+                // symptoms): by one id range for the window and the older
+                // days when ids follow dates, and id by id where shuffled
+                // or late ids make the ranges too wide.
+                if chrono::Datelike::ordinal(&date) % 30 == 0 {
                     let recent = back(rules::recent_days(&cfg));
                     for e in &some {
                         let mut want = s.get(e.id).unwrap();
                         if e.date() < recent {
                             want.m.symptoms.clear();
                         }
-                        assert_eq!(e, &want, "{date}");
+                        assert_eq!(e, &want, "shuffled {shuffled}, late {late}, {date}");
                     }
                 }
                 let verdict = |entries: &[Entry]| {
@@ -1307,7 +1332,7 @@ mod tests {
                 assert_eq!(
                     verdict(&all),
                     verdict(&some),
-                    "every {every}th entry, shuffled {shuffled}, {date}"
+                    "every {every}th entry, shuffled {shuffled}, late {late}, {date}"
                 );
                 date += chrono::Duration::days(3);
             }
