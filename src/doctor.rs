@@ -3,6 +3,7 @@
 //! opened read-only (never migrated, never "repaired"), so doctor can look
 //! at a damaged diary and leave it exactly as it was for a recovery.
 
+use crate::render::count;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -390,7 +391,11 @@ fn check_dates(conn: &Connection, today: NaiveDate, out: &mut Vec<Check>) {
         Ok(v) if v.is_empty() => out.push(Check::ok("dates", "no entries dated in the future")),
         Ok(v) => out.push(Check::problem(
             "dates",
-            format!("{} entries dated after {limit}: {}", v.len(), id_list(&v)),
+            format!(
+                "{} dated after {limit}: {}",
+                count(v.len(), "entry", "entries"),
+                id_list(&v)
+            ),
             format!(
                 "correct the date with 'cls edit {} --date YYYY-MM-DD' (or 'cls delete ID')",
                 v[0]
@@ -487,8 +492,8 @@ fn check_values(conn: &Connection, custom: &[String], version: i64, out: &mut Ve
     };
     if !unmarked.is_empty() {
         problems.push(format!(
-            "{} entries wrongly marked as having a lab or medication or not (the rules may miss them): {}",
-            unmarked.len(),
+            "{} wrongly marked as having a lab or medication or not (the rules may miss them): {}",
+            count(unmarked.len(), "entry", "entries"),
             id_list(&unmarked)
         ));
         fixes.push(
@@ -499,8 +504,8 @@ fn check_values(conn: &Connection, custom: &[String], version: i64, out: &mut Ve
     }
     if !bad.is_empty() {
         problems.push(format!(
-            "{} entries with impossible values: {}",
-            bad.len(),
+            "{} with impossible values: {}",
+            count(bad.len(), "entry", "entries"),
             id_list(&bad)
         ));
         fixes.push(format!(
@@ -509,13 +514,14 @@ fn check_values(conn: &Connection, custom: &[String], version: i64, out: &mut Ve
         ));
     }
     if orphans > 0 {
-        problems.push(format!("{orphans} rows refer to entries that do not exist"));
+        let rows = count(orphans, "row refers", "rows refer");
+        problems.push(format!("{rows} to entries that do not exist"));
         fixes.push("restore a backup".to_string());
     }
     if !unknown.is_empty() {
         let names: Vec<String> = unknown
             .iter()
-            .map(|(n, c)| format!("'{n}' ({c} entries)"))
+            .map(|(n, c)| format!("'{n}' ({})", count(*c, "entry", "entries")))
             .collect();
         problems.push(format!(
             "symptoms the config does not know (the rules do not read them): {}",
@@ -623,13 +629,21 @@ fn check_backups(inp: &Inputs<'_>, out: &mut Vec<Check>) {
             if age > BACKUP_MAX_AGE_DAYS {
                 out.push(Check::problem(
                     "backup",
-                    format!("the latest backup is {age} days old: {}", p.display()),
+                    format!(
+                        "the latest backup is {} old: {}",
+                        count(age, "day", "days"),
+                        p.display()
+                    ),
                     "run 'cls backup'",
                 ));
             } else {
                 out.push(Check::ok(
                     "backup",
-                    format!("latest backup {} ({age} days old)", p.display()),
+                    format!(
+                        "latest backup {} ({} old)",
+                        p.display(),
+                        count(age, "day", "days")
+                    ),
                 ));
             }
         }

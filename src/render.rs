@@ -6,6 +6,19 @@ use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
 use crate::input::WeightUnit;
 use crate::model::{severity_word, Entry, Measurements, Med, SymptomEntry};
 
+/// A count with its noun: "1 entry", "3 entries", "-1 day".
+pub fn count<N>(n: N, one: &str, many: &str) -> String
+where
+    N: Copy + std::fmt::Display + TryInto<i64>,
+{
+    let noun = if matches!(n.try_into(), Ok(1 | -1)) {
+        one
+    } else {
+        many
+    };
+    format!("{n} {noun}")
+}
+
 /// A weight in the patient's unit, one decimal: "68.4 kg".
 pub fn weight(kg: f64, unit: WeightUnit) -> String {
     format!("{:.1} {}", unit.from_kg(kg), unit.as_str())
@@ -168,6 +181,15 @@ pub fn entries_table(entries: &[Entry], unit: WeightUnit, width: Option<u16>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_take_the_singular_only_for_one() {
+        assert_eq!(count(1usize, "entry", "entries"), "1 entry");
+        assert_eq!(count(0usize, "entry", "entries"), "0 entries");
+        assert_eq!(count(2u64, "day", "days"), "2 days");
+        assert_eq!(count(-1i64, "day", "days"), "-1 day");
+        assert_eq!(count(u64::MAX, "day", "days"), format!("{} days", u64::MAX));
+    }
 
     #[test]
     fn weights_and_sanitizing() {

@@ -1,5 +1,6 @@
 //! `cls backup` and `cls restore`.
 
+use cls::render::count;
 use std::io::{self, IsTerminal, Write};
 
 use anyhow::{anyhow, Result};
@@ -51,7 +52,7 @@ pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<u8> {
     if !args.yes {
         let current = if ctx.db.exists() {
             match Store::open_existing(&ctx.db).and_then(|s| s.count_entries()) {
-                Ok(n) => format!("the diary now has {n} entries"),
+                Ok(n) => format!("the diary now has {}", count(n, "entry", "entries")),
                 Err(_) => "the diary now cannot be read".to_string(),
             }
         } else {
@@ -96,9 +97,9 @@ pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<u8> {
 
 fn describe(v: &Verified) -> String {
     format!(
-        "{} entries and {} episodes",
-        v.counts.get("entry"),
-        v.counts.get("episode")
+        "{} and {}",
+        count(v.counts.get("entry"), "entry", "entries"),
+        count(v.counts.get("episode"), "episode", "episodes")
     )
 }
 

@@ -2,6 +2,7 @@
 //! `--history` (one line a day) and `--backtest` (lead times before
 //! recorded episodes, false alarms per year).
 
+use cls::render::count;
 use std::io::Write;
 
 use anyhow::Result;
@@ -208,7 +209,12 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
             counts.push(format!("{n} {l}"));
         }
     }
-    writeln!(o, "{} days: {}", days.len(), counts.join(", "))?;
+    writeln!(
+        o,
+        "{}: {}",
+        count(days.len(), "day", "days"),
+        counts.join(", ")
+    )?;
     Ok(0)
 }
 
@@ -234,7 +240,11 @@ fn backtest(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
         return Ok(0);
     }
     match (b.from, b.to) {
-        (Some(f), Some(t)) => writeln!(o, "backtest over {f} to {t} ({} days)", b.days)?,
+        (Some(f), Some(t)) => writeln!(
+            o,
+            "backtest over {f} to {t} ({})",
+            count(b.days, "day", "days")
+        )?,
         _ => {
             writeln!(o, "backtest: the diary has no entries in that range")?;
             return Ok(0);
@@ -261,8 +271,9 @@ fn backtest(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     }
     writeln!(
         o,
-        "false alarms (warning or above outside episodes): {} days, {:.1} per year",
-        b.false_alarm_days, b.false_alarms_per_year
+        "false alarms (warning or above outside episodes): {}, {:.1} per year",
+        count(b.false_alarm_days, "day", "days"),
+        b.false_alarms_per_year
     )?;
     Ok(0)
 }

@@ -4,6 +4,7 @@
 //! writes into an existing file: a demo mixed into a real diary could not be
 //! told apart from the patient's own entries.
 
+use cls::render::count;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -68,10 +69,14 @@ pub fn demo(ctx: &Ctx, args: &DemoArgs) -> Result<u8> {
     let mut o = io::stdout().lock();
     writeln!(
         o,
-        "wrote {} entries and {} episode{}, {first} to {end}, to {}",
+        "wrote {} {} and {}, {first} to {end}, to {}",
         thousands(demo.entries.len()),
-        demo.episodes.len(),
-        if demo.episodes.len() == 1 { "" } else { "s" },
+        if demo.entries.len() == 1 {
+            "entry"
+        } else {
+            "entries"
+        },
+        count(demo.episodes.len(), "episode", "episodes"),
         ctx.db.display()
     )?;
     if is_default_diary(&ctx.db) {

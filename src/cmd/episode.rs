@@ -1,6 +1,7 @@
 //! `cls episode start|end|list|delete`: recorded attacks, read by the
 //! recovery-window rule and by the backtest.
 
+use cls::render::count;
 use std::io::Write;
 
 use anyhow::Result;
@@ -83,9 +84,10 @@ pub fn run(ctx: &Ctx, c: EpisodeCommand) -> Result<u8> {
             let days = (date - ep.start).num_days() + 1;
             writeln!(
                 std::io::stdout(),
-                "ended episode {} ({} to {date}, {days} days)",
+                "ended episode {} ({} to {date}, {})",
                 ep.id,
-                ep.start
+                ep.start,
+                count(days, "day", "days")
             )?;
             Ok(0)
         }
@@ -109,9 +111,10 @@ pub fn run(ctx: &Ctx, c: EpisodeCommand) -> Result<u8> {
                 let days = (e.end.unwrap_or(ctx.today()) - e.start).num_days() + 1;
                 writeln!(
                     o,
-                    "{:>4}  {} to {end}  {days} days{}{}",
+                    "{:>4}  {} to {end}  {}{}{}",
                     e.id,
                     e.start,
+                    count(days, "day", "days"),
                     if e.hospitalized { ", hospitalized" } else { "" },
                     e.note
                         .as_deref()

@@ -1,6 +1,7 @@
 //! `cls export`: the diary (or a date range of it) as CSV or JSON, to stdout
 //! or to a private file written atomically.
 
+use cls::render::count;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -64,14 +65,14 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
             cls::fsutil::write_private(path, &buf)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             let eps = if format == Format::Json {
-                format!(" and {} episodes", episodes.len())
+                format!(" and {}", count(episodes.len(), "episode", "episodes"))
             } else {
                 String::new()
             };
             writeln!(
                 err,
-                "exported {} entries{eps} to {}",
-                entries.len(),
+                "exported {}{eps} to {}",
+                count(entries.len(), "entry", "entries"),
                 path.display()
             )?;
         }

@@ -319,8 +319,11 @@ fn summary(o: &mut String, r: &Report) {
     );
     let _ = writeln!(
         o,
-        "<div class=\"stat\"><span class=\"k\">Days with an entry</span><span class=\"v\">{} / {}</span><span class=\"s\">{:.0}% · {} entries</span></div>",
-        s.days_with_entry, r.period.days, s.adherence_pct, s.entries
+        "<div class=\"stat\"><span class=\"k\">Days with an entry</span><span class=\"v\">{} / {}</span><span class=\"s\">{:.0}% · {}</span></div>",
+        s.days_with_entry,
+        r.period.days,
+        s.adherence_pct,
+        crate::render::count(s.entries, "entry", "entries")
     );
     let ep_sub = if r.episodes.is_empty() {
         "none recorded".to_string()

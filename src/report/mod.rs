@@ -337,11 +337,7 @@ impl MedStatus {
 
 /// "1 day", "5 days".
 pub fn days(n: i64) -> String {
-    if n == 1 || n == -1 {
-        format!("{n} day")
-    } else {
-        format!("{n} days")
-    }
+    crate::render::count(n, "day", "days")
 }
 
 /// Where `med` stands on `as_of`, given its last logged dose (from
@@ -859,11 +855,11 @@ pub fn patient_line(p: &PatientHeader) -> Option<String> {
 /// "84 of 90 days (93%)".
 pub fn adherence_line(r: &Report) -> String {
     format!(
-        "{} of {} ({:.0}%), {} entries",
+        "{} of {} ({:.0}%), {}",
         r.summary.days_with_entry,
         days(r.period.days),
         r.summary.adherence_pct,
-        r.summary.entries
+        crate::render::count(r.summary.entries, "entry", "entries")
     )
 }
 

@@ -466,11 +466,7 @@ fn episodes(o: &mut Doc, r: &Report) {
 
 /// "1 reading", "14 readings".
 pub(super) fn readings(n: usize) -> String {
-    if n == 1 {
-        "1 reading".into()
-    } else {
-        format!("{n} readings")
-    }
+    crate::render::count(n, "reading", "readings")
 }
 
 /// The text being built, and its width.

@@ -296,11 +296,7 @@ fn r3(x: f64) -> f64 {
 
 /// "1 day", "5 days".
 fn n_days(n: i64) -> String {
-    if n == 1 {
-        "1 day".into()
-    } else {
-        format!("{n} days")
-    }
+    crate::render::count(n, "day", "days")
 }
 
 fn kg(x: f64) -> String {

@@ -115,7 +115,7 @@ fn end_on_a_given_date_and_a_one_day_episode() {
     let env = TestEnv::new();
     env.ok(&["episode", "start", "--date", "yesterday"]);
     let out = env.ok(&["episode", "end", "--date", "yesterday"]);
-    assert_eq!(out, "ended episode 1 (2026-11-24 to 2026-11-24, 1 days)\n");
+    assert_eq!(out, "ended episode 1 (2026-11-24 to 2026-11-24, 1 day)\n");
     assert_eq!(env.episodes()[0]["end"], json!("2026-11-24"));
 }
 

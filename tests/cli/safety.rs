@@ -390,7 +390,7 @@ fn backup_is_verified_private_and_named_by_the_clock() {
     );
     assert!(
         r.stdout
-            .contains(&format!("{} entries and 1 episodes", HOSTILE.len() + 1)),
+            .contains(&format!("{} entries and 1 episode", HOSTILE.len() + 1)),
         "{}",
         r.stdout
     );
@@ -464,7 +464,7 @@ fn restore_verifies_keeps_the_old_diary_and_swaps() {
 
     let r = env.ok(&["restore", bak.to_str().unwrap(), "--yes"]);
     assert!(
-        r.stdout.contains("restored 1 entries and 0 episodes"),
+        r.stdout.contains("restored 1 entry and 0 episodes"),
         "{}",
         r.stdout
     );
@@ -776,13 +776,13 @@ fn doctor_reports_each_problem_with_its_fix() {
     assert_eq!(r.code, 1);
     assert!(
         r.stdout
-            .contains("PROBLEM  dates        1 entries dated after 2026-11-26: 3"),
+            .contains("PROBLEM  dates        1 entry dated after 2026-11-26: 3"),
         "{}",
         r.stdout
     );
     assert!(r.stdout.contains("cls edit 3 --date"), "{}", r.stdout);
     assert!(r.stdout.contains("impossible values: 4"), "{}", r.stdout);
-    assert!(r.stdout.contains("'brain-fog' (1 entries)"), "{}", r.stdout);
+    assert!(r.stdout.contains("'brain-fog' (1 entry)"), "{}", r.stdout);
     assert!(
         r.stdout
             .contains("2 entries wrongly marked as having a lab or medication or not (the rules may miss them): 1, 2"),
