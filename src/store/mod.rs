@@ -549,8 +549,9 @@ impl Store {
         // The children of the entries found by id come by the range of
         // those ids: few rows, as the ids are the older days' entries with
         // a lab or a medication, and no temporary table for an id list.
-        // The dated filter, and whether it reads the dates `?1`/`?2` (ids,
-        // integers from the diary itself, are written into the SQL).
+        //
+        // Ids are integers from the diary itself and go into the SQL text;
+        // only the dated filter's fallback reads the dates `?1`/`?2`.
         let mut dated: Option<String> = None;
         let mut dated_range = None;
         let mut by_date = false;
@@ -566,7 +567,7 @@ impl Store {
         // the dated days): then there is no dated filter.
         if n > 0 {
             let allowance = 4 * n + 64;
-            if span(lo, hi).is_some_and(|span| span <= allowance) {
+            if span(lo, hi).is_some_and(|s| s <= allowance) {
                 dated_range = Some((lo, hi, allowance));
                 dated = Some(format!("x.entry_id BETWEEN {lo} AND {hi}"));
             } else {
@@ -579,7 +580,7 @@ impl Store {
         let mut by_id = None;
         let mut merged = None;
         if let (Some(&first), Some(&last)) = (ids.first(), ids.last()) {
-            let narrow = span(first, last).is_some_and(|span| span <= by_id_children.max_span);
+            let narrow = span(first, last).is_some_and(|s| s <= by_id_children.max_span);
             by_id = Some(if narrow {
                 format!("x.entry_id BETWEEN {first} AND {last}")
             } else {
