@@ -11,12 +11,16 @@ pub fn count<N>(n: N, one: &str, many: &str) -> String
 where
     N: Copy + std::fmt::Display + TryInto<i64>,
 {
-    let noun = if matches!(n.try_into(), Ok(1 | -1)) {
+    format!("{n} {}", noun(n, one, many))
+}
+
+/// The noun for a count: `one` for 1 (or -1), `many` otherwise.
+pub fn noun<'a, N: TryInto<i64>>(n: N, one: &'a str, many: &'a str) -> &'a str {
+    if matches!(n.try_into(), Ok(1 | -1)) {
         one
     } else {
         many
-    };
-    format!("{n} {noun}")
+    }
 }
 
 /// A weight in the patient's unit, one decimal: "68.4 kg".

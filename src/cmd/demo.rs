@@ -4,7 +4,7 @@
 //! writes into an existing file: a demo mixed into a real diary could not be
 //! told apart from the patient's own entries.
 
-use cls::render::count;
+use cls::render::{count, noun};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -71,11 +71,7 @@ pub fn demo(ctx: &Ctx, args: &DemoArgs) -> Result<u8> {
         o,
         "wrote {} {} and {}, {first} to {end}, to {}",
         thousands(demo.entries.len()),
-        if demo.entries.len() == 1 {
-            "entry"
-        } else {
-            "entries"
-        },
+        noun(demo.entries.len(), "entry", "entries"),
         count(demo.episodes.len(), "episode", "episodes"),
         ctx.db.display()
     )?;

@@ -61,6 +61,19 @@ fn files_in(dir: &Path) -> BTreeSet<String> {
 }
 
 #[test]
+fn a_one_day_demo_says_one_entry() {
+    let env = Env::new();
+    let out = env.stdout(&["demo", "--days", "1"]);
+    assert_eq!(
+        out.lines().next().unwrap(),
+        format!(
+            "wrote 1 entry and 0 episodes, 2026-11-25 to 2026-11-25, to {}",
+            env.db().display()
+        )
+    );
+}
+
+#[test]
 fn a_short_span_has_one_morning_a_day() {
     let env = Env::new();
     let out = env.stdout(&["demo", "--days", "30"]);
