@@ -411,8 +411,8 @@ fn baseline_lines(c: &Card) -> Vec<(String, String)> {
         v.push((
             "Usual BP".into(),
             format!(
-                "{bp} mmHg{hr} (median of the last {} readings outside attacks)",
-                b.bp_readings
+                "{bp} mmHg{hr} (median of the last {} outside attacks)",
+                crate::render::count(b.bp_readings, "reading", "readings")
             ),
         ));
     }

@@ -514,8 +514,11 @@ fn check_values(conn: &Connection, custom: &[String], version: i64, out: &mut Ve
         ));
     }
     if orphans > 0 {
-        let rows = count(orphans, "row refers", "rows refer");
-        problems.push(format!("{rows} to entries that do not exist"));
+        problems.push(count(
+            orphans,
+            "row refers to an entry that does not exist",
+            "rows refer to entries that do not exist",
+        ));
         fixes.push("restore a backup".to_string());
     }
     if !unknown.is_empty() {

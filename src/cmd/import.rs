@@ -3,6 +3,7 @@
 //! count). A progress bar appears on a terminal when writing takes more
 //! than a moment.
 
+use cls::render::noun;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -79,19 +80,18 @@ pub fn import(ctx: &Ctx, args: &ImportArgs) -> Result<u8> {
     } else {
         ("imported", "skipped")
     };
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
     let mut line = format!(
-        "{imported} {}, {skipped} {} duplicate{}",
+        "{imported} {}, {skipped} {} {}",
         out.imported,
         out.skipped,
-        plural(out.skipped)
+        noun(out.skipped, "duplicate", "duplicates")
     );
     if out.episodes_imported + out.episodes_skipped > 0 {
         line.push_str(&format!(
-            "; episodes: {imported} {}, {skipped} {} duplicate{}",
+            "; episodes: {imported} {}, {skipped} {} {}",
             out.episodes_imported,
             out.episodes_skipped,
-            plural(out.episodes_skipped)
+            noun(out.episodes_skipped, "duplicate", "duplicates")
         ));
     }
     if args.dry_run {

@@ -246,7 +246,13 @@ fn check(c: &Cond, f: &Facts<'_, '_>) -> (Option<bool>, String) {
             Some(si) => (Some(si > *l), format!("shock index {si:.2}")),
         },
         Cond::Lab { kind, above, below } => match f.labs[lab_slot(*kind)] {
-            None => (None, format!("{kind} in the last {} days", f.valid_days)),
+            None => (
+                None,
+                format!(
+                    "{kind} in the last {}",
+                    crate::render::count(f.valid_days, "day", "days")
+                ),
+            ),
             Some(v) => {
                 let met = above.is_some_and(|a| v > a) || below.is_some_and(|b| v < b);
                 (Some(met), format!("{kind} {v} {}", kind.unit()))

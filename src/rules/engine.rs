@@ -1439,7 +1439,8 @@ fn lab_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
                 "H1",
                 "hemoconcentration",
                 format!(
-                    "no hemoglobin or hematocrit in the {valid} days up to {}",
+                    "no hemoglobin or hematocrit in the {} up to {}",
+                    n_days(i64::from(valid)),
                     ctx.ds
                 ),
             );
@@ -1504,7 +1505,11 @@ fn lab_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
                 out,
                 "H2",
                 "albumin",
-                format!("no albumin in the {valid} days up to {}", ctx.ds),
+                format!(
+                    "no albumin in the {} up to {}",
+                    n_days(i64::from(valid)),
+                    ctx.ds
+                ),
             ),
             Some(r) => {
                 let e = ctx.entry(r.entry);
