@@ -377,23 +377,9 @@ fn backup_is_verified_private_and_named_by_the_clock() {
         .parent()
         .unwrap()
         .join("diary.sqlite3.2026-11-25T080000.bak");
-    assert!(
-        r.stdout.contains(&expected.display().to_string()),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout
-            .contains("verified: integrity ok, row counts equal"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout
-            .contains(&format!("{} entries and 1 episode", HOSTILE.len() + 1)),
-        "{}",
-        r.stdout
-    );
+    r.assert_stdout_has(&expected.display().to_string());
+    r.assert_stdout_has("verified: integrity ok, row counts equal");
+    r.assert_stdout_has(&format!("{} entries and 1 episode", HOSTILE.len() + 1));
     assert_integrity(&expected);
     assert_eq!(count(&expected, "entry"), env.count("entry"));
     #[cfg(unix)]
@@ -406,7 +392,7 @@ fn backup_is_verified_private_and_named_by_the_clock() {
     }
     // Same second again: a new name, never an overwrite.
     let r = env.ok(&["backup"]);
-    assert!(r.stdout.contains("2026-11-25T080000-2.bak"), "{}", r.stdout);
+    r.assert_stdout_has("2026-11-25T080000-2.bak");
     // Into a folder, and to a named file.
     let dir = env.path("usb");
     fs::create_dir(&dir).unwrap();
@@ -463,11 +449,7 @@ fn restore_verifies_keeps_the_old_diary_and_swaps() {
     assert_eq!(fs::read(&env.db).unwrap(), before);
 
     let r = env.ok(&["restore", bak.to_str().unwrap(), "--yes"]);
-    assert!(
-        r.stdout.contains("restored 1 entry and 0 episodes"),
-        "{}",
-        r.stdout
-    );
+    r.assert_stdout_has("restored 1 entry and 0 episodes");
     assert_eq!(
         crate::safety_util::notes(&env.db),
         vec!["before".to_string()]
@@ -478,11 +460,7 @@ fn restore_verifies_keeps_the_old_diary_and_swaps() {
         .parent()
         .unwrap()
         .join("diary.sqlite3.2026-11-25T080000.bak");
-    assert!(
-        r.stdout.contains(&kept.display().to_string()),
-        "{}",
-        r.stdout
-    );
+    r.assert_stdout_has(&kept.display().to_string());
     assert_eq!(count(&kept, "entry"), 2);
     assert_eq!(count(&kept, "episode"), 1);
     assert_integrity(&env.db);
@@ -661,8 +639,8 @@ fn a_malformed_config_is_reported_before_the_diary_is_opened() {
     fs::write(&env.config, "[units]\nweight = \"stone\"\n").unwrap();
     let r = env.run(&["doctor"]);
     assert_eq!(r.code, 1);
-    assert!(r.stdout.contains("PROBLEM  config"), "{}", r.stdout);
-    assert!(r.stdout.contains("line 2, column 10"), "{}", r.stdout);
+    r.assert_stdout_has("PROBLEM  config");
+    r.assert_stdout_has("line 2, column 10");
     assert!(
         r.stdout.contains("diary"),
         "doctor goes on with the other checks: {}",
@@ -676,11 +654,7 @@ fn doctor_reports_each_problem_with_its_fix() {
     let env = Env::new();
     // A fresh install: no diary, no backup.
     let r = env.run(&["doctor"]);
-    assert!(
-        r.stdout.contains("ok       diary        no diary yet"),
-        "{}",
-        r.stdout
-    );
+    r.assert_stdout_has("ok       diary        no diary yet");
     assert!(!env.db.exists());
 
     env.ok(&[
@@ -694,22 +668,13 @@ fn doctor_reports_each_problem_with_its_fix() {
     ]);
     let r = env.run(&["doctor"]);
     assert_eq!(r.code, 1, "no backup yet: {}", r.stdout);
-    assert!(r.stdout.contains("PROBLEM  backup"), "{}", r.stdout);
-    assert!(r.stdout.contains("fix: run 'cls backup'"), "{}", r.stdout);
+    r.assert_stdout_has("PROBLEM  backup");
+    r.assert_stdout_has("fix: run 'cls backup'");
     env.ok(&["backup"]);
     let r = env.run(&["doctor"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
-    assert!(
-        r.stdout
-            .contains("ok       integrity    integrity_check: ok"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.contains("schema version 2 (current)"),
-        "{}",
-        r.stdout
-    );
+    r.assert_stdout_has("ok       integrity    integrity_check: ok");
+    r.assert_stdout_has("schema version 2 (current)");
     let json: serde_json::Value =
         serde_json::from_str(&env.ok(&["doctor", "--json"]).stdout).unwrap();
     assert_eq!(json["healthy"], true);
@@ -723,18 +688,9 @@ fn doctor_reports_each_problem_with_its_fix() {
         fs::set_permissions(&env.db, fs::Permissions::from_mode(0o644)).unwrap();
         let r = env.run(&["doctor"]);
         assert_eq!(r.code, 1);
-        assert!(r.stdout.contains("PROBLEM  permissions"), "{}", r.stdout);
-        assert!(
-            r.stdout
-                .contains(&format!("chmod 600 {}", env.db.display())),
-            "{}",
-            r.stdout
-        );
-        assert!(
-            r.stdout.contains(&format!("chmod 700 {}", dir.display())),
-            "{}",
-            r.stdout
-        );
+        r.assert_stdout_has("PROBLEM  permissions");
+        r.assert_stdout_has(&format!("chmod 600 {}", env.db.display()));
+        r.assert_stdout_has(&format!("chmod 700 {}", dir.display()));
         // Doctor only reports; it does not change modes.
         assert_eq!(
             fs::metadata(&env.db).unwrap().permissions().mode() & 0o777,
@@ -774,26 +730,12 @@ fn doctor_reports_each_problem_with_its_fix() {
     fs::write(&env.config, "").unwrap();
     let r = env.run(&["doctor"]);
     assert_eq!(r.code, 1);
-    assert!(
-        r.stdout
-            .contains("PROBLEM  dates        1 entry dated after 2026-11-26: 3"),
-        "{}",
-        r.stdout
-    );
-    assert!(r.stdout.contains("cls edit 3 --date"), "{}", r.stdout);
-    assert!(r.stdout.contains("impossible values: 4"), "{}", r.stdout);
-    assert!(r.stdout.contains("'brain-fog' (1 entry)"), "{}", r.stdout);
-    assert!(
-        r.stdout
-            .contains("2 entries wrongly marked as having a lab or medication or not (the rules may miss them): 1, 2"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.contains("'cls import all.json --db NEW.sqlite3'"),
-        "{}",
-        r.stdout
-    );
+    r.assert_stdout_has("PROBLEM  dates        1 entry dated after 2026-11-26: 3");
+    r.assert_stdout_has("cls edit 3 --date");
+    r.assert_stdout_has("impossible values: 4");
+    r.assert_stdout_has("'brain-fog' (1 entry)");
+    r.assert_stdout_has("2 entries wrongly marked as having a lab or medication or not (the rules may miss them): 1, 2");
+    r.assert_stdout_has("'cls import all.json --db NEW.sqlite3'");
     // A leftover from a killed backup.
     fs::write(
         env.db
@@ -804,7 +746,7 @@ fn doctor_reports_each_problem_with_its_fix() {
     )
     .unwrap();
     let r = env.run(&["doctor"]);
-    assert!(r.stdout.contains("PROBLEM  leftovers"), "{}", r.stdout);
+    r.assert_stdout_has("PROBLEM  leftovers");
     // Doctor never leaves SQLite side files behind on a closed diary.
     assert!(!Path::new(&format!("{}-wal", env.db.display())).exists());
     assert!(!Path::new(&format!("{}-shm", env.db.display())).exists());
@@ -834,11 +776,7 @@ fn a_wrong_lab_mark_is_reported_and_the_suggested_copy_fixes_it() {
         .unwrap();
     let r = env.run(&["doctor"]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    assert!(
-        r.stdout.contains("2 entries wrongly marked"),
-        "{}",
-        r.stdout
-    );
+    r.assert_stdout_has("2 entries wrongly marked");
     let all = env.path("all.json");
     let fixed = env.path("fixed.sqlite3");
     env.ok(&[
@@ -1038,10 +976,10 @@ fn a_read_only_diary_refuses_writes_and_still_reads() {
         );
     }
     let r = env.ok(&["list", "--all"]);
-    assert!(r.stdout.contains("1 entry,"), "{}", r.stdout);
+    r.assert_stdout_has("1 entry,");
     assert!(env.ok(&["export"]).stdout.contains("kept"));
     let r = env.run(&["doctor"]);
-    assert!(r.stdout.contains("ok       integrity"), "{}", r.stdout);
+    r.assert_stdout_has("ok       integrity");
     let elsewhere = env.path("elsewhere.bak");
     env.ok(&["backup", elsewhere.to_str().unwrap()]);
     assert_eq!(count(&elsewhere, "entry"), 1);
@@ -1093,7 +1031,7 @@ fn restoring_a_schema_1_backup_brings_it_up_to_date() {
     let old = env.path("old.bak");
     schema_1_diary(&old);
     let r = env.ok(&["restore", old.to_str().unwrap(), "--yes"]);
-    assert!(r.stdout.contains("restored 27 entries"), "{}", r.stdout);
+    r.assert_stdout_has("restored 27 entries");
     let c = look(&env.db);
     let version: i64 = c
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -1108,11 +1046,7 @@ fn restoring_a_schema_1_backup_brings_it_up_to_date() {
         .unwrap();
     assert_eq!(marked, ["2026-05-04", "2026-07-06", "2026-11-24"]);
     let r = env.run(&["check"]);
-    assert!(
-        r.stdout.contains("below your baseline 40.5"),
-        "{}",
-        r.stdout
-    );
+    r.assert_stdout_has("below your baseline 40.5");
     let mut names: Vec<String> = fs::read_dir(env.db.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -1138,11 +1072,7 @@ fn a_schema_1_diary_on_read_only_media_checks_like_a_migrated_one() {
     fs::copy(&env.db, &migrated).unwrap();
     let want = env.run(&["check", "--json", "--db", migrated.to_str().unwrap()]);
     assert_eq!(want.code, 12, "warning: {}", want.stderr);
-    assert!(
-        want.stdout.contains("below your baseline 40.5"),
-        "{}",
-        want.stdout
-    );
+    want.assert_stdout_has("below your baseline 40.5");
 
     if !is_root() {
         println!("SKIPPED a_schema_1_diary_on_read_only_media_checks_like_a_migrated_one: needs root to mount");

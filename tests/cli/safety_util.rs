@@ -104,6 +104,18 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl Run {
+    /// Assert that stdout contains `needle`, showing stdout when it does not.
+    #[track_caller]
+    pub fn assert_stdout_has(&self, needle: &str) {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}:\n{}",
+            self.stdout
+        );
+    }
+}
+
 impl From<Output> for Run {
     fn from(o: Output) -> Run {
         Run {
