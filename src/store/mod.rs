@@ -1498,7 +1498,7 @@ mod tests {
             assert_eq!(e, &s.get(e.id).unwrap());
         }
         assert_eq!(dense.iter().filter(|e| !e.m.symptoms.is_empty()).count(), 1);
-        // Sparse ids (entry 1 edited into the window): read by join.
+        // Sparse ids (entry 1 edited into the window): read by date.
         s.replace(old, &day(295), &sample()).unwrap();
         let sparse = window(&s);
         assert_eq!(sparse.len(), 11);
