@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::input::WeightUnit;
+use crate::model::DayStart;
 use crate::rules::{Level, RulesConfig};
 
 /// The commented default configuration that `cls config init` writes.
@@ -16,6 +17,7 @@ pub const DEFAULT_TOML: &str = include_str!("../examples/config.toml");
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    pub diary: DiarySettings,
     pub units: Units,
     pub symptoms: Symptoms,
     pub patient: Patient,
@@ -23,6 +25,23 @@ pub struct Config {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub medications: Vec<ScheduledMed>,
     pub rules: RulesConfig,
+}
+
+/// How the diary is read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiarySettings {
+    /// When a logical day starts (`HH:MM`, default `04:00`; `00:00` turns
+    /// it off): an entry before it counts for the day before.
+    pub day_starts_at: String,
+}
+
+impl Default for DiarySettings {
+    fn default() -> Self {
+        DiarySettings {
+            day_starts_at: DayStart::default().to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -191,10 +210,35 @@ impl Config {
             path: path.to_path_buf(),
             message,
         };
-        let cfg: Config = toml::from_str(text).map_err(|e| err(one_line_toml_error(&e, text)))?;
+        let mut cfg: Config =
+            toml::from_str(text).map_err(|e| err(one_line_toml_error(&e, text)))?;
         cfg.validate()
             .map_err(|m| err(with_line_of_key(&m, text)))?;
+        cfg.resolve().map_err(|m| err(with_line_of_key(&m, text)))?;
         Ok(cfg)
+    }
+
+    /// Copy what the rules read from other tables into [`RulesConfig`]: the
+    /// start of the logical day and the display unit.
+    pub fn resolve(&mut self) -> Result<(), String> {
+        let diary = DayStart::parse(&self.diary.day_starts_at)
+            .map_err(|e| format!("diary.day_starts_at: {e}"))?;
+        let start = match &self.rules.day_starts_at {
+            Some(s) => {
+                let r = DayStart::parse(s).map_err(|e| format!("rules.day_starts_at: {e}"))?;
+                if r != diary && self.diary.day_starts_at != DiarySettings::default().day_starts_at
+                {
+                    return Err(format!(
+                        "rules.day_starts_at: {r} differs from diary.day_starts_at {diary}; set it in one place ([diary])"
+                    ));
+                }
+                r
+            }
+            None => diary,
+        };
+        self.rules.day_start = start;
+        self.rules.unit = self.units.weight;
+        Ok(())
     }
 
     /// Load from a file. A missing file is `Ok(None)`, so the caller decides
@@ -412,8 +456,11 @@ mod tests {
             every_days: 28,
             grace_days: 3,
         });
+        cfg.diary.day_starts_at = "05:30".into();
+        cfg.resolve().unwrap();
         let back = parse(&cfg.to_toml()).unwrap();
         assert_eq!(back, cfg);
+        assert_eq!(back.rules.day_start.to_string(), "05:30");
     }
 
     #[test]

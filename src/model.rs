@@ -237,6 +237,11 @@ impl Entry {
     pub fn date(&self) -> NaiveDate {
         self.stamp.date
     }
+
+    /// The logical day this entry counts for.
+    pub fn day(&self, start: DayStart) -> NaiveDate {
+        start.day_of(self.stamp.date, self.stamp.time)
+    }
 }
 
 /// A capillary-leak attack as recorded by the patient.
@@ -247,6 +252,57 @@ pub struct Episode {
     pub end: Option<NaiveDate>,
     pub hospitalized: bool,
     pub note: Option<String>,
+}
+
+/// When a logical day starts (clinical.md §3, `[diary] day_starts_at`): an
+/// entry whose clock time is before it counts for the day before. Derived
+/// when reading, so the stored date and time stay what the patient gave.
+/// `00:00` turns logical days off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DayStart(pub NaiveTime);
+
+impl Default for DayStart {
+    fn default() -> Self {
+        DayStart(NaiveTime::from_hms_opt(4, 0, 0).expect("04:00 is a time"))
+    }
+}
+
+impl DayStart {
+    /// `HH:MM`, from `00:00` to `12:00` (a day cannot start in the afternoon).
+    pub fn parse(s: &str) -> Result<DayStart, String> {
+        let t = NaiveTime::parse_from_str(s.trim(), "%H:%M")
+            .map_err(|_| format!("'{s}' is not a time like \"04:00\" (HH:MM, 00:00–12:00)"))?;
+        if t > NaiveTime::from_hms_opt(12, 0, 0).expect("noon is a time") {
+            return Err(format!(
+                "'{s}' is out of range: a day starts between 00:00 and 12:00"
+            ));
+        }
+        Ok(DayStart(t))
+    }
+
+    /// The logical day a clock time on `date` counts for.
+    pub fn day_of(self, date: NaiveDate, time: NaiveTime) -> NaiveDate {
+        if time < self.0 {
+            date.pred_opt().unwrap_or(date)
+        } else {
+            date
+        }
+    }
+
+    /// The logical day of an instant given as local date and time.
+    pub fn day_of_datetime(self, t: chrono::NaiveDateTime) -> NaiveDate {
+        self.day_of(t.date(), t.time())
+    }
+
+    pub fn is_off(self) -> bool {
+        self.0 == NaiveTime::MIN
+    }
+}
+
+impl fmt::Display for DayStart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%H:%M"))
+    }
 }
 
 /// Sort key for entries: local date, local time, then id (stable when the

@@ -23,6 +23,16 @@ pub fn noun<'a, N: TryInto<i64>>(n: N, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
+/// ", counted for 2026-12-05" when an entry's logical day is not its
+/// calendar date (logged after midnight, before the day starts); else "".
+pub fn counted_for(date: chrono::NaiveDate, day: chrono::NaiveDate) -> String {
+    if date == day {
+        String::new()
+    } else {
+        format!(", counted for {day}")
+    }
+}
+
 /// A weight in the patient's unit, one decimal: "68.4 kg".
 pub fn weight(kg: f64, unit: WeightUnit) -> String {
     format!("{:.1} {}", unit.from_kg(kg), unit.as_str())

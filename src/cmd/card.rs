@@ -22,7 +22,7 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
         episodes: &episodes,
         schedule: &cfg.medications,
     };
-    let assessment = rules::evaluate(&diary, today, &cfg.rules);
+    let assessment = rules::evaluate_at(&diary, today, ctx.rules_now(), &cfg.rules);
 
     // Medications named in the prophylaxis text but not scheduled still
     // get their last dose on the card.

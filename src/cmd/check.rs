@@ -25,7 +25,8 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
             "--from, --to and --last go with --history or --backtest",
         ));
     }
-    let date = ctx.date("--date", args.date.as_deref())?;
+    // Today is judged as of now; a past day as of its end.
+    let date = ctx.judged_date("--date", args.date.as_deref())?;
     let store = ctx.open_read()?;
     let (entries, episodes) = ctx.rules_input(&store, date, date)?;
     let diary = Diary {
@@ -33,8 +34,8 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
         episodes: &episodes,
         schedule: &ctx.config.medications,
     };
-    let a = rules::evaluate(&diary, date, &ctx.config.rules);
-    let action = ctx.config.actions.for_level(a.level);
+    let a = rules::evaluate_at(&diary, date, ctx.rules_now(), &ctx.config.rules);
+    let action = action_for(ctx, &a);
     let mut o = anstream::stdout().lock();
     let written = if args.json {
         let mut v = serde_json::to_value(&a)?;
@@ -44,7 +45,7 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(o))
     } else {
-        write_assessment(&mut o, &a, action).and_then(|()| {
+        write_assessment(&mut o, &a, &action, &ctx.config.rules).and_then(|()| {
             if ctx.db.exists() {
                 Ok(())
             } else {
@@ -65,9 +66,52 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     Ok(a.level.exit_code())
 }
 
+/// What to do: the patient's action plan for the level; for `unknown`, the
+/// advice that fits its cause first (clinical.md §3 v2), then the plan's own
+/// words when the patient changed them.
+pub fn action_for(ctx: &Ctx, a: &Assessment) -> String {
+    let plan = ctx.config.actions.for_level(a.level);
+    if a.level != Level::Unknown {
+        return plan.to_string();
+    }
+    let default = cls::config::Actions::default();
+    match a.unknown_advice() {
+        Some(advice) if plan == default.unknown => advice,
+        Some(advice) => format!("{advice} {plan}"),
+        None => plan.to_string(),
+    }
+}
+
+/// "(as of 07:30)" or "(as of the end of 2026-11-24)".
+fn as_of(a: &Assessment) -> String {
+    match &a.as_of {
+        Some(t) => {
+            let hm = t.get(11..16).unwrap_or(t);
+            format!("as of now, {hm}; events of the last 24 hours")
+        }
+        None => format!("as of the end of {}", a.date),
+    }
+}
+
 /// The full text form of one day's assessment.
-fn write_assessment(o: &mut impl Write, a: &Assessment, action: &str) -> std::io::Result<()> {
+fn write_assessment(
+    o: &mut impl Write,
+    a: &Assessment,
+    action: &str,
+    cfg: &cls::rules::RulesConfig,
+) -> std::io::Result<()> {
+    let disabled = cfg.disabled();
+    let off_emergency: Vec<&str> = disabled
+        .iter()
+        .filter(|d| d.can_emergency)
+        .map(|d| d.rule.as_str())
+        .collect();
     let headline = match a.level {
+        // An ok must not hide that rules able to raise an emergency are off.
+        Level::Ok if !off_emergency.is_empty() => format!(
+            "no warning signs from the rules that are on; {} switched off in your config",
+            off_emergency.join(", ")
+        ),
         Level::Ok => "no warning signs".to_string(),
         Level::Unknown if a.findings.iter().all(|f| f.level == Level::Unknown) => {
             "not enough recent data to say ok".to_string()
@@ -83,9 +127,9 @@ fn write_assessment(o: &mut impl Write, a: &Assessment, action: &str) -> std::io
     };
     writeln!(
         o,
-        "{}: {headline} (as of the end of {})",
+        "{}: {headline} ({})",
         style::level_word(a.level),
-        a.date
+        as_of(a)
     )?;
     let mut findings: Vec<_> = a.findings.iter().collect();
     findings.sort_by_key(|f| std::cmp::Reverse(f.level));
@@ -111,6 +155,13 @@ fn write_assessment(o: &mut impl Write, a: &Assessment, action: &str) -> std::io
             "  {d}not checked for lack of data: {} (cls check --json gives the reasons){d:#}",
             names.join(", ")
         )?;
+    }
+    if !disabled.is_empty() {
+        let names: Vec<String> = disabled
+            .iter()
+            .map(|d| format!("{} {}", d.rule, d.name))
+            .collect();
+        writeln!(o, "  switched off in your config: {}", names.join(", "))?;
     }
     writeln!(o, "{}", action_line(a.level, action))?;
     Ok(())
@@ -141,11 +192,11 @@ pub fn status_line(a: &Assessment) -> String {
         }
         None => String::new(),
     };
-    format!(
-        "status for {}: {}{detail}",
-        a.date,
-        style::level_word(a.level)
-    )
+    let when = match &a.as_of {
+        Some(t) => format!("{} as of {}", a.date, t.get(11..16).unwrap_or(t)),
+        None => a.date.to_string(),
+    };
+    format!("status for {when}: {}{detail}", style::level_word(a.level))
 }
 
 /// The range for --history and --backtest.
@@ -165,6 +216,7 @@ fn range(
 fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     let (from, to) = range(ctx, args, Some(30))?;
     let from = from.expect("history has a default range");
+    ctx.judged_date("--to", Some(&to.to_string()))?;
     let store = ctx.open_read()?;
     let (entries, episodes) = ctx.rules_input(&store, from, to)?;
     let diary = Diary {
@@ -172,7 +224,8 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
         episodes: &episodes,
         schedule: &ctx.config.medications,
     };
-    let days = rules::history(&diary, from, to, &ctx.config.rules);
+    // Each day as of its end; today as of now, as plain `cls check` says.
+    let days = rules::history_at(&diary, from, to, Some(ctx.rules_now()), &ctx.config.rules);
     let mut o = anstream::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut o, &json!({"from": from, "to": to, "days": days}))?;

@@ -15,12 +15,21 @@ use crate::cli::{EditArgs, EntryValues, Field, LogArgs};
 
 pub fn log(ctx: &Ctx, args: &LogArgs) -> Result<u8> {
     let v = &args.values;
-    let date = ctx.date("--date", v.date.as_deref())?;
-    check_not_future(ctx, date)?;
-    let time = match &v.time {
-        Some(t) => input::parse_time("--time", t)?,
-        None => default_time(ctx, date),
+    let (date, time) = match (&v.date, &v.time) {
+        // Without --date: the calendar today, as the clock shows it.
+        (None, Some(t)) => (ctx.calendar_today(), input::parse_time("--time", t)?),
+        (None, None) => (ctx.calendar_today(), now_minute(ctx)),
+        (Some(d), t) => {
+            let date = ctx.date("--date", Some(d))?;
+            match t {
+                Some(t) => (date, input::parse_time("--time", t)?),
+                // The logical today is "now", whatever the calendar says.
+                None if date == ctx.today() => (ctx.calendar_today(), now_minute(ctx)),
+                None => (date, default_time(ctx, date)),
+            }
+        }
     };
+    check_not_future(ctx, date)?;
     let stamp = input::local_stamp("--time", date, time)?;
     let m = if v.has_values() {
         let mut m = Measurements::default();
@@ -188,7 +197,7 @@ fn apply(ctx: &Ctx, v: &EntryValues, m: &mut Measurements) -> Result<(), InputEr
 
 /// Entries may be dated at most one day ahead (time zones, travel).
 fn check_not_future(ctx: &Ctx, date: NaiveDate) -> Result<(), InputError> {
-    let limit = ctx.today() + Duration::days(1);
+    let limit = ctx.calendar_today() + Duration::days(1);
     if date > limit {
         return Err(InputError::new(
             "--date",
@@ -203,9 +212,14 @@ fn default_time(ctx: &Ctx, date: NaiveDate) -> NaiveTime {
     if date < ctx.today() {
         NaiveTime::from_hms_opt(8, 0, 0).expect("valid time")
     } else {
-        let t = ctx.now.time();
-        NaiveTime::from_hms_opt(t.hour(), t.minute(), 0).expect("valid time")
+        now_minute(ctx)
     }
+}
+
+/// The clock time now, to the minute.
+fn now_minute(ctx: &Ctx) -> NaiveTime {
+    let t = ctx.now.time();
+    NaiveTime::from_hms_opt(t.hour(), t.minute(), 0).expect("valid time")
 }
 
 /// Print the confirmation and the day's status line.
@@ -218,20 +232,24 @@ fn confirm(
     m: &Measurements,
 ) -> Result<u8> {
     let mut o = anstream::stdout().lock();
+    let day = ctx.config.rules.day_start.day_of(stamp.date, stamp.time);
     writeln!(
         o,
-        "{verb} entry {id} for {} {}: {}",
+        "{verb} entry {id} for {} {}{}: {}",
         stamp.date,
         stamp.time.format("%H:%M"),
+        render::counted_for(stamp.date, day),
         render::summary(m, ctx.config.units.weight)
     )?;
-    let (entries, episodes) = ctx.rules_input(store, stamp.date, stamp.date)?;
+    // The status of the day it counts for: as of now for the logical
+    // today, as of its end for a past day.
+    let (entries, episodes) = ctx.rules_input(store, day, day)?;
     let diary = rules::Diary {
         entries: &entries,
         episodes: &episodes,
         schedule: &ctx.config.medications,
     };
-    let a = rules::evaluate(&diary, stamp.date, &ctx.config.rules);
+    let a = rules::evaluate_at(&diary, day, ctx.rules_now(), &ctx.config.rules);
     writeln!(o, "{}", super::check::status_line(&a))?;
     if a.level >= cls::Level::Warning {
         writeln!(

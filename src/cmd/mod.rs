@@ -55,8 +55,43 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The logical today (clinical.md §3): before `day_starts_at` (04:00),
+    /// the calendar's yesterday. Relative dates (`today`, `yesterday`,
+    /// `-3d`) count from it.
     pub fn today(&self) -> NaiveDate {
+        self.rules_now().day(&self.config.rules)
+    }
+
+    /// The calendar date of now (what an entry logged now is stamped with).
+    pub fn calendar_today(&self) -> NaiveDate {
         self.now.date_naive()
+    }
+
+    /// "Now" as the rules read it.
+    pub fn rules_now(&self) -> cls::rules::Now {
+        cls::rules::Now {
+            local: self.now.naive_local(),
+            utc: self.now.with_timezone(&chrono::Utc),
+        }
+    }
+
+    /// A `--date` for judging (check, card): the logical today at the
+    /// latest; a later one is a usage error that says until when.
+    pub fn judged_date(&self, flag: &str, value: Option<&str>) -> Result<NaiveDate> {
+        let date = self.date(flag, value)?;
+        let today = self.today();
+        if date > today {
+            let start = self.config.rules.day_start;
+            let until = if self.calendar_today() > today {
+                format!(" (your day starts at {start}: until then, today is still {today})")
+            } else {
+                String::new()
+            };
+            return Err(usage(format!(
+                "{flag}: {date} is in the future; the latest day that can be judged is today, {today}{until}"
+            )));
+        }
+        Ok(date)
     }
 
     /// Parse an optional date flag, defaulting to today.
@@ -122,6 +157,8 @@ impl Ctx {
     ) -> Result<(Vec<Entry>, Vec<Episode>)> {
         let rules = &self.config.rules;
         let days = |n| from - chrono::Duration::days(n);
+        // Logical day `to` runs into the next calendar day (before 04:00).
+        let to = to.succ_opt().unwrap_or(to);
         let entries = store.entries_for_rules(
             days(cls::rules::lookback_days(rules)),
             days(cls::rules::recent_days(rules)),

@@ -308,10 +308,12 @@ pub fn sample_diary() -> SampleDiary {
                 .unwrap_or((Level::Ok, vec![]));
             Assessment {
                 date: d,
+                as_of: None,
                 level,
                 findings,
                 skipped: vec![],
                 notes: vec![],
+                disabled: vec![],
             }
         })
         .collect();

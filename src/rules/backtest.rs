@@ -71,7 +71,7 @@ pub(crate) fn run(diary: &Diary<'_>, cfg: &RulesConfig) -> Backtest {
         };
     };
     // Only the levels are read: no day needs its findings' text.
-    let days = engine::run(diary, from, to, NaiveDate::MAX, cfg);
+    let days = engine::run(diary, from, to, NaiveDate::MAX, None, cfg);
     let level_on = |d: NaiveDate| -> Option<Level> {
         let k = usize::try_from(days_between(from, d)).ok()?;
         days.get(k).map(|x| x.assessment.level)

@@ -12,13 +12,28 @@ use std::fmt::Display;
 use serde::{Deserialize, Serialize};
 
 use super::Level;
-use crate::model::{LabKind, Severity};
+use crate::input::WeightUnit;
+use crate::model::{DayStart, LabKind, Severity};
 use crate::symptoms;
 
 /// Thresholds, windows and levels of every rule, overridable per patient.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RulesConfig {
+    /// The clinician's target ("dry") weight in kg: W4's reference when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dry_weight_kg: Option<f64>,
+    /// Accepted here too; `[diary] day_starts_at` is where it belongs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day_starts_at: Option<String>,
+    /// When a logical day starts: `[diary] day_starts_at`, resolved by
+    /// [`crate::Config`] (not a `[rules]` key).
+    #[serde(skip)]
+    pub day_start: DayStart,
+    /// The unit weights are shown in (`[units] weight`), resolved by
+    /// [`crate::Config`].
+    #[serde(skip)]
+    pub unit: WeightUnit,
     /// D1: no weight baseline (also owns the baseline window for W1, W2, P1).
     pub no_baseline: NoBaseline,
     /// D2: nothing logged recently.
@@ -31,6 +46,8 @@ pub struct RulesConfig {
     pub weight_gain_large: WeightGainLarge,
     /// W3.
     pub overnight_jump: OvernightJump,
+    /// W4.
+    pub sustained_gain: SustainedGain,
     /// P1.
     pub weight_thirst: WeightThirst,
     /// P2 (its symptom list is "the prodrome set" everywhere).
@@ -55,6 +72,10 @@ pub struct RulesConfig {
     pub low_urine: LowUrine,
     /// L8.
     pub leak_combo: LeakCombo,
+    /// L9.
+    pub breathing: Breathing,
+    /// L10.
+    pub swelling: Swelling,
     /// How long a lab value counts and how far back its baseline reaches (H1, H2).
     pub labs: Labs,
     /// H1.
@@ -77,9 +98,13 @@ pub struct NoBaseline {
     /// Must stay `true` (validation refuses `false`).
     pub enabled: bool,
     pub level: Level,
-    /// Baseline window: the `days` days before the weight's day.
+    /// The baseline is the median of the day weights of this many most
+    /// recent weighed days before the weight's day...
     pub days: u32,
-    /// Day weights needed in that window.
+    /// ...looking back at most this many days, and leaving out the days of
+    /// recorded episodes.
+    pub lookback_days: u32,
+    /// Day weights needed.
     pub min_weights: u32,
 }
 
@@ -89,6 +114,7 @@ impl Default for NoBaseline {
             enabled: true,
             level: Level::Unknown,
             days: 7,
+            lookback_days: 28,
             min_weights: 4,
         }
     }
@@ -197,7 +223,44 @@ impl Default for OvernightJump {
     }
 }
 
-/// P1: W1's gain and thirst.
+/// W4: the median of the last `recent_days` day weights over a reference
+/// weight ≥ max(watch_kg, watch_pct % of it). The reference is
+/// `[rules] dry_weight_kg` when set, else the median of the day weights on
+/// DATE−`reference_from_days`..DATE−`reference_to_days` (episode days left out).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SustainedGain {
+    pub enabled: bool,
+    pub level: Level,
+    pub watch_kg: f64,
+    pub watch_pct: f64,
+    /// DATE−(recent_days−1)..DATE.
+    pub recent_days: u32,
+    /// Day weights needed in those days.
+    pub min_recent: u32,
+    pub reference_from_days: u32,
+    pub reference_to_days: u32,
+    /// Day weights needed in the reference days.
+    pub min_reference: u32,
+}
+
+impl Default for SustainedGain {
+    fn default() -> Self {
+        SustainedGain {
+            enabled: true,
+            level: Level::Watch,
+            watch_kg: 1.0,
+            watch_pct: 1.5,
+            recent_days: 3,
+            min_recent: 2,
+            reference_from_days: 35,
+            reference_to_days: 8,
+            min_reference: 4,
+        }
+    }
+}
+
+/// P1: weight gain (W1 or W4) and thirst.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WeightThirst {
@@ -467,6 +530,50 @@ impl Default for LeakCombo {
     }
 }
 
+/// L9: breathlessness or orthopnea.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Breathing {
+    pub enabled: bool,
+    /// Unset: warning or emergency by band; set: every finding at this level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    /// Either symptom at this severity → warning.
+    pub warning_severity: Severity,
+    /// Either symptom at this severity → emergency.
+    pub emergency_severity: Severity,
+}
+
+impl Default for Breathing {
+    fn default() -> Self {
+        Breathing {
+            enabled: true,
+            level: None,
+            warning_severity: 2,
+            emergency_severity: 3,
+        }
+    }
+}
+
+/// L10: swelling on its own (when L8 does not fire).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Swelling {
+    pub enabled: bool,
+    pub level: Level,
+    pub min_severity: Severity,
+}
+
+impl Default for Swelling {
+    fn default() -> Self {
+        Swelling {
+            enabled: true,
+            level: Level::Watch,
+            min_severity: 2,
+        }
+    }
+}
+
 /// Lab windows shared by H1 and H2.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -500,6 +607,8 @@ pub struct Hemoconcentration {
     pub hct_rise_warning: f64,
     /// g/dL above the baseline → emergency.
     pub hb_rise_emergency: f64,
+    /// Hematocrit points above the baseline → emergency.
+    pub hct_rise_emergency: f64,
     /// Hemoglobin at or above, g/dL → emergency.
     pub hb_emergency: f64,
     /// Hematocrit at or above, % → emergency.
@@ -514,6 +623,7 @@ impl Default for Hemoconcentration {
             hb_rise_warning: 1.5,
             hct_rise_warning: 5.0,
             hb_rise_emergency: 3.0,
+            hct_rise_emergency: 9.0,
             hb_emergency: 18.0,
             hct_emergency: 55.0,
         }
@@ -554,7 +664,9 @@ pub struct Recruitment {
     /// Unset: watch, warning or emergency by band; set: every finding at this level.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
-    /// Days after an episode's start or an emergency day.
+    /// The recovery window: from an episode's start to this many days after
+    /// its end (an open episode keeps it open), and this many days after an
+    /// emergency day outside an episode.
     pub window_days: u32,
     /// 24 h weight loss ≥ max(loss_kg, loss_pct %).
     pub loss_kg: f64,
@@ -819,6 +931,159 @@ fn resolve_symptom(s: &str, custom: &[String]) -> Result<String, String> {
 }
 
 impl RulesConfig {
+    /// The rules switched off in this config, in rule order.
+    pub fn disabled(&self) -> Vec<super::DisabledRule> {
+        let e = |l: Level| l == Level::Emergency;
+        let band = |l: Option<Level>| l.is_none_or(e);
+        let list: [(&str, &str, bool, bool); 24] = [
+            (
+                "D3",
+                "weigh_now",
+                self.weigh_now.enabled,
+                e(self.weigh_now.level),
+            ),
+            (
+                "W1",
+                "weight_gain",
+                self.weight_gain.enabled,
+                e(self.weight_gain.level),
+            ),
+            (
+                "W2",
+                "weight_gain_large",
+                self.weight_gain_large.enabled,
+                e(self.weight_gain_large.level),
+            ),
+            (
+                "W3",
+                "overnight_jump",
+                self.overnight_jump.enabled,
+                e(self.overnight_jump.level),
+            ),
+            (
+                "W4",
+                "sustained_gain",
+                self.sustained_gain.enabled,
+                e(self.sustained_gain.level),
+            ),
+            (
+                "P1",
+                "weight_thirst",
+                self.weight_thirst.enabled,
+                e(self.weight_thirst.level),
+            ),
+            (
+                "P2",
+                "prodrome_cluster",
+                self.prodrome_cluster.enabled,
+                e(self
+                    .prodrome_cluster
+                    .level_with_gain
+                    .max(self.prodrome_cluster.level)),
+            ),
+            ("P3", "trigger", self.trigger.enabled, false),
+            (
+                "L1",
+                "hypotension",
+                self.hypotension.enabled,
+                e(self.hypotension.level),
+            ),
+            ("L2", "low_bp", self.low_bp.enabled, e(self.low_bp.level)),
+            (
+                "L3",
+                "orthostatic",
+                self.orthostatic.enabled,
+                e(self.orthostatic.level),
+            ),
+            (
+                "L4",
+                "shock_index",
+                self.shock_index.enabled,
+                band(self.shock_index.level),
+            ),
+            (
+                "L5",
+                "tachycardia",
+                self.tachycardia.enabled,
+                band(self.tachycardia.level),
+            ),
+            ("L6", "syncope", self.syncope.enabled, e(self.syncope.level)),
+            (
+                "L7",
+                "low_urine",
+                self.low_urine.enabled,
+                e(self.low_urine.level),
+            ),
+            (
+                "L8",
+                "leak_combo",
+                self.leak_combo.enabled,
+                e(self.leak_combo.level),
+            ),
+            (
+                "L9",
+                "breathing",
+                self.breathing.enabled,
+                band(self.breathing.level),
+            ),
+            (
+                "L10",
+                "swelling",
+                self.swelling.enabled,
+                e(self.swelling.level),
+            ),
+            (
+                "H1",
+                "hemoconcentration",
+                self.hemoconcentration.enabled,
+                band(self.hemoconcentration.level),
+            ),
+            (
+                "H2",
+                "albumin",
+                self.albumin.enabled,
+                e(self
+                    .albumin
+                    .level
+                    .max(self.albumin.level_with_hemoconcentration)),
+            ),
+            (
+                "R1",
+                "recruitment",
+                self.recruitment.enabled,
+                band(self.recruitment.level),
+            ),
+            (
+                "M1",
+                "med_overdue",
+                self.med_overdue.enabled,
+                e(self.med_overdue.level),
+            ),
+            ("D1", "no_baseline", self.no_baseline.enabled, false),
+            ("D2", "stale", self.stale.enabled, false),
+        ];
+        let mut out: Vec<super::DisabledRule> = list
+            .iter()
+            .filter(|r| !r.2)
+            .map(|r| super::DisabledRule {
+                rule: r.0.into(),
+                name: r.1.into(),
+                can_emergency: r.3,
+            })
+            .collect();
+        out.extend(
+            self.custom
+                .iter()
+                .filter(|c| !c.enabled)
+                .map(|c| super::DisabledRule {
+                    rule: c.id.clone(),
+                    name: c.id.clone(),
+                    can_emergency: e(c.level),
+                }),
+        );
+        out
+    }
+
     /// Checks serde cannot express; the message names the rule and key.
     pub fn validate(&self, custom_symptoms: &[String]) -> Result<(), String> {
         let c = self;
@@ -835,11 +1100,25 @@ impl RulesConfig {
         level(&k("no_baseline.level"), c.no_baseline.level, true)?;
         range_u(&k("no_baseline.days"), c.no_baseline.days, 2, 60)?;
         range_u(
+            &k("no_baseline.lookback_days"),
+            c.no_baseline.lookback_days,
+            c.no_baseline.days,
+            120,
+        )
+        .map_err(|e| format!("{e} (at least no_baseline.days)"))?;
+        range_u(
             &k("no_baseline.min_weights"),
             c.no_baseline.min_weights,
             1,
             c.no_baseline.days,
         )?;
+        if let Some(w) = c.dry_weight_kg {
+            let (lo, hi) = crate::input::WEIGHT_KG;
+            range_f(&k("dry_weight_kg"), w, lo, hi)?;
+        }
+        if let Some(s) = &c.day_starts_at {
+            DayStart::parse(s).map_err(|e| format!("{}: {e}", k("day_starts_at")))?;
+        }
         if !c.stale.enabled {
             return Err(format!(
                 "{}: cannot be false: missing data must never read as 'ok'",
@@ -894,6 +1173,38 @@ impl RulesConfig {
             c.overnight_jump.watch_pct,
             0.0,
             30.0,
+        )?;
+
+        let w = &c.sustained_gain;
+        level(&k("sustained_gain.level"), w.level, false)?;
+        range_f(&k("sustained_gain.watch_kg"), w.watch_kg, 0.0, 20.0)?;
+        range_f(&k("sustained_gain.watch_pct"), w.watch_pct, 0.0, 30.0)?;
+        range_u(&k("sustained_gain.recent_days"), w.recent_days, 1, 14)?;
+        range_u(
+            &k("sustained_gain.min_recent"),
+            w.min_recent,
+            1,
+            w.recent_days,
+        )?;
+        range_u(
+            &k("sustained_gain.reference_to_days"),
+            w.reference_to_days,
+            w.recent_days,
+            120,
+        )
+        .map_err(|e| format!("{e} (at least sustained_gain.recent_days)"))?;
+        range_u(
+            &k("sustained_gain.reference_from_days"),
+            w.reference_from_days,
+            w.reference_to_days,
+            180,
+        )
+        .map_err(|e| format!("{e} (at least sustained_gain.reference_to_days)"))?;
+        range_u(
+            &k("sustained_gain.min_reference"),
+            w.min_reference,
+            1,
+            w.reference_from_days - w.reference_to_days + 1,
         )?;
 
         level(&k("weight_thirst.level"), c.weight_thirst.level, false)?;
@@ -992,6 +1303,20 @@ impl RulesConfig {
             250,
         )?;
 
+        let b = &c.breathing;
+        opt_level(&k("breathing.level"), b.level)?;
+        severity(&k("breathing.warning_severity"), b.warning_severity)?;
+        severity(&k("breathing.emergency_severity"), b.emergency_severity)?;
+        if b.warning_severity == 0 || b.emergency_severity < b.warning_severity {
+            return Err(format!(
+                "{}: must be 1–3 and at most breathing.emergency_severity ({})",
+                k("breathing.warning_severity"),
+                b.emergency_severity
+            ));
+        }
+        level(&k("swelling.level"), c.swelling.level, false)?;
+        severity(&k("swelling.min_severity"), c.swelling.min_severity)?;
+
         range_u(&k("labs.valid_days"), c.labs.valid_days, 1, 60)?;
         range_u(&k("labs.baseline_days"), c.labs.baseline_days, 7, 365)?;
         let h = &c.hemoconcentration;
@@ -1015,6 +1340,13 @@ impl RulesConfig {
             15.0,
         )
         .map_err(|e| format!("{e} (at or above hb_rise_warning)"))?;
+        range_f(
+            &k("hemoconcentration.hct_rise_emergency"),
+            h.hct_rise_emergency,
+            h.hct_rise_warning,
+            40.0,
+        )
+        .map_err(|e| format!("{e} (at or above hct_rise_warning)"))?;
         range_f(
             &k("hemoconcentration.hb_emergency"),
             h.hb_emergency,

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::config::{symptom_key, Condition, CustomRule};
-use super::index::{lab_slot, Day};
+use super::index::{lab_slot, SymView};
 use super::{Finding, Level, Skipped};
 use crate::model::{severity_word, LabKind, Severity, DEFAULT_SEVERITY};
 
@@ -141,10 +141,13 @@ pub(crate) struct Facts<'x, 'a> {
     pub gain_missing: String,
     /// Change since the previous day: (kg, %).
     pub overnight: Option<(f64, f64)>,
-    pub sday: Option<&'x Day<'a>>,
+    /// The window's symptoms (`None` when nothing was logged there).
+    pub symptoms: Option<&'x SymView<'a>>,
     pub prodrome: &'x [String],
     pub prodrome_min: Severity,
-    pub systolic: Option<u16>,
+    /// The lowest and highest sitting systolic of the window.
+    pub systolic_low: Option<u16>,
+    pub systolic_high: Option<u16>,
     pub heart_rate: Option<u16>,
     pub shock_index: Option<f64>,
     pub labs: [Option<f64>; 3],
@@ -169,7 +172,7 @@ fn signed_at_least(value: f64, limit: f64) -> bool {
 
 /// (decided value, text: what was seen when decided, what is missing when not).
 fn check(c: &Cond, f: &Facts<'_, '_>) -> (Option<bool>, String) {
-    let none_day = || format!("symptoms logged on {} or the day before", f.date);
+    let none_day = || format!("symptoms logged in the 48 hours up to {}", f.date);
     match c {
         Cond::GainKg(l) | Cond::GainPct(l) => match f.gain {
             None => (None, f.gain_missing.clone()),
@@ -196,17 +199,17 @@ fn check(c: &Cond, f: &Facts<'_, '_>) -> (Option<bool>, String) {
                 )
             }
         },
-        Cond::Symptom { key, min } => match f.sday.and_then(|d| d.symptom(key)) {
+        Cond::Symptom { key, min } => match f.symptoms.map(|d| d.get(key)) {
             None => (None, none_day()),
             Some(s) => (Some(s >= *min), format!("{key} ({})", severity_word(s))),
         },
-        Cond::Prodrome(n) => match f.sday {
+        Cond::Prodrome(n) => match f.symptoms {
             None => (None, none_day()),
             Some(d) => {
                 let count = f
                     .prodrome
                     .iter()
-                    .filter(|p| d.symptom(p).is_some_and(|s| s >= f.prodrome_min))
+                    .filter(|p| d.get(p) >= f.prodrome_min)
                     .count();
                 (
                     Some(count >= *n as usize),
@@ -214,20 +217,26 @@ fn check(c: &Cond, f: &Facts<'_, '_>) -> (Option<bool>, String) {
                 )
             }
         },
-        Cond::SystolicBelow(l) | Cond::SystolicAbove(l) => match f.systolic {
-            None => (
-                None,
-                format!("a blood pressure on {} or the day before", f.date),
-            ),
-            Some(s) => {
-                let met = if matches!(c, Cond::SystolicBelow(_)) {
-                    s < *l
-                } else {
-                    s > *l
-                };
-                (Some(met), format!("systolic {s}"))
+        Cond::SystolicBelow(l) | Cond::SystolicAbove(l) => {
+            match if matches!(c, Cond::SystolicBelow(_)) {
+                f.systolic_low
+            } else {
+                f.systolic_high
+            } {
+                None => (
+                    None,
+                    format!("a blood pressure on {} or the day before", f.date),
+                ),
+                Some(s) => {
+                    let met = if matches!(c, Cond::SystolicBelow(_)) {
+                        s < *l
+                    } else {
+                        s > *l
+                    };
+                    (Some(met), format!("systolic {s}"))
+                }
             }
-        },
+        }
         Cond::HeartRateAbove(l) => match f.heart_rate {
             None => (
                 None,

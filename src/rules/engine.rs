@@ -7,14 +7,14 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, TimeDelta};
 use serde_json::{json, Value};
 
 use super::config::{symptom_key, Hemoconcentration, RulesConfig};
 use super::custom::{self, Facts, PreparedRule};
-use super::index::{days_between, median_of, shift, Day, Index, LabReading};
-use super::{Assessment, Diary, Finding, Level, Skipped};
-use crate::model::{entry_order, severity_word, Entry, Episode, LabKind, Severity};
+use super::index::{days_between, median_of, shift, Index, LabReading, SymView};
+use super::{Assessment, Diary, Finding, Level, Now, Skipped};
+use crate::model::{entry_order, severity_word, Entry, Episode, LabKind, Severity, Urine};
 
 /// Tolerance for comparing decimal thresholds with computed differences, so
 /// that "exactly at the threshold" fires despite binary floating point.
@@ -30,10 +30,17 @@ pub(crate) struct DayOut {
 pub(crate) fn data_days(cfg: &RulesConfig) -> i64 {
     let labs = i64::from(cfg.labs.baseline_days) + i64::from(cfg.labs.valid_days);
     let bp = i64::from(cfg.bp_baseline.max_age_days) + 2;
-    let weight = i64::from(cfg.no_baseline.days) + 2;
+    let weight = weight_days(cfg);
     let trigger = i64::from(cfg.trigger.days) + 1;
     let med = super::config::MAX_MED_INTERVAL_DAYS + 1;
     labs.max(bp).max(weight).max(trigger).max(med) + 7
+}
+
+/// Days of day weights the weight rules read before the evaluation date:
+/// the baseline of yesterday's weight (carry-over) and W4's reference.
+pub(crate) fn weight_days(cfg: &RulesConfig) -> i64 {
+    (i64::from(cfg.no_baseline.lookback_days) + 2)
+        .max(i64::from(cfg.sustained_gain.reference_from_days) + 1)
 }
 
 /// Days evaluated before `from` (and not returned) so that emergencies just
@@ -42,7 +49,9 @@ pub(crate) fn warmup_days(cfg: &RulesConfig) -> i64 {
     3 * i64::from(cfg.recruitment.window_days)
 }
 
-/// Evaluate every day of `from..=to` in one pass.
+/// Evaluate every logical day of `from..=to` in one pass, each as of its
+/// end; with `now`, the day `to` is judged as of that moment instead (and
+/// entries stamped after it are not read).
 ///
 /// Days before `detail_from` are quiet: their assessment has the level but
 /// no findings, skips or notes (the warm-up before `from` always is).
@@ -51,13 +60,14 @@ pub(crate) fn run(
     from: NaiveDate,
     to: NaiveDate,
     detail_from: NaiveDate,
+    now: Option<Now>,
     cfg: &RulesConfig,
 ) -> Vec<DayOut> {
     if from > to {
         return Vec::new();
     }
     let owned: Vec<Entry>;
-    let entries: &[Entry] = if diary
+    let mut entries: &[Entry] = if diary
         .entries
         .is_sorted_by(|a, b| entry_order(a, b) != std::cmp::Ordering::Greater)
     {
@@ -68,12 +78,18 @@ pub(crate) fn run(
         owned = v;
         &owned
     };
+    if let Some(n) = now {
+        // Entries stamped after the moment judged are not read.
+        let end = entries.partition_point(|e| e.stamp.date.and_time(e.stamp.time) <= n.local);
+        entries = &entries[..end];
+    }
+    let ds = cfg.day_start;
     let start = match entries.first() {
-        Some(e) if e.date() < from => shift(from, -warmup_days(cfg)).max(e.date()),
+        Some(e) if e.day(ds) < from => shift(from, -warmup_days(cfg)).max(e.day(ds)),
         _ => from,
     };
     let base = shift(start, -data_days(cfg));
-    let ix = Index::build(entries, base, to, diary.schedule, cfg);
+    let ix = Index::build(entries, base, to, diary.schedule, diary.episodes, cfg);
     let prep = Prepared::new(cfg);
 
     let mut out = Vec::with_capacity(usize::try_from(days_between(from, to) + 1).unwrap_or(0));
@@ -83,8 +99,11 @@ pub(crate) fn run(
         let recovery = recovery_source(diary.episodes, last_emergency, date, cfg);
         // The warm-up is read only for its emergencies.
         let detail = date >= from && date >= detail_from;
-        let assessment = eval_day(&ix, diary, &prep, date, recovery, detail, cfg);
-        if assessment.level == Level::Emergency {
+        let moment = now.filter(|_| date == to);
+        let assessment = eval_day(&ix, diary, &prep, date, moment, recovery, detail, cfg);
+        // An emergency day outside an episode opens a recovery window for the
+        // days after it (inside one, the episode's own window covers them).
+        if assessment.level == Level::Emergency && !ix.day(date).in_episode {
             last_emergency = Some(date);
         }
         if date >= from {
@@ -135,8 +154,9 @@ enum Recovery {
     Emergency(NaiveDate),
 }
 
-/// The recovery window: the start date of an episode and the `window_days`
-/// after it, or the `window_days` after an emergency day.
+/// The recovery window (clinical.md §3, v2): from an episode's start to
+/// `window_days` after its end (an open episode keeps it open), or the
+/// `window_days` after an emergency day outside an episode.
 fn recovery_source(
     episodes: &[Episode],
     last_emergency: Option<NaiveDate>,
@@ -146,7 +166,7 @@ fn recovery_source(
     let w = i64::from(cfg.recruitment.window_days);
     let ep = episodes
         .iter()
-        .filter(|e| (0..=w).contains(&days_between(e.start, date)))
+        .filter(|e| e.start <= date && e.end.is_none_or(|end| days_between(end, date) <= w))
         .max_by_key(|e| e.start)
         .map(|e| {
             (
@@ -299,8 +319,14 @@ fn n_days(n: i64) -> String {
     crate::render::count(n, "day", "days")
 }
 
-fn kg(x: f64) -> String {
-    format!("{x:.1}")
+/// A weight in the configured unit: "70.0 kg", "154.3 lb".
+fn wt(cfg: &RulesConfig, kg: f64) -> String {
+    format!("{:.1} {}", cfg.unit.from_kg(kg), cfg.unit.as_str())
+}
+
+/// A signed weight change in the configured unit: "+1.4 kg".
+fn dwt(cfg: &RulesConfig, kg: f64) -> String {
+    format!("{:+.1} {}", cfg.unit.from_kg(kg), cfg.unit.as_str())
 }
 
 /// A number without a needless ".0" (baselines may be a mean of two).
@@ -316,11 +342,8 @@ fn sym(name: &str, s: Severity) -> String {
     format!("{name} ({})", severity_word(s))
 }
 
-fn at(e: &Entry) -> String {
-    format!("{} {}", e.date(), e.stamp.time.format("%H:%M"))
-}
-
-/// The weight the weight rules judge: DATE's day weight, else DATE−1's.
+/// The weight the weight rules judge: DATE's day weight, else DATE−1's
+/// (carry-over, clinical.md §3 v2).
 #[derive(Debug, Clone, Copy)]
 struct WeightDay {
     date: NaiveDate,
@@ -328,16 +351,6 @@ struct WeightDay {
     entry: usize,
     /// True when DATE had no weight and DATE−1's is used.
     yesterday: bool,
-}
-
-impl WeightDay {
-    fn phrase(&self) -> String {
-        if self.yesterday {
-            format!("yesterday's weight {} kg ({})", kg(self.kg), self.date)
-        } else {
-            format!("weight {} kg", kg(self.kg))
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -348,6 +361,19 @@ struct Gain {
     pct: f64,
 }
 
+/// W4's inputs: the recent median against the reference.
+#[derive(Debug, Clone, Copy)]
+struct Sustained {
+    recent: f64,
+    recent_n: usize,
+    reference: f64,
+    /// `None` when the reference is the configured dry weight.
+    reference_n: Option<usize>,
+    kg: f64,
+    pct: f64,
+    threshold: f64,
+}
+
 /// A gain threshold, the larger of kg and % of the reference weight.
 fn threshold(kg: f64, pct: f64, reference: f64) -> f64 {
     kg.max(pct / 100.0 * reference)
@@ -356,17 +382,70 @@ fn threshold(kg: f64, pct: f64, reference: f64) -> f64 {
 /// A trigger symptom that lowered W1's threshold: (name, severity, date).
 type TriggerHit<'x> = (&'x str, Severity, NaiveDate);
 
+/// The events of the window: symptoms at their highest severity, and urine.
+struct Events<'a> {
+    syms: SymView<'a>,
+    urine_less: Option<usize>,
+    /// The entry with the lowest `urine_ml`.
+    urine_ml: Option<usize>,
+    urine_logged: bool,
+    /// True when the window itself had no entry and these are the 24 hours
+    /// before it (a decision of ours: clinical.md gives readings that
+    /// fallback; an empty window must not make symptoms unknown when
+    /// yesterday's are there).
+    fallback: bool,
+}
+
+impl<'a> Events<'a> {
+    fn of(entries: &'a [Entry], idx: &[usize], fallback: bool) -> Events<'a> {
+        let mut ev = Events {
+            syms: SymView::default(),
+            urine_less: None,
+            urine_ml: None,
+            urine_logged: false,
+            fallback,
+        };
+        for &i in idx {
+            let e = &entries[i];
+            ev.syms.add(i, e);
+            ev.urine_logged |= e.m.urine.is_some() || e.m.urine_ml.is_some();
+            if e.m.urine == Some(Urine::Less) && ev.urine_less.is_none() {
+                ev.urine_less = Some(i);
+            }
+            if let Some(ml) = e.m.urine_ml {
+                if ev
+                    .urine_ml
+                    .is_none_or(|j| ml < entries[j].m.urine_ml.unwrap_or(u32::MAX))
+                {
+                    ev.urine_ml = Some(i);
+                }
+            }
+        }
+        ev
+    }
+}
+
 /// Everything the rules of one day read, computed once.
 struct Ctx<'x, 'a> {
     ix: &'x Index<'a>,
     cfg: &'x RulesConfig,
     prep: &'x Prepared,
     date: NaiveDate,
+    /// Judged as of a moment (`cls check` now) rather than the day's end.
+    now: Option<Now>,
     /// `date` formatted once (most days print it in several skip reasons);
     /// empty on quiet days, which print nothing.
     ds: String,
+    /// The 24-hour window's entries, in time order (as of the end of a past
+    /// day: that logical day's entries).
+    win: Vec<usize>,
+    /// The 24 hours before it (the day before), for readings the window lacks.
+    before: Vec<usize>,
+    /// Symptoms and urine of the window (or of the 24 hours before it when
+    /// the window is empty); `None` when both are empty.
+    events: Option<Events<'a>>,
     weight: Option<WeightDay>,
-    /// Baseline window and what was found there: (from, to, values found).
+    /// Baseline days looked at and day weights found: (from, to, found).
     baseline_window: (NaiveDate, NaiveDate, usize),
     gain: Option<Gain>,
     /// W1's threshold in kg and the trigger that lowered it.
@@ -374,18 +453,43 @@ struct Ctx<'x, 'a> {
     w2: Option<f64>,
     /// The weight day's change from the day before: (previous kg, change kg).
     overnight: Option<(f64, f64)>,
-    /// The day symptoms are read from: DATE, or DATE−1 when DATE has no entries.
-    sday: Option<(NaiveDate, &'x Day<'a>)>,
-    /// The latest sitting BP reading dated DATE or DATE−1 (entry index).
-    bp: Option<usize>,
-    /// Its baseline: (median, readings used), when enough readings.
-    sbp_base: Option<(f64, usize)>,
-    sbp_base_have: usize,
+    /// W4, when its inputs are there.
+    w4: Option<Sustained>,
+    /// Why W4 could not be judged.
+    w4_missing: Option<String>,
 }
 
 impl Ctx<'_, '_> {
     fn entry(&self, i: usize) -> &Entry {
         &self.ix.entries[i]
+    }
+
+    /// When an entry was taken, as short as is unambiguous: "07:30" on
+    /// DATE itself, else "22:00 on 2026-11-24".
+    fn at(&self, i: usize) -> String {
+        let e = self.entry(i);
+        let t = e.stamp.time.format("%H:%M");
+        if e.stamp.date == self.date {
+            t.to_string()
+        } else {
+            format!("{t} on {}", e.stamp.date)
+        }
+    }
+
+    /// "in the last 24 hours" or "on 2026-11-25": where the window is.
+    fn in_window(&self) -> String {
+        match self.now {
+            Some(_) => "in the last 24 hours".into(),
+            None => format!("on {}", self.ds),
+        }
+    }
+
+    /// The window and the span before it, for skip reasons.
+    fn in_48h(&self) -> String {
+        match self.now {
+            Some(_) => "in the last 48 hours".into(),
+            None => format!("on {} or the day before", self.ds),
+        }
     }
 
     fn w1_met(&self) -> Option<bool> {
@@ -396,29 +500,78 @@ impl Ctx<'_, '_> {
         Some(self.gain?.kg >= self.w2? - EPS)
     }
 
-    /// Severity on the symptom day (`None` when nothing was logged).
-    fn symptom(&self, name: &str) -> Option<Severity> {
-        self.sday.and_then(|(_, d)| d.symptom(name))
+    fn w4_met(&self) -> Option<bool> {
+        self.w4.map(|s| s.kg >= s.threshold - EPS)
     }
 
-    /// " on 2026-11-24" when symptoms come from DATE−1, else "".
-    fn sday_suffix(&self) -> String {
-        match self.sday {
-            Some((d, _)) if d != self.date => format!(" on {d}"),
+    /// "Weight gain present" (clinical.md §3 v2): W1 or W4, by their
+    /// thresholds (W2's gain is above W1's).
+    fn gain_present(&self) -> Option<bool> {
+        or3(&[self.w1_met(), self.w2_met(), self.w4_met()])
+    }
+
+    /// Severity in the window (`None` when nothing was logged there).
+    fn symptom(&self, name: &str) -> Option<Severity> {
+        self.events.as_ref().map(|e| e.syms.get(name))
+    }
+
+    /// Where the events come from, for messages: "" for the window itself,
+    /// " in the 24 hours before" when it was empty.
+    fn events_suffix(&self) -> String {
+        match &self.events {
+            Some(e) if e.fallback => match self.now {
+                Some(_) => " (logged 24–48 hours ago; nothing logged since)".into(),
+                None => format!(" on {}", shift(self.date, -1)),
+            },
             _ => String::new(),
         }
     }
 
-    /// The prodrome-set symptoms present (≥ min) on `day`, by name.
-    fn prodrome_on(&self, day: &Day<'_>, min: Severity) -> Vec<(&str, Severity)> {
+    /// The entry where `name` was at its highest in the window.
+    fn symptom_at(&self, name: &str) -> Option<String> {
+        let ev = self.events.as_ref()?;
+        let i = ev
+            .syms
+            .list
+            .binary_search_by(|(n, _, _)| (*n).cmp(name))
+            .ok()?;
+        Some(self.at(ev.syms.list[i].2))
+    }
+
+    /// The prodrome-set symptoms present (≥ min) in the window, by name.
+    fn prodrome(&self, min: Severity) -> Vec<(&str, Severity)> {
+        let Some(ev) = &self.events else {
+            return Vec::new();
+        };
         self.prep
             .prodrome
             .iter()
             .filter_map(|n| {
-                day.symptom(n)
+                Some(ev.syms.get(n))
                     .filter(|s| *s >= min)
                     .map(|s| (n.as_str(), s))
             })
+            .collect()
+    }
+
+    /// The readings a rule judges: every entry of the window that `has` one;
+    /// when there is none, the most recent of the 24 hours before, alone.
+    fn readings(&self, has: impl Fn(&Entry) -> bool) -> Vec<usize> {
+        let v: Vec<usize> = self
+            .win
+            .iter()
+            .copied()
+            .filter(|&i| has(self.entry(i)))
+            .collect();
+        if !v.is_empty() {
+            return v;
+        }
+        self.before
+            .iter()
+            .rev()
+            .copied()
+            .find(|&i| has(self.entry(i)))
+            .into_iter()
             .collect()
     }
 
@@ -443,14 +596,34 @@ impl Ctx<'_, '_> {
         }
     }
 
+    fn weight_phrase(&self, w: &WeightDay) -> String {
+        if w.yesterday {
+            let now = if self.now.is_some() {
+                "; weigh yourself now"
+            } else {
+                ""
+            };
+            format!(
+                "yesterday's weight {} ({}{now})",
+                wt(self.cfg, w.kg),
+                w.date
+            )
+        } else {
+            format!("weight {}", wt(self.cfg, w.kg))
+        }
+    }
+
     fn gain_phrase(&self, g: &Gain) -> String {
-        let w = self.weight.map(|w| w.phrase()).unwrap_or_default();
+        let w = self
+            .weight
+            .map(|w| self.weight_phrase(&w))
+            .unwrap_or_default();
         format!(
-            "{w} is {:+.1} kg ({:+.1}%) over your {}-day baseline {} kg",
-            g.kg,
+            "{w} is {} ({:+.1}%) over your baseline {} (median of the last {} weighed days)",
+            dwt(self.cfg, g.kg),
             g.pct,
-            self.cfg.no_baseline.days,
-            kg(g.baseline)
+            wt(self.cfg, g.baseline),
+            g.n
         )
     }
 
@@ -473,10 +646,44 @@ impl Ctx<'_, '_> {
     }
 }
 
+/// The window and the span before it: as of `now`, the 24 hours before it
+/// and the 24 before those; as of the end of a day, that logical day and
+/// the day before.
+fn windows(ix: &Index<'_>, date: NaiveDate, now: Option<Now>) -> (Vec<usize>, Vec<usize>) {
+    match now {
+        None => {
+            let day = ix.day(date).range.clone();
+            let prev = ix.day(shift(date, -1)).range.clone();
+            (day.collect(), prev.collect())
+        }
+        Some(n) => {
+            let day = TimeDelta::hours(24);
+            let (a, b) = (n.utc - day, n.utc - day - day);
+            let mut win = Vec::new();
+            let mut before = Vec::new();
+            // 48 hours reach back at most three logical days.
+            for i in ix.first_from(shift(date, -3))..ix.entries.len() {
+                let t = ix.entries[i].stamp.utc;
+                if t > n.utc {
+                    continue;
+                }
+                if t > a {
+                    win.push(i);
+                } else if t > b {
+                    before.push(i);
+                }
+            }
+            (win, before)
+        }
+    }
+}
+
+#[allow(clippy::too_many_lines)]
 fn build_ctx<'x, 'a>(
     ix: &'x Index<'a>,
     prep: &'x Prepared,
     date: NaiveDate,
+    now: Option<Now>,
     detail: bool,
     cfg: &'x RulesConfig,
 ) -> Ctx<'x, 'a> {
@@ -498,13 +705,15 @@ fn build_ctx<'x, 'a>(
             })
         });
 
-    // Baseline: median of day weights in the `days` days before the weight's day.
+    // Baseline B: the 7 most recent weighed days before the weight's day,
+    // within 28 days, episode days left out.
     let ref_day = weight.map_or(date, |w| w.date);
     let nb = &cfg.no_baseline;
-    let (from, to) = (shift(ref_day, -i64::from(nb.days)), shift(ref_day, -1));
-    let (median_kg, have) = median_of(
-        (1..=i64::from(nb.days)).filter_map(|k| ix.weight(shift(ref_day, -k)).map(|w| w.0)),
+    let (from, to) = (
+        shift(ref_day, -i64::from(nb.lookback_days)),
+        shift(ref_day, -1),
     );
+    let (median_kg, have) = ix.weight_baseline(ref_day, nb.days, nb.lookback_days);
     let baseline = median_kg.filter(|_| have >= nb.min_weights as usize);
     let gain = match (weight, baseline) {
         (Some(w), Some(b)) => Some(Gain {
@@ -516,26 +725,37 @@ fn build_ctx<'x, 'a>(
         _ => None,
     };
 
+    let (win, before) = windows(ix, date, now);
+    let events = if !win.is_empty() {
+        Some(Events::of(ix.entries, &win, false))
+    } else if !before.is_empty() {
+        Some(Events::of(ix.entries, &before, true))
+    } else {
+        None
+    };
+
     let mut ctx = Ctx {
         ix,
         cfg,
         prep,
         date,
+        now,
         ds: if detail {
             date.to_string()
         } else {
             String::new()
         },
+        win,
+        before,
+        events,
         weight,
         baseline_window: (from, to, have),
         gain,
         w1: None,
         w2: None,
         overnight: None,
-        sday: None,
-        bp: None,
-        sbp_base: None,
-        sbp_base_have: 0,
+        w4: None,
+        w4_missing: None,
     };
 
     // P3: a trigger within DATE−days..DATE lowers W1's threshold.
@@ -576,47 +796,64 @@ fn build_ctx<'x, 'a>(
         Some((prev, w.kg - prev))
     });
 
-    ctx.sday = if ix.day(date).has_entries() {
-        Some((date, ix.day(date)))
-    } else if ix.day(yesterday).has_entries() {
-        Some((yesterday, ix.day(yesterday)))
-    } else {
-        None
-    };
-
-    let n = ix.day(date).n_bp;
-    ctx.bp = Index::latest(&ix.bp, n, ix.entries, date);
-    if ctx.bp.is_some() {
-        let b = &cfg.bp_baseline;
-        let judged = &ix.entries[ix.bp[n - 1]];
-        let oldest = shift(judged.date(), -i64::from(b.max_age_days));
-        let (m, have) = median_of(
-            ix.bp[..n - 1]
-                .iter()
-                .rev()
-                .map(|&i| &ix.entries[i])
-                .take_while(|e| e.date() >= oldest)
-                .take(b.readings as usize)
-                .filter_map(|e| e.m.bp.map(|bp| f64::from(bp.systolic))),
-        );
-        ctx.sbp_base_have = have;
-        if have >= b.min_readings as usize {
-            ctx.sbp_base = m.map(|m| (m, have));
+    // W4: the recent days' median against the dry weight or the reference.
+    let s = &cfg.sustained_gain;
+    let recent_from = shift(date, 1 - i64::from(s.recent_days));
+    let (recent, recent_n) = ix.weights_median(recent_from, date, false);
+    let recent = recent.filter(|_| recent_n >= s.min_recent as usize);
+    let reference = match cfg.dry_weight_kg {
+        Some(dry) => Ok((dry, None)),
+        None => {
+            let (rf, rt) = (
+                shift(date, -i64::from(s.reference_from_days)),
+                shift(date, -i64::from(s.reference_to_days)),
+            );
+            let (m, n) = ix.weights_median(rf, rt, true);
+            match m.filter(|_| n >= s.min_reference as usize) {
+                Some(m) => Ok((m, Some(n))),
+                None => Err(format!(
+                    "no reference weight: {n} of the {} day weights needed on {rf}..{rt} (or set dry_weight_kg)",
+                    s.min_reference
+                )),
+            }
         }
+    };
+    match (recent, reference) {
+        (Some(r), Ok((reference, reference_n))) => {
+            ctx.w4 = Some(Sustained {
+                recent: r,
+                recent_n,
+                reference,
+                reference_n,
+                kg: r - reference,
+                pct: (r - reference) / reference * 100.0,
+                threshold: threshold(s.watch_kg, s.watch_pct, reference),
+            });
+        }
+        (None, _) if detail => {
+            ctx.w4_missing = Some(format!(
+                "{recent_n} of the {} day weights needed on {recent_from}..{date}",
+                s.min_recent
+            ));
+        }
+        (_, Err(why)) if detail => ctx.w4_missing = Some(why),
+        _ => {}
     }
     ctx
 }
 
+#[allow(clippy::too_many_arguments)]
 fn eval_day(
     ix: &Index<'_>,
     diary: &Diary<'_>,
     prep: &Prepared,
     date: NaiveDate,
+    now: Option<Now>,
     recovery: Option<Recovery>,
     detail: bool,
     cfg: &RulesConfig,
 ) -> Assessment {
-    let ctx = build_ctx(ix, prep, date, detail, cfg);
+    let ctx = build_ctx(ix, prep, date, now, detail, cfg);
     let mut out = Out::new(detail);
 
     data_rules(&ctx, &mut out);
@@ -627,6 +864,7 @@ fn eval_day(
     pulse_rules(&ctx, &mut out);
     let l7 = urine_and_syncope(&ctx, &mut out);
     leak_combo(&ctx, &mut out, sbp_low, l7);
+    breathing_and_swelling(&ctx, &mut out);
     lab_rules(&ctx, &mut out);
     if let Some(r) = recovery {
         recruitment(&ctx, &mut out, r);
@@ -639,10 +877,20 @@ fn eval_day(
     out.findings.sort_by_key(|f| std::cmp::Reverse(f.level));
     Assessment {
         date,
+        as_of: if detail {
+            now.map(|n| n.local.format("%Y-%m-%dT%H:%M:%S").to_string())
+        } else {
+            None
+        },
         level,
         findings: out.findings,
         skipped: out.skipped,
         notes: out.notes,
+        disabled: if detail {
+            cfg.disabled().into_iter().map(|d| d.rule).collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -663,15 +911,12 @@ fn data_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
                 n => format!("in the {n} days {}..{date}", shift(date, 1 - window)),
             };
             let (message, last) = match ctx.ix.last_entry_on_or_before(date) {
-                Some(e) => {
-                    let ago = days_between(e.date(), date);
+                Some(i) => {
+                    let d = ctx.ix.lday(i);
+                    let ago = days_between(d, date);
                     (
-                        format!(
-                            "nothing logged {span}; last entry {}, {} ago",
-                            e.date(),
-                            n_days(ago)
-                        ),
-                        json!(e.date().to_string()),
+                        format!("nothing logged {span}; last entry {d}, {} ago", n_days(ago)),
+                        json!(d.to_string()),
                     )
                 }
                 None if ctx.ix.diary_empty => {
@@ -702,27 +947,35 @@ fn data_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
                 };
                 format!("no current weight: nothing weighed on {date} or the day before{tail}")
             },
-            ev! {"last_weight_date" => last.map(|d| d.to_string())},
+            ev! {"last_weight_date" => last.map(|d| d.to_string()), "cause" => "no_weight"},
         );
     } else if ctx.gain.is_none() {
         let (from, to, have) = ctx.baseline_window;
+        // Today's weight joins tomorrow's baseline.
+        let weighed_today = ctx.weight.is_some_and(|w| !w.yesterday);
+        let more = (nb.min_weights as usize)
+            .saturating_sub(have)
+            .saturating_sub(usize::from(weighed_today))
+            .max(1);
         fire!(
             out,
             "D1",
             "no_baseline",
             nb.level,
             format!(
-                "no weight baseline: {have} of the {} morning weights needed in {from}..{to}",
-                nb.min_weights
+                "no weight baseline yet: {have} of the {} morning weights needed in {from}..{to}; {} {} you one",
+                nb.min_weights,
+                crate::render::count(more, "more morning weight", "more morning weights"),
+                if more == 1 { "gives" } else { "give" }
             ),
-            ev! {"have" => have, "need" => nb.min_weights, "from" => from.to_string(), "to" => to.to_string()},
+            ev! {"have" => have, "need" => nb.min_weights, "from" => from.to_string(), "to" => to.to_string(),
+            "more_weights_needed" => more, "cause" => "no_baseline"},
         );
     }
 
-    // D3: prodrome symptoms logged on DATE and no weight on DATE.
-    let today = ctx.ix.day(date);
-    if today.weight.is_none() {
-        let present = ctx.prodrome_on(today, cfg.weigh_now.min_severity);
+    // D3: prodrome symptoms in the window and no weight on DATE.
+    if ctx.ix.day(date).weight.is_none() {
+        let present = ctx.prodrome(cfg.weigh_now.min_severity);
         if cfg.weigh_now.enabled && !present.is_empty() {
             fire!(
                 out,
@@ -732,24 +985,30 @@ fn data_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
                 {
                     let list: Vec<String> = present.iter().map(|(n, s)| sym(n, *s)).collect();
                     format!(
-                        "{} logged on {date} but no weight on {date}: weigh yourself now",
-                        list.join(", ")
+                        "{} logged{} but no weight on {date}: weigh yourself now",
+                        list.join(", "),
+                        ctx.events_suffix()
                     )
                 },
                 ev! {"symptoms" => present.iter().map(|(n, s)| json!({"name": n, "severity": s})).collect::<Vec<_>>()},
             );
         }
-        note!(out, match ctx.weight {
-            Some(w) if w.yesterday => format!(
-                "no weight logged on {date} yet: the weight rules used yesterday's ({} kg); weigh yourself now (after voiding, before breakfast) and log it",
-                kg(w.kg)
+        note!(out, match (ctx.weight, ctx.now) {
+            (Some(w), Some(_)) if w.yesterday => format!(
+                "no weight logged on {date} yet: the weight rules used yesterday's ({}); weigh yourself now (after voiding, before breakfast) and log it",
+                wt(cfg, w.kg)
             ),
-            _ => format!("no weight logged on {date}: weigh yourself now (after voiding, before breakfast) and log it"),
+            (_, Some(_)) => format!("no weight logged on {date}: weigh yourself now (after voiding, before breakfast) and log it"),
+            (Some(w), None) if w.yesterday => format!(
+                "no weight logged on {date}: the weight rules used the day before's ({})",
+                wt(cfg, w.kg)
+            ),
+            (_, None) => format!("no weight logged on {date}"),
         });
     }
 }
 
-/// W1, W2, W3 and the P3 note.
+/// W1, W2, W3, W4 and the P3 note.
 fn weight_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
     let cfg = ctx.cfg;
     let (w1c, w2c, w3c) = (
@@ -763,9 +1022,9 @@ fn weight_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
             note!(
                 out,
                 format!(
-                    "{} on {d}: a trigger, so the weight-gain limit is lowered to +{} kg (rule P3)",
+                    "{} on {d}: a trigger, so the weight-gain limit is lowered to +{} (rule P3)",
                     sym(name, *s),
-                    kg(*thr1)
+                    wt(cfg, *thr1)
                 )
             );
         }
@@ -776,7 +1035,7 @@ fn weight_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
                 "W2",
                 "weight_gain_large",
                 w2c.level,
-                format!("{} (limit +{} kg)", ctx.gain_phrase(&g), kg(thr2)),
+                format!("{} (limit +{})", ctx.gain_phrase(&g), wt(cfg, thr2)),
                 {
                     let mut e = ctx.weight_evidence(&g, thr2);
                     e.insert("threshold_pct".into(), json!(w2c.warning_pct));
@@ -789,7 +1048,7 @@ fn weight_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
         if w1c.enabled && g.kg >= thr1 - EPS && !shadowed {
             fire!(out, "W1", "weight_gain", w1c.level, {
                 let mut e = ctx.weight_evidence(&g, *thr1);
-                let mut msg = format!("{} (limit +{} kg", ctx.gain_phrase(&g), kg(*thr1));
+                let mut msg = format!("{} (limit +{}", ctx.gain_phrase(&g), wt(cfg, *thr1));
                 if let Some((name, _, d)) = trig {
                     msg.push_str(&format!(", lowered after {name} on {d}"));
                     e.insert(
@@ -830,15 +1089,16 @@ fn weight_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
                     fire!(out, "W3", "overnight_jump", w3c.level, {
                         let pct = change / prev * 100.0;
                         let since = if w.yesterday {
-                            format!("since {} kg on {}", kg(prev), shift(w.date, -1))
+                            format!("since {} on {}", wt(cfg, prev), shift(w.date, -1))
                         } else {
-                            format!("since yesterday's {} kg", kg(prev))
+                            format!("since yesterday's {}", wt(cfg, prev))
                         };
                         (
                             format!(
-                                "{} is {change:+.1} kg ({pct:+.1}%) {since} (limit +{} kg)",
-                                w.phrase(),
-                                kg(thr)
+                                "{} is {} ({pct:+.1}%) {since} (limit +{})",
+                                ctx.weight_phrase(&w),
+                                dwt(cfg, change),
+                                wt(cfg, thr)
                             ),
                             ev! {
                                 "weight_kg" => w.kg, "weight_date" => w.date.to_string(),
@@ -851,25 +1111,100 @@ fn weight_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
             }
         }
     }
+
+    let w4c = &cfg.sustained_gain;
+    if w4c.enabled {
+        match ctx.w4 {
+            None => {
+                if let Some(why) = &ctx.w4_missing {
+                    skip!(out, "W4", "sustained_gain", why.clone());
+                }
+            }
+            Some(s) if s.kg >= s.threshold - EPS => {
+                fire!(out, "W4", "sustained_gain", w4c.level, {
+                    let reference = match s.reference_n {
+                        None => format!("your dry weight {}", wt(cfg, s.reference)),
+                        Some(n) => format!(
+                            "your reference {} (median of {n} day weights {}..{})",
+                            wt(cfg, s.reference),
+                            shift(ctx.date, -i64::from(w4c.reference_from_days)),
+                            shift(ctx.date, -i64::from(w4c.reference_to_days))
+                        ),
+                    };
+                    (
+                        format!(
+                            "your weight has stayed up: median {} of the last {} weighed days is {} ({:+.1}%) over {reference} (limit +{})",
+                            wt(cfg, s.recent),
+                            s.recent_n,
+                            dwt(cfg, s.kg),
+                            s.pct,
+                            wt(cfg, s.threshold)
+                        ),
+                        ev! {
+                            "recent_median_kg" => r3(s.recent), "recent_weights" => s.recent_n,
+                            "reference_kg" => r3(s.reference), "reference_is_dry_weight" => s.reference_n.is_none(),
+                            "reference_weights" => s.reference_n,
+                            "gain_kg" => r3(s.kg), "gain_pct" => r3(s.pct), "threshold_kg" => r3(s.threshold),
+                        },
+                    )
+                });
+            }
+            Some(_) => {}
+        }
+    }
 }
 
 /// P1 and P2.
 fn prodrome_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
     let cfg = ctx.cfg;
+    let gain = ctx.gain_present();
+    // The gain in words: long for P1 ("weight 69.4 kg is +1.4 kg (+2.1%)
+    // over your baseline ..."), short for P2 ("weight +1.4 kg over ...").
+    let gain_words = |long: bool| -> String {
+        match (ctx.gain, ctx.w4) {
+            (Some(g), _) if ctx.w1_met() == Some(true) => {
+                if long {
+                    ctx.gain_phrase(&g)
+                } else {
+                    format!(
+                        "weight {} over your baseline {}",
+                        dwt(ctx.cfg, g.kg),
+                        wt(ctx.cfg, g.baseline)
+                    )
+                }
+            }
+            (_, Some(s)) => format!(
+                "weight staying {} over your reference {} (W4)",
+                dwt(ctx.cfg, s.kg),
+                wt(ctx.cfg, s.reference)
+            ),
+            _ => String::new(),
+        }
+    };
+    // Why "weight gain present" is undecided: the parts that are unknown.
+    let gain_missing = || -> String {
+        let mut why = Vec::new();
+        if ctx.w1_met().is_none() {
+            why.push(ctx.gain_missing());
+        }
+        if let (None, Some(w)) = (ctx.w4_met(), &ctx.w4_missing) {
+            why.push(format!("sustained gain (W4): {w}"));
+        }
+        why.join("; ")
+    };
     let p1 = &cfg.weight_thirst;
     if p1.enabled {
-        match ctx.w1_met() {
-            None => skip!(out, "P1", "weight_thirst", ctx.gain_missing()),
+        match gain {
+            None => skip!(out, "P1", "weight_thirst", gain_missing()),
             Some(false) => {}
             Some(true) => match ctx.symptom("thirst") {
                 None => skip!(
                     out,
                     "P1",
                     "weight_thirst",
-                    "no symptoms logged with the weight"
+                    format!("no symptoms logged {}", ctx.in_48h())
                 ),
                 Some(s) if s >= p1.min_severity => {
-                    let g = ctx.gain.expect("w1 implies a gain");
                     fire!(
                         out,
                         "P1",
@@ -877,14 +1212,20 @@ fn prodrome_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
                         p1.level,
                         format!(
                             "{}, with {}{}",
-                            ctx.gain_phrase(&g),
+                            gain_words(true),
                             sym("thirst", s),
-                            ctx.sday_suffix()
+                            ctx.events_suffix()
                         ),
                         {
-                            let mut e =
-                                ctx.weight_evidence(&g, ctx.w1.as_ref().map_or(0.0, |w| w.0));
+                            let mut e = match ctx.gain {
+                                Some(g) => {
+                                    ctx.weight_evidence(&g, ctx.w1.as_ref().map_or(0.0, |w| w.0))
+                                }
+                                None => Evidence::new(),
+                            };
                             e.insert("thirst".into(), json!(s));
+                            e.insert("w1_met".into(), json!(ctx.w1_met()));
+                            e.insert("w4_met".into(), json!(ctx.w4_met()));
                             e
                         },
                     );
@@ -896,71 +1237,115 @@ fn prodrome_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
 
     let p2 = &cfg.prodrome_cluster;
     if p2.enabled {
-        match ctx.sday {
-            None => skip!(
+        if ctx.events.is_none() {
+            skip!(
                 out,
                 "P2",
                 "prodrome_cluster",
-                format!("no symptoms logged on {} or the day before", ctx.ds),
-            ),
-            Some((_, day)) => {
-                let present = ctx.prodrome_on(day, p2.min_severity);
-                if present.len() >= p2.min_count as usize && !present.is_empty() {
-                    let gain = ctx.w1_met();
-                    let level = match gain {
-                        Some(true) => p2.level.max(p2.level_with_gain),
-                        Some(false) | None => p2.level,
-                    };
-                    fire!(
-                        out,
-                        "P2",
-                        "prodrome_cluster",
-                        level,
-                        {
-                            let list: Vec<String> =
-                                present.iter().map(|(n, s)| sym(n, *s)).collect();
-                            let mut msg = format!(
-                                "{} prodrome symptoms{}: {}",
-                                present.len(),
-                                ctx.sday_suffix(),
-                                list.join(", ")
-                            );
-                            match gain {
-                                Some(true) => {
-                                    let g = ctx.gain.expect("w1 implies a gain");
-                                    msg.push_str(&format!(
-                                        ", with weight {:+.1} kg over your baseline",
-                                        g.kg
-                                    ));
-                                }
-                                Some(false) => {}
-                                None => msg.push_str(&format!(
-                                    "; weight gain unknown ({}): weigh yourself",
-                                    ctx.gain_missing()
-                                )),
+                format!("no symptoms logged {}", ctx.in_48h()),
+            );
+        } else {
+            let present = ctx.prodrome(p2.min_severity);
+            if present.len() >= p2.min_count as usize && !present.is_empty() {
+                let level = match gain {
+                    Some(true) => p2.level.max(p2.level_with_gain),
+                    Some(false) | None => p2.level,
+                };
+                fire!(
+                    out,
+                    "P2",
+                    "prodrome_cluster",
+                    level,
+                    {
+                        let list: Vec<String> = present.iter().map(|(n, s)| sym(n, *s)).collect();
+                        let mut msg = format!(
+                            "{} prodrome symptoms{}: {}",
+                            present.len(),
+                            ctx.events_suffix(),
+                            list.join(", ")
+                        );
+                        match gain {
+                            Some(true) => {
+                                msg.push_str(&format!(", with {}", gain_words(false)));
                             }
-                            msg
-                        },
-                        ev! {
-                            "symptoms" => present.iter().map(|(n, s)| json!({"name": n, "severity": s})).collect::<Vec<_>>(),
-                            "count" => present.len(), "min_count" => p2.min_count,
-                            "weight_gain_met" => gain, "gain_kg" => ctx.gain.map(|g| r3(g.kg)),
-                        },
-                    );
-                }
+                            // Only a missing weight or baseline is worth
+                            // weighing for; W4's reference takes weeks.
+                            Some(false) | None if ctx.w1_met().is_some() => {}
+                            Some(false) => {}
+                            None => msg.push_str(&format!(
+                                "; weight gain unknown ({}): weigh yourself",
+                                ctx.gain_missing()
+                            )),
+                        }
+                        msg
+                    },
+                    ev! {
+                        "symptoms" => present.iter().map(|(n, s)| json!({"name": n, "severity": s})).collect::<Vec<_>>(),
+                        "count" => present.len(), "min_count" => p2.min_count,
+                        "weight_gain_met" => gain, "gain_kg" => ctx.gain.map(|g| r3(g.kg)),
+                    },
+                );
             }
         }
     }
 }
 
-/// L1 and L2. Returns whether the judged systolic is ≤ L8's limit (`None`
-/// when there is no reading).
+/// A systolic reading: (mmHg, entry index, standing).
+type Sbp = (u16, usize, bool);
+
+/// The systolic readings of one entry: sitting, then standing.
+fn sbps(e: &Entry, i: usize) -> impl Iterator<Item = Sbp> {
+    let sit =
+        e.m.bp
+            .filter(|b| b.systolic > 0)
+            .map(|b| (b.systolic, i, false));
+    let stand =
+        e.m.standing_bp
+            .filter(|b| b.systolic > 0)
+            .map(|b| (b.systolic, i, true));
+    sit.into_iter().chain(stand)
+}
+
+/// The lowest reading, the earliest of equals.
+fn lowest(v: impl Iterator<Item = Sbp>) -> Option<Sbp> {
+    v.fold(None, |best: Option<Sbp>, r| match best {
+        Some(b) if b.0 <= r.0 => Some(b),
+        _ => Some(r),
+    })
+}
+
+/// The sitting systolic baseline before entry `i`: (median, readings).
+fn sbp_baseline(ctx: &Ctx<'_, '_>, i: usize) -> (Option<(f64, usize)>, usize) {
+    let b = &ctx.cfg.bp_baseline;
+    let ix = ctx.ix;
+    let n = ix.bp.partition_point(|&j| j < i);
+    let oldest = shift(ix.lday(i), -i64::from(b.max_age_days));
+    let (m, have) = median_of(
+        ix.bp[..n]
+            .iter()
+            .rev()
+            .take_while(|&&j| ix.lday(j) >= oldest)
+            .take(b.readings as usize)
+            .filter_map(|&j| ix.entries[j].m.bp.map(|bp| f64::from(bp.systolic))),
+    );
+    let base = m
+        .filter(|_| have >= b.min_readings as usize)
+        .map(|m| (m, have));
+    (base, have)
+}
+
+/// L1 and L2 on the worst reading of the window. Returns whether the lowest
+/// sitting systolic is ≤ L8's limit (`None` when there is no sitting
+/// reading).
+#[allow(clippy::too_many_lines)]
 fn bp_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) -> Option<bool> {
     let cfg = ctx.cfg;
     let (c1, c2) = (&cfg.hypotension, &cfg.low_bp);
-    let Some(i) = ctx.bp else {
+    let any_bp = |e: &Entry| sbps(e, 0).next().is_some();
+    let all = ctx.readings(any_bp);
+    if all.is_empty() {
         if out.detail {
-            let reason = format!("no blood pressure logged on {} or the day before", ctx.ds);
+            let reason = format!("no blood pressure logged {}", ctx.in_48h());
             if c1.enabled {
                 out.skip("L1", "hypotension", &reason);
             }
@@ -969,159 +1354,205 @@ fn bp_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) -> Option<bool> {
             }
         }
         return None;
+    }
+    let abs_low =
+        lowest(all.iter().flat_map(|&i| sbps(ctx.entry(i), i))).expect("readings have a systolic");
+    let sitting = ctx.readings(|e| e.m.bp.is_some_and(|b| b.systolic > 0));
+    let sit_low = lowest(
+        sitting
+            .iter()
+            .flat_map(|&i| sbps(ctx.entry(i), i).filter(|r| !r.2)),
+    );
+    let (base, base_have) = match sit_low {
+        Some((_, i, _)) => sbp_baseline(ctx, i),
+        None => (None, 0),
     };
-    let e = ctx.entry(i);
-    let bp = e.m.bp.expect("indexed readings have a BP");
-    let sbp = f64::from(bp.systolic);
-    if ctx.sbp_base.is_none() && (c1.enabled || c2.enabled) {
+    if base.is_none() && sit_low.is_some() && (c1.enabled || c2.enabled) {
         note!(out, format!(
-            "no blood-pressure baseline yet ({} of {} earlier sitting readings): systolic {} judged by the fixed limits only",
-            ctx.sbp_base_have, cfg.bp_baseline.min_readings, bp.systolic
+            "no blood-pressure baseline yet ({base_have} of {} earlier sitting readings): systolic judged by the fixed limits only",
+            cfg.bp_baseline.min_readings
         ));
     }
-    let below = ctx.sbp_base.map(|(b, n)| (b, n, b - sbp));
-    // (at or below `max`, `drop` or more below the baseline)
-    let judge = |max: u16, drop: u16| -> (bool, bool) {
-        let abs = bp.systolic <= max;
-        let rel = below.is_some_and(|(_, _, d)| d >= f64::from(drop) - EPS);
-        (abs, rel)
+    // (reading, baseline, readings, drop) for the relative limits.
+    let rel = match (sit_low, base) {
+        (Some(r), Some((b, n))) => Some((r, b, n, b - f64::from(r.0))),
+        _ => None,
     };
-    let text = |max: u16, drop: u16| -> (String, Evidence) {
-        let (abs, rel) = judge(max, drop);
-        let head = format!("systolic {} mmHg at {}", bp.systolic, at(e));
-        let msg = match below {
-            Some((b, n, d)) if rel && abs => format!(
-                "{head} is at or below {max}, and {} below your baseline {} (median of {n} readings)",
-                num(d),
-                num(b)
-            ),
-            Some((b, n, d)) if rel => format!(
-                "{head} is {} below your baseline {} (median of {n} readings; limit {drop} below)",
-                num(d),
-                num(b)
-            ),
-            _ => format!("{head} is at or below {max}"),
-        };
+    let latest = *all.last().expect("not empty");
+    let word = |r: Sbp| if r.2 { "standing systolic" } else { "systolic" };
+    let latest_tail = |worst: usize| -> String {
+        if latest == worst {
+            return String::new();
+        }
+        let e = ctx.entry(latest);
+        let v = e.m.bp.or(e.m.standing_bp).map_or(0, |b| b.systolic);
+        format!("; latest {v} at {}", ctx.at(latest))
+    };
+    let text = |max: u16, drop: u16, abs: Option<Sbp>| -> (String, Evidence) {
+        let mut parts = Vec::new();
+        let mut worst = None;
+        if let Some(r) = abs.filter(|r| r.0 <= max) {
+            parts.push(format!(
+                "{} {} mmHg at {} is at or below {max}",
+                word(r),
+                r.0,
+                ctx.at(r.1)
+            ));
+            worst = Some(r);
+        }
+        if let Some((r, b, n, d)) = rel.filter(|x| x.3 >= f64::from(drop) - EPS) {
+            if worst.is_some_and(|w| w.1 == r.1 && !w.2) {
+                parts[0].push_str(&format!(
+                    ", and {} below your baseline {} (median of {n} readings)",
+                    num(d),
+                    num(b)
+                ));
+            } else {
+                parts.push(format!(
+                    "systolic {} mmHg at {} is {} below your baseline {} (median of {n} readings; limit {drop} below)",
+                    r.0,
+                    ctx.at(r.1),
+                    num(d),
+                    num(b)
+                ));
+            }
+            worst = worst.or(Some(r));
+        }
+        let w = worst.expect("a limit was reached");
+        let msg = format!("{}{}", parts.join("; "), latest_tail(w.1));
+        let e = ctx.entry(w.1);
+        let l = ctx.entry(latest);
         let evidence = ev! {
-            "systolic" => bp.systolic, "diastolic" => bp.diastolic, "entry_id" => e.id,
-            "at" => at(e), "max_systolic" => max, "drop_limit" => drop,
-            "baseline" => below.map(|x| x.0), "baseline_readings" => below.map(|x| x.1),
-            "below_baseline" => below.map(|x| r3(x.2)),
+            "systolic" => w.0, "standing" => w.2, "entry_id" => e.id, "at" => ctx.at(w.1),
+            "max_systolic" => max, "drop_limit" => drop,
+            "baseline" => rel.map(|x| x.1), "baseline_readings" => rel.map(|x| x.2),
+            "below_baseline" => rel.map(|x| r3(x.3)),
+            "readings" => all.len(), "latest_entry_id" => l.id, "latest_at" => ctx.at(latest),
         };
         (msg, evidence)
     };
-    let hit = |max: u16, drop: u16| {
-        let (abs, rel) = judge(max, drop);
-        abs || rel
+    let hit = |max: u16, drop: u16, abs: Option<Sbp>| {
+        abs.is_some_and(|r| r.0 <= max) || rel.is_some_and(|x| x.3 >= f64::from(drop) - EPS)
     };
-    if c1.enabled && hit(c1.max_systolic, c1.drop) {
+    // L1 reads standing readings too; L2 sitting ones only.
+    if c1.enabled && hit(c1.max_systolic, c1.drop, Some(abs_low)) {
         fire!(
             out,
             "L1",
             "hypotension",
             c1.level,
-            text(c1.max_systolic, c1.drop)
+            text(c1.max_systolic, c1.drop, Some(abs_low))
         );
     }
     // L2 is L1's lower band: not repeated when L1 already says as much.
     let shadowed = out.fired("L1").is_some_and(|l| l >= c2.level);
-    if c2.enabled && !shadowed && hit(c2.max_systolic, c2.drop) {
-        fire!(
-            out,
-            "L2",
-            "low_bp",
-            c2.level,
-            text(c2.max_systolic, c2.drop)
-        );
+    if c2.enabled && !shadowed {
+        if sit_low.is_none() {
+            skip!(
+                out,
+                "L2",
+                "low_bp",
+                format!("no sitting blood pressure logged {}", ctx.in_48h())
+            );
+        } else if hit(c2.max_systolic, c2.drop, sit_low) {
+            fire!(
+                out,
+                "L2",
+                "low_bp",
+                c2.level,
+                text(c2.max_systolic, c2.drop, sit_low)
+            );
+        }
     }
-    Some(bp.systolic <= cfg.leak_combo.max_systolic)
+    sit_low.map(|r| r.0 <= cfg.leak_combo.max_systolic)
 }
 
-/// L3: the latest entry with a standing reading, dated DATE or DATE−1.
+/// L3: any entry of the window with a standing reading.
 fn orthostatic(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
     let c = &ctx.cfg.orthostatic;
     if !c.enabled {
         return;
     }
-    let ix = ctx.ix;
-    let Some(i) = Index::latest(
-        &ix.standing,
-        ix.day(ctx.date).n_standing,
-        ix.entries,
-        ctx.date,
-    ) else {
+    let standing = ctx.readings(|e| e.m.standing_bp.is_some());
+    if standing.is_empty() {
         skip!(
             out,
             "L3",
             "orthostatic",
-            format!(
-                "no standing blood pressure logged on {} or the day before",
-                ctx.ds
-            ),
+            format!("no standing blood pressure logged {}", ctx.in_48h()),
         );
+        return;
+    }
+    // (entry, systolic drop, diastolic drop, dizziness, drop hit, dizzy hit)
+    let judged: Vec<_> = standing
+        .iter()
+        .map(|&i| {
+            let e = ctx.entry(i);
+            let stand = e.m.standing_bp.expect("filtered on a standing BP");
+            let drops = e.m.bp.map(|sit| {
+                (
+                    i32::from(sit.systolic) - i32::from(stand.systolic),
+                    i32::from(sit.diastolic) - i32::from(stand.diastolic),
+                )
+            });
+            let dizzy = e.m.symptom("dizziness").unwrap_or(0);
+            let drop_hit = drops.is_some_and(|(ds, dd)| {
+                ds >= i32::from(c.systolic_drop) || dd >= i32::from(c.diastolic_drop)
+            });
+            (i, drops, dizzy, drop_hit, dizzy >= c.min_severity)
+        })
+        .collect();
+    let hit = judged
+        .iter()
+        .filter(|j| j.3 || j.4)
+        .max_by_key(|j| (j.1.map_or(i32::MIN, |d| d.0), j.2));
+    let Some(&(i, drops, dizzy, drop_hit, dizzy_hit)) = hit else {
+        if judged.iter().all(|j| j.1.is_none()) {
+            skip!(
+                out,
+                "L3",
+                "orthostatic",
+                format!(
+                    "the standing reading at {} has no sitting reading to compare with",
+                    ctx.at(standing[standing.len() - 1])
+                ),
+            );
+        }
         return;
     };
     let e = ctx.entry(i);
-    let stand =
-        e.m.standing_bp
-            .expect("indexed readings have a standing BP");
-    let dizzy = e.m.symptom("dizziness").unwrap_or(0);
-    let dizzy_hit = dizzy >= c.min_severity;
-    // Sitting minus standing, systolic and diastolic.
-    let drops = e.m.bp.map(|sit| {
-        (
-            i32::from(sit.systolic) - i32::from(stand.systolic),
-            i32::from(sit.diastolic) - i32::from(stand.diastolic),
-        )
-    });
-    let drop_hit = drops.is_some_and(|(ds, dd)| {
-        ds >= i32::from(c.systolic_drop) || dd >= i32::from(c.diastolic_drop)
-    });
-    if drops.is_none() && !dizzy_hit {
-        skip!(
-            out,
-            "L3",
-            "orthostatic",
-            format!(
-                "the standing reading at {} has no sitting reading to compare with",
-                at(e)
-            ),
-        );
-        return;
-    }
-    if drop_hit || dizzy_hit {
-        fire!(
-            out,
-            "L3",
-            "orthostatic",
-            c.level,
-            {
-                let mut parts = Vec::new();
-                if let (true, Some(sit), Some((ds, dd))) = (drop_hit, e.m.bp, drops) {
-                    parts.push(format!(
-                        "standing blood pressure {stand} at {} is {ds}/{dd} below sitting {sit} (limit {}/{})",
-                        at(e),
-                        c.systolic_drop,
-                        c.diastolic_drop
-                    ));
-                }
-                if dizzy_hit {
-                    parts.push(format!(
-                        "{} when standing at {}",
-                        sym("dizziness", dizzy),
-                        at(e)
-                    ));
-                }
-                parts.join("; ")
-            },
-            ev! {
-                "entry_id" => e.id, "at" => at(e),
-                "sitting" => e.m.bp.map(|b| b.to_string()), "standing" => stand.to_string(),
-                "systolic_drop" => drops.map(|x| x.0), "diastolic_drop" => drops.map(|x| x.1),
-                "dizziness" => dizzy,
-            },
-        );
-    }
+    let stand = e.m.standing_bp.expect("filtered on a standing BP");
+    fire!(
+        out,
+        "L3",
+        "orthostatic",
+        c.level,
+        {
+            let mut parts = Vec::new();
+            if let (true, Some(sit), Some((ds, dd))) = (drop_hit, e.m.bp, drops) {
+                parts.push(format!(
+                    "standing blood pressure {stand} at {} is {ds}/{dd} below sitting {sit} (limit {}/{})",
+                    ctx.at(i),
+                    c.systolic_drop,
+                    c.diastolic_drop
+                ));
+            }
+            if dizzy_hit {
+                parts.push(format!(
+                    "{} when standing at {}",
+                    sym("dizziness", dizzy),
+                    ctx.at(i)
+                ));
+            }
+            parts.join("; ")
+        },
+        ev! {
+            "entry_id" => e.id, "at" => ctx.at(i),
+            "sitting" => e.m.bp.map(|b| b.to_string()), "standing" => stand.to_string(),
+            "systolic_drop" => drops.map(|x| x.0), "diastolic_drop" => drops.map(|x| x.1),
+            "dizziness" => dizzy, "standing_readings" => standing.len(),
+        },
+    );
 }
 
 /// A band rule's level: the override when set, else the band.
@@ -1129,29 +1560,48 @@ fn banded(overridden: Option<Level>, band: Level) -> Level {
     overridden.unwrap_or(band)
 }
 
-/// L4 and L5.
+/// L4 and L5 on the worst reading of the window.
 fn pulse_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
-    let ix = ctx.ix;
-    let day = ix.day(ctx.date);
+    // An entry's shock index: its HR over its sitting systolic, or its
+    // standing one when it has no sitting reading.
+    let si_of = |e: &Entry| -> Option<(f64, u16, u16)> {
+        let hr = e.m.heart_rate.filter(|h| *h > 0)?;
+        let sbp =
+            e.m.bp
+                .or(e.m.standing_bp)
+                .map(|b| b.systolic)
+                .filter(|s| *s > 0)?;
+        Some((f64::from(hr) / f64::from(sbp), hr, sbp))
+    };
+    let latest_tail =
+        |list: &[usize], worst: usize, what: &dyn Fn(&Entry) -> String| match list.last() {
+            Some(&l) if l != worst => format!("; latest {} at {}", what(ctx.entry(l)), ctx.at(l)),
+            _ => String::new(),
+        };
     let c = &ctx.cfg.shock_index;
     if c.enabled {
-        match Index::latest(&ix.hr_bp, day.n_hr_bp, ix.entries, ctx.date) {
+        let list = ctx.readings(|e| si_of(e).is_some());
+        let worst = list
+            .iter()
+            .map(|&i| (i, si_of(ctx.entry(i)).expect("filtered")))
+            .fold(
+                None,
+                |best: Option<(usize, (f64, u16, u16))>, x| match best {
+                    Some(b) if b.1 .0 >= x.1 .0 => Some(b),
+                    _ => Some(x),
+                },
+            );
+        match worst {
             None => skip!(
                 out,
                 "L4",
                 "shock_index",
                 format!(
-                    "no heart rate and blood pressure in one entry on {} or the day before",
-                    ctx.ds
+                    "no heart rate and blood pressure in one entry {}",
+                    ctx.in_48h()
                 ),
             ),
-            Some(i) => {
-                let e = ctx.entry(i);
-                let (hr, sbp) = (
-                    e.m.heart_rate.unwrap_or(0),
-                    e.m.bp.map_or(0, |b| b.systolic),
-                );
-                let si = f64::from(hr) / f64::from(sbp);
+            Some((i, (si, hr, sbp))) => {
                 let band = if si >= c.emergency_at - EPS {
                     Some((Level::Emergency, c.emergency_at))
                 } else if si >= c.warning_at - EPS {
@@ -1160,16 +1610,19 @@ fn pulse_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
                     None
                 };
                 if let Some((band, limit)) = band {
+                    let e = ctx.entry(i);
                     fire!(
                         out,
                         "L4",
                         "shock_index",
                         banded(c.level, band),
                         format!(
-                            "shock index {si:.2} (heart rate {hr} / systolic {sbp}) at {} is at or above {limit}",
-                            at(e)
+                            "shock index {si:.2} (heart rate {hr} / systolic {sbp}) at {} is at or above {limit}{}",
+                            ctx.at(i),
+                            latest_tail(&list, i, &|e: &Entry| si_of(e).map_or(String::new(), |x| format!("{:.2}", x.0)))
                         ),
-                        ev! {"shock_index" => r3(si), "heart_rate" => hr, "systolic" => sbp, "entry_id" => e.id, "at" => at(e), "limit" => limit},
+                        ev! {"shock_index" => r3(si), "heart_rate" => hr, "systolic" => sbp, "entry_id" => e.id,
+                        "at" => ctx.at(i), "limit" => limit, "readings" => list.len()},
                     );
                 }
             }
@@ -1177,16 +1630,22 @@ fn pulse_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
     }
     let c = &ctx.cfg.tachycardia;
     if c.enabled {
-        match Index::latest(&ix.hr, day.n_hr, ix.entries, ctx.date) {
+        let list = ctx.readings(|e| e.m.heart_rate.is_some());
+        let worst = list
+            .iter()
+            .map(|&i| (i, ctx.entry(i).m.heart_rate.unwrap_or(0)))
+            .fold(None, |best: Option<(usize, u16)>, x| match best {
+                Some(b) if b.1 >= x.1 => Some(b),
+                _ => Some(x),
+            });
+        match worst {
             None => skip!(
                 out,
                 "L5",
                 "tachycardia",
-                format!("no heart rate logged on {} or the day before", ctx.ds),
+                format!("no heart rate logged {}", ctx.in_48h()),
             ),
-            Some(i) => {
-                let e = ctx.entry(i);
-                let hr = e.m.heart_rate.unwrap_or(0);
+            Some((i, hr)) => {
                 let band = if hr >= c.emergency_bpm {
                     Some((Level::Emergency, c.emergency_bpm))
                 } else if hr >= c.warning_bpm {
@@ -1195,13 +1654,22 @@ fn pulse_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
                     None
                 };
                 if let Some((band, limit)) = band {
+                    let e = ctx.entry(i);
                     fire!(
                         out,
                         "L5",
                         "tachycardia",
                         banded(c.level, band),
-                        format!("heart rate {hr} bpm at {} is at or above {limit}", at(e)),
-                        ev! {"heart_rate" => hr, "entry_id" => e.id, "at" => at(e), "limit" => limit},
+                        format!(
+                            "heart rate {hr} bpm at {} is at or above {limit}{}",
+                            ctx.at(i),
+                            latest_tail(&list, i, &|e: &Entry| e
+                                .m
+                                .heart_rate
+                                .unwrap_or(0)
+                                .to_string())
+                        ),
+                        ev! {"heart_rate" => hr, "entry_id" => e.id, "at" => ctx.at(i), "limit" => limit, "readings" => list.len()},
                     );
                 }
             }
@@ -1212,20 +1680,24 @@ fn pulse_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
 /// L6 and L7. Returns whether L7's condition holds (`None`: no urine data).
 fn urine_and_syncope(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) -> Option<bool> {
     let cfg = ctx.cfg;
-    let nothing = || format!("nothing logged on {} or the day before", ctx.ds);
+    let nothing = || format!("nothing logged {}", ctx.in_48h());
     let c = &cfg.syncope;
     if c.enabled {
         match ctx.symptom("fainting") {
             None => skip!(out, "L6", "syncope", nothing()),
             Some(s) if s >= c.min_severity => {
-                let (d, _) = ctx.sday.expect("a severity implies a day");
                 fire!(
                     out,
                     "L6",
                     "syncope",
                     c.level,
-                    format!("{} logged on {d}", sym("fainting", s)),
-                    ev! {"severity" => s, "date" => d.to_string()},
+                    format!(
+                        "{} logged at {}{}",
+                        sym("fainting", s),
+                        ctx.symptom_at("fainting").unwrap_or_default(),
+                        ctx.events_suffix()
+                    ),
+                    ev! {"severity" => s, "at" => ctx.symptom_at("fainting")},
                 );
             }
             Some(_) => {}
@@ -1233,23 +1705,27 @@ fn urine_and_syncope(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) -> Option<bool> {
     }
 
     let c = &cfg.low_urine;
-    let Some((d, day)) = ctx.sday else {
+    let Some(ev) = &ctx.events else {
         if c.enabled {
             skip!(out, "L7", "low_urine", nothing());
         }
         return None;
     };
-    if !day.has_urine() {
+    if !ev.urine_logged {
         if c.enabled {
-            skip!(out, "L7", "low_urine", format!("no urine logged on {d}"));
+            skip!(
+                out,
+                "L7",
+                "low_urine",
+                format!("no urine logged {}", ctx.in_window())
+            );
         }
         return None;
     }
-    let less = day.urine_less.map(|i| ctx.entry(i));
-    let ml = day
+    let less = ev.urine_less;
+    let ml = ev
         .urine_ml
-        .map(|i| ctx.entry(i))
-        .and_then(|e| e.m.urine_ml.map(|ml| (ml, e)))
+        .and_then(|i| ctx.entry(i).m.urine_ml.map(|ml| (ml, i)))
         .filter(|(ml, _)| *ml < c.below_ml);
     let met = less.is_some() || ml.is_some();
     if c.enabled && met {
@@ -1260,19 +1736,19 @@ fn urine_and_syncope(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) -> Option<bool> {
             c.level,
             {
                 let mut parts = Vec::new();
-                if let Some(e) = less {
-                    parts.push(format!("urine less than usual at {}", at(e)));
+                if let Some(i) = less {
+                    parts.push(format!("urine less than usual at {}", ctx.at(i)));
                 }
-                if let Some((v, e)) = ml {
+                if let Some((v, i)) = ml {
                     parts.push(format!(
                         "urine {v} mL/24 h at {} is below {}",
-                        at(e),
+                        ctx.at(i),
                         c.below_ml
                     ));
                 }
                 parts.join("; ")
             },
-            ev! {"urine_less" => less.is_some(), "urine_ml" => ml.map(|x| x.0), "below_ml" => c.below_ml, "date" => d.to_string()},
+            ev! {"urine_less" => less.is_some(), "urine_ml" => ml.map(|x| x.0), "below_ml" => c.below_ml},
         );
     }
     Some(met)
@@ -1321,11 +1797,7 @@ fn leak_combo(ctx: &Ctx<'_, '_>, out: &mut Out<'_>, sbp_low: Option<bool>, l7: O
             parts.push(sym("dizziness", dizzy.unwrap_or(0)));
         }
         if sbp_low == Some(true) {
-            let s = ctx
-                .bp
-                .and_then(|i| ctx.entry(i).m.bp)
-                .map_or(0, |b| b.systolic);
-            parts.push(format!("systolic {s} at or below {}", c.max_systolic));
+            parts.push(format!("systolic at or below {}", c.max_systolic));
         }
         if l7 == Some(true) {
             parts.push("low urine".to_string());
@@ -1342,7 +1814,7 @@ fn leak_combo(ctx: &Ctx<'_, '_>, out: &mut Out<'_>, sbp_low: Option<bool>, l7: O
                 "{} with {}{}: signs of fluid leaking out of the blood vessels",
                 fluid_parts().join(" and "),
                 pressure_parts().join(" and "),
-                ctx.sday_suffix()
+                ctx.events_suffix()
             ),
             ev! {
                 "swelling" => swelling, "weight_gain_large" => w2, "dizziness" => dizzy,
@@ -1381,11 +1853,86 @@ fn leak_combo(ctx: &Ctx<'_, '_>, out: &mut Out<'_>, sbp_low: Option<bool>, l7: O
             out.skip(
                 "L8",
                 "leak_combo",
-                format!(
-                    "cannot be decided without {missing} on {} or the day before",
-                    ctx.ds
-                ),
+                format!("cannot be decided without {missing} {}", ctx.in_48h()),
             );
+        }
+    }
+}
+
+/// L9 (breathing) and L10 (swelling on its own, when L8 did not fire).
+fn breathing_and_swelling(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
+    let cfg = ctx.cfg;
+    let c = &cfg.breathing;
+    if c.enabled {
+        let b = ctx.symptom("breathlessness");
+        let o = ctx.symptom("orthopnea");
+        match or_max(b, o) {
+            None => skip!(
+                out,
+                "L9",
+                "breathing",
+                format!("no symptoms logged {}", ctx.in_48h())
+            ),
+            Some(worst) if worst >= c.warning_severity => {
+                let band = if worst >= c.emergency_severity {
+                    Level::Emergency
+                } else {
+                    Level::Warning
+                };
+                fire!(
+                    out,
+                    "L9",
+                    "breathing",
+                    banded(c.level, band),
+                    {
+                        let mut parts = Vec::new();
+                        for (name, s) in [("breathlessness", b), ("orthopnea", o)] {
+                            if let Some(s) = s.filter(|s| *s >= c.warning_severity) {
+                                parts.push(format!(
+                                    "{} at {}",
+                                    sym(name, s),
+                                    ctx.symptom_at(name).unwrap_or_default()
+                                ));
+                            }
+                        }
+                        format!(
+                            "{}{}: fluid may be reaching the lungs",
+                            parts.join(" and "),
+                            ctx.events_suffix()
+                        )
+                    },
+                    ev! {"breathlessness" => b, "orthopnea" => o,
+                    "warning_severity" => c.warning_severity, "emergency_severity" => c.emergency_severity},
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    let c = &cfg.swelling;
+    if c.enabled {
+        match ctx.symptom("swelling") {
+            None => skip!(
+                out,
+                "L10",
+                "swelling",
+                format!("no symptoms logged {}", ctx.in_48h())
+            ),
+            Some(s) if s >= c.min_severity && out.fired("L8").is_none() => {
+                fire!(
+                    out,
+                    "L10",
+                    "swelling",
+                    c.level,
+                    format!(
+                        "{} at {}{}: log your weight, blood pressure and urine now",
+                        sym("swelling", s),
+                        ctx.symptom_at("swelling").unwrap_or_default(),
+                        ctx.events_suffix()
+                    ),
+                    ev! {"severity" => s, "min_severity" => c.min_severity},
+                );
+            }
+            Some(_) => {}
         }
     }
 }
@@ -1401,7 +1948,11 @@ impl LabHit {
     fn new(kind: LabKind, r: &LabReading, c: &Hemoconcentration) -> LabHit {
         let (abs_lim, rise_w, rise_e) = match kind {
             LabKind::Hemoglobin => (c.hb_emergency, c.hb_rise_warning, Some(c.hb_rise_emergency)),
-            _ => (c.hct_emergency, c.hct_rise_warning, None),
+            _ => (
+                c.hct_emergency,
+                c.hct_rise_warning,
+                Some(c.hct_rise_emergency),
+            ),
         };
         let rise = r.baseline.and_then(|(b, _)| {
             let rise = r.value - b;
@@ -1590,8 +2141,9 @@ fn recruitment(ctx: &Ctx<'_, '_>, out: &mut Out<'_>, source: Recovery) {
             Some(true)
         }
     };
+    // v2: the emergency band needs no weight.
     let bands = [
-        (Level::Emergency, and3([loss, poly, breath])),
+        (Level::Emergency, and3([poly, breath, Some(true)])),
         (Level::Warning, breath),
         (Level::Watch, and3([loss, poly, Some(true)])),
     ];
@@ -1606,10 +2158,14 @@ fn recruitment(ctx: &Ctx<'_, '_>, out: &mut Out<'_>, source: Recovery) {
                 let mut parts = Vec::new();
                 if loss == Some(true) {
                     let (prev, change) = ctx.overnight.unwrap_or((0.0, 0.0));
-                    let w = ctx.weight.map(|w| w.phrase()).unwrap_or_default();
+                    let w = ctx
+                        .weight
+                        .map(|w| ctx.weight_phrase(&w))
+                        .unwrap_or_default();
                     parts.push(format!(
-                        "{w} is {change:+.1} kg since the day before ({} kg)",
-                        kg(prev)
+                        "{w} is {} since the day before ({})",
+                        dwt(ctx.cfg, change),
+                        wt(ctx.cfg, prev)
                     ));
                 }
                 if poly == Some(true) {
@@ -1634,7 +2190,7 @@ fn recruitment(ctx: &Ctx<'_, '_>, out: &mut Out<'_>, source: Recovery) {
                 };
                 let why = why();
                 (
-                    format!("{why}: {}{}{tail}", parts.join(", "), ctx.sday_suffix()),
+                    format!("{why}: {}{}{tail}", parts.join(", "), ctx.events_suffix()),
                     ev! {
                         "window" => why, "loss" => loss, "polyuria" => poly_sev, "breathlessness" => ctx.symptom("breathlessness"),
                         "orthopnea" => ctx.symptom("orthopnea"), "change_kg" => ctx.overnight.map(|x| r3(x.1)),
@@ -1651,11 +2207,8 @@ fn recruitment(ctx: &Ctx<'_, '_>, out: &mut Out<'_>, source: Recovery) {
         }
         None if undecided_above && out.detail => {
             let mut missing = Vec::new();
-            if ctx.sday.is_none() {
-                missing.push(format!(
-                    "no symptoms logged on {} or the day before",
-                    ctx.ds
-                ));
+            if ctx.events.is_none() {
+                missing.push(format!("no symptoms logged {}", ctx.in_48h()));
             }
             if loss.is_none() {
                 missing.push(match ctx.weight {
@@ -1740,25 +2293,41 @@ fn custom_rules<'x>(ctx: &Ctx<'x, '_>, out: &mut Out<'x>) {
         return;
     }
     let ix = ctx.ix;
-    let day = ix.day(ctx.date);
-    let hr_bp = Index::latest(&ix.hr_bp, day.n_hr_bp, ix.entries, ctx.date).map(|i| ctx.entry(i));
     let lab = |k: LabKind| {
         ix.latest_lab(k, ctx.date, ctx.cfg.labs.valid_days)
             .map(|r| r.value)
     };
+    // The worst of the window's readings, as the default rules judge them.
+    let sbp: Vec<u16> = ctx
+        .readings(|e| e.m.bp.is_some_and(|b| b.systolic > 0))
+        .iter()
+        .filter_map(|&i| ctx.entry(i).m.bp.map(|b| b.systolic))
+        .collect();
+    let heart_rate = ctx
+        .readings(|e| e.m.heart_rate.is_some())
+        .iter()
+        .filter_map(|&i| ctx.entry(i).m.heart_rate)
+        .max();
+    let shock_index = ctx
+        .readings(|e| e.m.heart_rate.is_some() && e.m.bp.is_some_and(|b| b.systolic > 0))
+        .iter()
+        .filter_map(|&i| {
+            let e = ctx.entry(i);
+            Some(f64::from(e.m.heart_rate?) / f64::from(e.m.bp?.systolic))
+        })
+        .max_by(f64::total_cmp);
     let facts = Facts {
         date: ctx.date,
         gain: ctx.gain.map(|g| (g.kg, g.pct)),
         gain_missing: ctx.gain_missing(),
         overnight: ctx.overnight.map(|(prev, ch)| (ch, ch / prev * 100.0)),
-        sday: ctx.sday.map(|(_, d)| d),
+        symptoms: ctx.events.as_ref().map(|e| &e.syms),
         prodrome: &ctx.prep.prodrome,
         prodrome_min: ctx.cfg.prodrome_cluster.min_severity,
-        systolic: ctx.bp.and_then(|i| ctx.entry(i).m.bp).map(|b| b.systolic),
-        heart_rate: Index::latest(&ix.hr, day.n_hr, ix.entries, ctx.date)
-            .and_then(|i| ctx.entry(i).m.heart_rate),
-        shock_index: hr_bp
-            .and_then(|e| Some(f64::from(e.m.heart_rate?) / f64::from(e.m.bp?.systolic))),
+        systolic_low: sbp.iter().copied().min(),
+        systolic_high: sbp.iter().copied().max(),
+        heart_rate,
+        shock_index,
         labs: [
             lab(LabKind::Hemoglobin),
             lab(LabKind::Hematocrit),

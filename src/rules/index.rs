@@ -1,8 +1,9 @@
-//! The diary indexed once for a run of the engine: one slot per calendar day
-//! (day weight, the day's symptoms at their highest severity, urine), plus
-//! the readings (BP, heart rate, labs, medications) in time order with
-//! running counts per day, so that "the latest reading dated DATE or DATE−1"
-//! is an O(1) look-up and no day ever re-scans the diary.
+//! The diary indexed once for a run of the engine: one slot per logical day
+//! (clinical.md §3: a day starts at `day_starts_at`), holding its entries,
+//! its day weight, its symptoms at their highest severity and whether it lies
+//! inside a recorded episode; plus the readings (BP, heart rate, labs,
+//! medications) in time order with running counts per day, so that no day
+//! ever re-scans the diary.
 
 use std::ops::Range;
 
@@ -10,7 +11,7 @@ use chrono::{NaiveDate, TimeDelta};
 
 use super::config::RulesConfig;
 use crate::config::ScheduledMed;
-use crate::model::{Entry, LabKind, Severity, Urine};
+use crate::model::{Entry, Episode, LabKind, Severity};
 
 /// `date + n` days, saturating at chrono's limits.
 pub(crate) fn shift(date: NaiveDate, n: i64) -> NaiveDate {
@@ -73,30 +74,55 @@ fn usable_weight(e: &Entry) -> Option<f64> {
     e.m.weight_kg.filter(|w| w.is_finite() && *w > 0.0)
 }
 
-/// What one calendar day holds.
+/// Symptoms at their highest severity over a set of entries, sorted by name,
+/// with the entry index where each was highest.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct SymView<'a> {
+    pub list: Vec<(&'a str, Severity, usize)>,
+}
+
+impl<'a> SymView<'a> {
+    /// Take the highest severity of each symptom of entry `i`.
+    pub fn add(&mut self, i: usize, e: &'a Entry) {
+        for s in &e.m.symptoms {
+            match self
+                .list
+                .binary_search_by(|(n, _, _)| (*n).cmp(s.name.as_str()))
+            {
+                Ok(j) => {
+                    if s.severity > self.list[j].1 {
+                        self.list[j].1 = s.severity;
+                        self.list[j].2 = i;
+                    }
+                }
+                Err(j) => self.list.insert(j, (s.name.as_str(), s.severity, i)),
+            }
+        }
+    }
+
+    /// The highest severity of `name`; 0 when not logged.
+    pub fn get(&self, name: &str) -> Severity {
+        self.list
+            .binary_search_by(|(n, _, _)| (*n).cmp(name))
+            .map_or(0, |i| self.list[i].1)
+    }
+}
+
+/// What one logical day holds.
 #[derive(Debug, Default)]
 pub(crate) struct Day<'a> {
     /// This day's entries, as indices into [`Index::entries`].
     pub range: Range<usize>,
     /// Entry index of the day weight (the earliest entry with a weight).
     pub weight: Option<usize>,
-    /// The highest severity of each symptom over the day's entries, sorted by
-    /// name, with the entry index where it was highest.
-    pub symptoms: Vec<(&'a str, Severity, usize)>,
-    /// An entry with `urine less`.
-    pub urine_less: Option<usize>,
-    /// The entry with the lowest `urine_ml`.
-    pub urine_ml: Option<usize>,
-    /// Any urine observation (`--urine` of any kind, or `--urine-ml`).
-    pub urine_logged: bool,
-    /// Running counts of readings dated on or before this day.
-    pub n_bp: usize,
-    pub n_hr: usize,
-    pub n_hr_bp: usize,
-    pub n_standing: usize,
+    /// The highest severity of each symptom over the day's entries.
+    pub symptoms: SymView<'a>,
+    /// Running counts of lab values dated on or before this day.
     pub n_lab: [usize; 3],
     /// The latest day on or before this one with a weight.
     pub last_weight: Option<NaiveDate>,
+    /// Inside a recorded episode (its start to its end; an open one onwards).
+    pub in_episode: bool,
 }
 
 impl Day<'_> {
@@ -110,31 +136,17 @@ impl Day<'_> {
         if !self.has_entries() {
             return None;
         }
-        Some(
-            self.symptoms
-                .binary_search_by(|(n, _, _)| (*n).cmp(name))
-                .map_or(0, |i| self.symptoms[i].1),
-        )
-    }
-
-    pub fn has_urine(&self) -> bool {
-        self.urine_logged
+        Some(self.symptoms.get(name))
     }
 }
 
 static EMPTY_DAY: Day<'static> = Day {
     range: 0..0,
     weight: None,
-    symptoms: Vec::new(),
-    urine_less: None,
-    urine_ml: None,
-    urine_logged: false,
-    n_bp: 0,
-    n_hr: 0,
-    n_hr_bp: 0,
-    n_standing: 0,
+    symptoms: SymView { list: Vec::new() },
     n_lab: [0; 3],
     last_weight: None,
+    in_episode: false,
 };
 
 pub(crate) fn lab_slot(kind: LabKind) -> usize {
@@ -157,46 +169,61 @@ pub(crate) struct LabReading {
 pub(crate) struct Index<'a> {
     /// Every entry dated on or before the last day indexed (sorted).
     pub entries: &'a [Entry],
+    /// The logical day of each entry (parallel to `entries`, ascending).
+    pub ldays: Vec<NaiveDate>,
     /// True when the whole diary (not just up to the last day) is empty.
     pub diary_empty: bool,
     /// The first indexed day; entries before it are not indexed per day.
     pub base: NaiveDate,
     pub days: Vec<Day<'a>>,
-    /// Entry indices, in time order, of sitting BP / HR / both / standing BP.
+    /// Entry indices, in time order, of sitting BP readings (for baselines).
     pub bp: Vec<usize>,
-    pub hr: Vec<usize>,
-    pub hr_bp: Vec<usize>,
-    pub standing: Vec<usize>,
     pub labs: [Vec<LabReading>; 3],
     /// Per scheduled medication: the dates it was recorded, ascending.
     pub meds: Vec<Vec<NaiveDate>>,
 }
 
 impl<'a> Index<'a> {
-    /// Index `entries` (sorted) for evaluating days `base + lookback ..= to`.
+    /// Index `entries` (sorted; entries after "now" already cut off) for
+    /// evaluating logical days `base + lookback ..= to`.
     pub fn build(
         all: &'a [Entry],
         base: NaiveDate,
         to: NaiveDate,
         schedule: &[ScheduledMed],
+        episodes: &[Episode],
         cfg: &RulesConfig,
     ) -> Index<'a> {
-        let end = all.partition_point(|e| e.date() <= to);
+        let ds = cfg.day_start;
+        // Sorted by local date and time, so logical days ascend too.
+        let end = all.partition_point(|e| e.day(ds) <= to);
         let entries = &all[..end];
-        let start = entries.partition_point(|e| e.date() < base);
+        let ldays: Vec<NaiveDate> = entries.iter().map(|e| e.day(ds)).collect();
+        let start = ldays.partition_point(|d| *d < base);
         let n_days = usize::try_from(days_between(base, to) + 1).unwrap_or(0);
         let mut days: Vec<Day<'a>> = Vec::with_capacity(n_days);
         days.resize_with(n_days, Day::default);
 
+        for ep in episodes {
+            let last = ep.end.unwrap_or(to).min(to);
+            let (a, b) = (
+                days_between(base, ep.start).max(0),
+                days_between(base, last),
+            );
+            for k in a..=b {
+                if let Some(d) = usize::try_from(k).ok().and_then(|k| days.get_mut(k)) {
+                    d.in_episode = true;
+                }
+            }
+        }
+
         let mut ix = Index {
             entries,
+            ldays: Vec::new(),
             diary_empty: all.is_empty(),
             base,
             days: Vec::new(),
             bp: Vec::new(),
-            hr: Vec::new(),
-            hr_bp: Vec::new(),
-            standing: Vec::new(),
             labs: [Vec::new(), Vec::new(), Vec::new()],
             meds: Vec::new(),
         };
@@ -206,53 +233,18 @@ impl<'a> Index<'a> {
             .iter()
             .rev()
             .find(|e| usable_weight(e).is_some())
-            .map(Entry::date);
+            .map(|e| e.day(ds));
         for (k, day) in days.iter_mut().enumerate() {
             let date = shift(base, k as i64);
             let first = i;
-            while i < entries.len() && entries[i].date() == date {
+            while i < entries.len() && ldays[i] == date {
                 let e = &entries[i];
                 if day.weight.is_none() && usable_weight(e).is_some() {
                     day.weight = Some(i);
                 }
-                for s in &e.m.symptoms {
-                    match day
-                        .symptoms
-                        .binary_search_by(|(n, _, _)| (*n).cmp(s.name.as_str()))
-                    {
-                        Ok(j) => {
-                            if s.severity > day.symptoms[j].1 {
-                                day.symptoms[j].1 = s.severity;
-                                day.symptoms[j].2 = i;
-                            }
-                        }
-                        Err(j) => day.symptoms.insert(j, (s.name.as_str(), s.severity, i)),
-                    }
-                }
-                day.urine_logged |= e.m.urine.is_some() || e.m.urine_ml.is_some();
-                if e.m.urine == Some(Urine::Less) && day.urine_less.is_none() {
-                    day.urine_less = Some(i);
-                }
-                if let Some(ml) = e.m.urine_ml {
-                    if day
-                        .urine_ml
-                        .is_none_or(|j| ml < entries[j].m.urine_ml.unwrap_or(u32::MAX))
-                    {
-                        day.urine_ml = Some(i);
-                    }
-                }
-                let sbp_ok = e.m.bp.is_some_and(|b| b.systolic > 0);
-                if sbp_ok {
+                day.symptoms.add(i, e);
+                if e.m.bp.is_some_and(|b| b.systolic > 0) {
                     ix.bp.push(i);
-                }
-                if e.m.heart_rate.is_some() {
-                    ix.hr.push(i);
-                    if sbp_ok {
-                        ix.hr_bp.push(i);
-                    }
-                }
-                if e.m.standing_bp.is_some() {
-                    ix.standing.push(i);
                 }
                 for l in &e.m.labs {
                     if l.value.is_finite() {
@@ -270,10 +262,6 @@ impl<'a> Index<'a> {
                 last_weight = Some(date);
             }
             day.last_weight = last_weight;
-            day.n_bp = ix.bp.len();
-            day.n_hr = ix.hr.len();
-            day.n_hr_bp = ix.hr_bp.len();
-            day.n_standing = ix.standing.len();
             day.n_lab = [ix.labs[0].len(), ix.labs[1].len(), ix.labs[2].len()];
         }
         ix.days = days;
@@ -283,8 +271,8 @@ impl<'a> Index<'a> {
         for list in &mut ix.labs {
             let mut lo = 0;
             for p in 0..list.len() {
-                let date = entries[list[p].entry].date();
-                while lo < p && days_between(entries[list[lo].entry].date(), date) > window {
+                let date = ldays[list[p].entry];
+                while lo < p && days_between(ldays[list[lo].entry], date) > window {
                     lo += 1;
                 }
                 let mut vals: Vec<f64> = list[lo..p].iter().map(|r| r.value).collect();
@@ -300,18 +288,65 @@ impl<'a> Index<'a> {
                 let name = m.name.trim();
                 let mut dates: Vec<NaiveDate> = entries
                     .iter()
-                    .filter(|e| {
+                    .zip(&ldays)
+                    .filter(|(e, _)| {
                         e.m.meds
                             .iter()
                             .any(|x| x.name.trim().eq_ignore_ascii_case(name))
                     })
-                    .map(Entry::date)
+                    .map(|(_, d)| *d)
                     .collect();
                 dates.dedup();
                 dates
             })
             .collect();
+        ix.ldays = ldays;
         ix
+    }
+
+    /// The logical day of entry `i`.
+    pub fn lday(&self, i: usize) -> NaiveDate {
+        self.ldays[i]
+    }
+
+    /// The index of the first entry of logical day `date` or later.
+    pub fn first_from(&self, date: NaiveDate) -> usize {
+        self.ldays.partition_point(|d| *d < date)
+    }
+
+    /// The median of the day weights of the most recent `want` weighed days
+    /// before `date`, looking back at most `lookback` days and leaving out
+    /// episode days, and how many there were.
+    pub fn weight_baseline(
+        &self,
+        date: NaiveDate,
+        want: u32,
+        lookback: u32,
+    ) -> (Option<f64>, usize) {
+        median_of(
+            (1..=i64::from(lookback))
+                .map(|k| shift(date, -k))
+                .filter(|d| !self.day(*d).in_episode)
+                .filter_map(|d| self.weight(d).map(|w| w.0))
+                .take(want as usize),
+        )
+    }
+
+    /// The median of the day weights on `from..=to` (episode days left out
+    /// when `skip_episodes`), and how many there were.
+    pub fn weights_median(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        skip_episodes: bool,
+    ) -> (Option<f64>, usize) {
+        let n = days_between(from, to).max(-1) + 1;
+        median_of(
+            (0..n)
+                .map(|k| shift(from, k))
+                .filter(|d| !(skip_episodes && self.day(*d).in_episode))
+                .filter_map(|d| self.weight(d).map(|w| w.0)),
+        )
     }
 
     /// The slot of `date`; an empty day outside the indexed range.
@@ -329,13 +364,6 @@ impl<'a> Index<'a> {
         usable_weight(&self.entries[i]).map(|w| (w, i))
     }
 
-    /// The latest reading of `list` (with running count `n` on DATE) dated
-    /// DATE or DATE−1.
-    pub fn latest(list: &[usize], n: usize, entries: &[Entry], date: NaiveDate) -> Option<usize> {
-        let i = *list[..n].last()?;
-        (entries[i].date() >= shift(date, -1)).then_some(i)
-    }
-
     /// The latest value of a lab dated within `valid_days` up to `date`.
     pub fn latest_lab(
         &self,
@@ -346,13 +374,13 @@ impl<'a> Index<'a> {
         let slot = lab_slot(kind);
         let n = self.day(date).n_lab[slot];
         let r = self.labs[slot][..n].last()?;
-        let age = days_between(self.entries[r.entry].date(), date);
+        let age = days_between(self.ldays[r.entry], date);
         (age < i64::from(valid_days)).then_some(r)
     }
 
     /// The last entry dated on or before `date` (over everything loaded).
-    pub fn last_entry_on_or_before(&self, date: NaiveDate) -> Option<&Entry> {
-        let n = self.entries.partition_point(|e| e.date() <= date);
-        n.checked_sub(1).map(|i| &self.entries[i])
+    pub fn last_entry_on_or_before(&self, date: NaiveDate) -> Option<usize> {
+        let n = self.ldays.partition_point(|d| *d <= date);
+        n.checked_sub(1)
     }
 }

@@ -24,7 +24,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::config::ScheduledMed;
@@ -80,10 +80,10 @@ impl std::fmt::Display for Level {
 
 pub use backtest::{leads_from_history, LEAD_IN_DAYS};
 pub use config::{
-    Albumin, BpBaseline, Condition, CustomRule, Hemoconcentration, Hypotension, Labs, LeakCombo,
-    LowBp, LowUrine, MedOverdue, NoBaseline, OvernightJump, ProdromeCluster, Recruitment,
-    RulesConfig, ShockIndex, Stale, Syncope, Tachycardia, Trigger, WeighNow, WeightGain,
-    WeightGainLarge, WeightThirst,
+    Albumin, BpBaseline, Breathing, Condition, CustomRule, Hemoconcentration, Hypotension, Labs,
+    LeakCombo, LowBp, LowUrine, MedOverdue, NoBaseline, OvernightJump, ProdromeCluster,
+    Recruitment, RulesConfig, ShockIndex, Stale, SustainedGain, Swelling, Syncope, Tachycardia,
+    Trigger, WeighNow, WeightGain, WeightGainLarge, WeightThirst,
 };
 pub use describe::describe;
 
@@ -112,7 +112,11 @@ pub struct Skipped {
 /// The result of evaluating one day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
+    /// The logical day judged.
     pub date: NaiveDate,
+    /// The moment judged (local `YYYY-MM-DDTHH:MM:SS`) when the day was
+    /// judged as of now; `None` when as of the end of `date`.
+    pub as_of: Option<String>,
     /// The highest finding level; `ok` only when nothing fired (D1 and D2
     /// fire at `unknown` whenever data is missing or stale).
     pub level: Level,
@@ -125,6 +129,60 @@ pub struct Assessment {
     /// Things to tell the patient that are not findings ("no weight logged
     /// today: weigh yourself").
     pub notes: Vec<String>,
+    /// Rules switched off in the config (ids), so that nobody reads their
+    /// silence as "nothing wrong".
+    pub disabled: Vec<String>,
+}
+
+impl Assessment {
+    /// What to do when the level is `unknown`, by its cause (clinical.md §3
+    /// v2): nothing recent logged, no current weight, or a baseline still
+    /// being built. `None` when no `unknown` finding fired.
+    pub fn unknown_advice(&self) -> Option<String> {
+        let cause = |rule: &str| self.findings.iter().find(|f| f.rule == rule);
+        if cause("D2").is_some() {
+            return Some(
+                "Nothing logged recently: weigh yourself, take your blood pressure and log it now (cls log)."
+                    .into(),
+            );
+        }
+        let d1 = cause("D1")?;
+        match d1.evidence.get("more_weights_needed").and_then(|v| v.as_u64()) {
+            Some(n) => Some(format!(
+                "{} {} you a baseline; keep logging each morning (after voiding, before breakfast).",
+                crate::render::count(n, "more morning weight", "more morning weights"),
+                if n == 1 { "gives" } else { "give" }
+            )),
+            None => Some(
+                "No current weight: weigh yourself now (after voiding, before breakfast), take your blood pressure and log it (cls log)."
+                    .into(),
+            ),
+        }
+    }
+}
+
+/// A rule switched off in the config.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisabledRule {
+    pub rule: String,
+    pub name: String,
+    /// At its configured level it could raise an emergency.
+    pub can_emergency: bool,
+}
+
+/// "Now", for judging the logical today as of this moment: the local clock
+/// (what entries are stamped with) and the instant (for the 24-hour window).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Now {
+    pub local: NaiveDateTime,
+    pub utc: DateTime<Utc>,
+}
+
+impl Now {
+    /// The logical day this moment belongs to.
+    pub fn day(&self, cfg: &RulesConfig) -> NaiveDate {
+        cfg.day_start.day_of_datetime(self.local)
+    }
 }
 
 /// The data the engine reads. `entries` must be sorted by
@@ -158,18 +216,44 @@ pub fn lookback_days(cfg: &RulesConfig) -> i64 {
 /// Loading only those keeps `cls check` as fast on ten years of diary as on
 /// one month.
 pub fn recent_days(cfg: &RulesConfig) -> i64 {
-    let short = (i64::from(cfg.no_baseline.days) + 2)
+    let short = engine::weight_days(cfg)
         .max(i64::from(cfg.trigger.days) + 1)
         .max(i64::from(cfg.recruitment.window_days))
         .max(i64::from(cfg.stale.days));
     engine::warmup_days(cfg) + short + 7
 }
 
-/// Evaluate the rules as of the end of `date`.
+/// Evaluate the rules as of the end of logical day `date`.
 pub fn evaluate(diary: &Diary<'_>, date: NaiveDate, cfg: &RulesConfig) -> Assessment {
     history(diary, date, date, cfg)
         .pop()
         .expect("history of one day has one assessment")
+}
+
+/// Evaluate the rules for `date`: as of `now` when `date` is the logical
+/// today of `now`, else as of the end of `date` (what `cls check [--date]`
+/// and `cls log`'s status line judge).
+pub fn evaluate_at(diary: &Diary<'_>, date: NaiveDate, now: Now, cfg: &RulesConfig) -> Assessment {
+    history_at(diary, date, date, Some(now), cfg)
+        .pop()
+        .expect("history of one day has one assessment")
+}
+
+/// [`history`], with the day `to` judged as of `now` when it is the
+/// logical today of `now` (so that `check --date D` and the history's line
+/// for D always agree).
+pub fn history_at(
+    diary: &Diary<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: Option<Now>,
+    cfg: &RulesConfig,
+) -> Vec<Assessment> {
+    let now = now.filter(|n| n.day(cfg) == to);
+    engine::run(diary, from, to, from, now, cfg)
+        .into_iter()
+        .map(|d| d.assessment)
+        .collect()
 }
 
 /// Evaluate every day in `from..=to` in one pass (empty when `from > to`).
@@ -201,7 +285,7 @@ pub fn history_detail_from(
     to: NaiveDate,
     cfg: &RulesConfig,
 ) -> Vec<Assessment> {
-    engine::run(diary, from, to, detail_from, cfg)
+    engine::run(diary, from, to, detail_from, None, cfg)
         .into_iter()
         .map(|d| d.assessment)
         .collect()

@@ -52,11 +52,12 @@ fn confirmation_line_has_the_id_then_the_status_line() {
         "logged entry 1 for 2026-11-25 08:00: weight 68.4 kg, BP 118/76, thirst (moderate)"
     );
     // The level itself belongs to the rules engine; the line's shape is ours.
+    // Today's status is judged as of now (rule set v2).
     assert!(
-        lines[1].starts_with(&format!("status for {TODAY}: ")),
+        lines[1].starts_with(&format!("status for {TODAY} as of 08:00: ")),
         "{out}"
     );
-    let level = lines[1].trim_start_matches(&format!("status for {TODAY}: "));
+    let level = lines[1].trim_start_matches(&format!("status for {TODAY} as of 08:00: "));
     let word = level.split_whitespace().next().unwrap_or_default();
     assert!(
         ["ok", "unknown", "watch", "warning", "emergency"].contains(&word),

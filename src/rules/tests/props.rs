@@ -217,7 +217,7 @@ fn odd_values_do_not_panic() {
         severity: 200,
     });
     let a = b.eval(DAY);
-    // NaN weight is no weight: yesterday's is used.
-    assert!(a.notes.iter().any(|n| n.contains("yesterday's")), "{a:#?}");
+    // NaN weight is no weight: the day before's is used.
+    assert!(a.notes.iter().any(|n| n.contains("day before's")), "{a:#?}");
     let _ = b.eval("1970-01-01");
 }

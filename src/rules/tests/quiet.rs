@@ -62,8 +62,8 @@ fn check_quiet(
     to: NaiveDate,
     cfg: &RulesConfig,
 ) -> (usize, usize) {
-    let detailed = engine::run(diary, from, to, from, cfg);
-    let quiet = engine::run(diary, from, to, NaiveDate::MAX, cfg);
+    let detailed = engine::run(diary, from, to, from, None, cfg);
+    let quiet = engine::run(diary, from, to, NaiveDate::MAX, None, cfg);
     assert_eq!(detailed.len(), quiet.len());
     for (d, q) in detailed.iter().zip(&quiet) {
         let (a, b) = (&d.assessment, &q.assessment);

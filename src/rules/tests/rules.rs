@@ -39,7 +39,8 @@ fn d1_no_baseline_with_counts_and_window() {
     let a = b.eval(DAY);
     assert_eq!(
         a.msg("D1"),
-        "no weight baseline: 2 of the 4 morning weights needed in 2026-11-18..2026-11-24"
+        "no weight baseline yet: 2 of the 4 morning weights needed in 2026-10-28..2026-11-24; \
+         1 more morning weight gives you one"
     );
     assert_eq!(a.level, Level::Unknown);
     for r in ["W1", "W2", "P1"] {
@@ -90,7 +91,9 @@ fn d3_prodrome_symptom_without_todays_weight_asks_to_weigh() {
         a.msg("D3")
     );
     assert!(
-        a.notes.iter().any(|n| n.contains("weigh yourself now")),
+        a.notes
+            .iter()
+            .any(|n| n.contains("no weight logged on 2026-11-25")),
         "{:?}",
         a.notes
     );
@@ -121,7 +124,7 @@ fn no_weight_today_uses_yesterdays_and_says_so() {
         a.msg("W1")
     );
     assert!(
-        a.notes.iter().any(|n| n.contains("used yesterday's")),
+        a.notes.iter().any(|n| n.contains("used the day before's")),
         "{:?}",
         a.notes
     );
@@ -163,12 +166,13 @@ fn w1_kg_form_below_and_at() {
     assert_eq!(a.level, Level::Watch);
     assert_eq!(
         a.msg("W1"),
-        "weight 61.0 kg is +1.0 kg (+1.7%) over your 7-day baseline 60.0 kg (limit +1.0 kg)"
+        "weight 61.0 kg is +1.0 kg (+1.7%) over your baseline 60.0 kg (median of the last 7 weighed days) (limit +1.0 kg)"
     );
     let ev = &a.get("W1").unwrap().evidence;
     assert_eq!(ev["baseline_kg"], 60.0);
     assert_eq!(ev["threshold_kg"], 1.0);
-    assert_eq!(ev["baseline_from"], "2026-11-18");
+    // v2: up to 28 days back for the 7 most recent weighed days.
+    assert_eq!(ev["baseline_from"], "2026-10-28");
 }
 
 #[test]
@@ -264,7 +268,7 @@ fn p1_weight_and_thirst_message() {
     assert_eq!(a.level, Level::Warning);
     assert_eq!(
         a.msg("P1"),
-        "weight 69.4 kg is +1.4 kg (+2.1%) over your 7-day baseline 68.0 kg, with thirst (moderate)"
+        "weight 69.4 kg is +1.4 kg (+2.1%) over your baseline 68.0 kg (median of the last 7 weighed days), with thirst (moderate)"
     );
     // Mild thirst does not count.
     let mut b = B::new();
@@ -394,20 +398,14 @@ fn l1_l2_absolute_bands() {
     assert_eq!(a.level, Level::Ok);
     let a = with_bp(100).eval(DAY);
     assert_eq!(a.level_of("L2"), Some(Level::Warning));
-    assert_eq!(
-        a.msg("L2"),
-        "systolic 100 mmHg at 2026-11-25 19:00 is at or below 100"
-    );
+    assert_eq!(a.msg("L2"), "systolic 100 mmHg at 19:00 is at or below 100");
     let a = with_bp(91).eval(DAY);
     assert_eq!(a.level_of("L2"), Some(Level::Warning));
     assert!(a.get("L1").is_none());
     let a = with_bp(90).eval(DAY);
     assert_eq!(a.level_of("L1"), Some(Level::Emergency));
     assert!(a.get("L2").is_none(), "L2 is L1's lower band");
-    assert_eq!(
-        a.msg("L1"),
-        "systolic 90 mmHg at 2026-11-25 19:00 is at or below 90"
-    );
+    assert_eq!(a.msg("L1"), "systolic 90 mmHg at 19:00 is at or below 90");
     assert_eq!(a.level, Level::Emergency);
 }
 
@@ -425,7 +423,7 @@ fn l1_l2_relative_to_the_median_of_up_to_seven_earlier_readings() {
     assert_eq!(a.level_of("L2"), Some(Level::Warning));
     assert_eq!(
         a.msg("L2"),
-        "systolic 140 mmHg at 2026-11-25 08:00 is 20 below your baseline 160 (median of 7 readings; limit 20 below)"
+        "systolic 140 mmHg at 08:00 is 20 below your baseline 160 (median of 7 readings; limit 20 below)"
     );
     b2.entries.last_mut().unwrap().m.bp = Some(bp(121, 80));
     let a = b2.eval(DAY);
@@ -467,10 +465,17 @@ fn bp_latest_reading_only_counts_for_the_day_and_the_day_before() {
     assert!(a.get("L1").is_none());
     assert!(a.is_skipped("L1") && a.is_skipped("L2") && a.is_skipped("L4"));
     assert_eq!(b.eval("2026-11-24").level_of("L1"), Some(Level::Emergency));
-    // The latest reading is judged: a better evening reading replaces the morning one.
+    // v2: the worst reading of the day counts; a better evening reading
+    // never erases the morning's 85, and the message names both.
     let mut b = with_bp(85);
     b.at(DAY, "21:00").bp = Some(bp(118, 70));
-    assert!(b.eval(DAY).get("L1").is_none());
+    let a = b.eval(DAY);
+    assert_eq!(a.level_of("L1"), Some(Level::Emergency), "{a:#?}");
+    assert!(
+        a.msg("L1").contains("latest 118 at 21:00"),
+        "{}",
+        a.msg("L1")
+    );
 }
 
 // ---- L3 -----------------------------------------------------------------------
@@ -492,7 +497,7 @@ fn l3_orthostatic_drop_and_dizziness() {
     assert_eq!(a.level_of("L3"), Some(Level::Warning));
     assert_eq!(
         a.msg("L3"),
-        "standing blood pressure 110/75 at 2026-11-25 07:00 is 20/5 below sitting 130/80 (limit 20/10)"
+        "standing blood pressure 110/75 at 07:00 is 20/5 below sitting 130/80 (limit 20/10)"
     );
     assert_eq!(make(bp(125, 70), 0).level_of("L3"), Some(Level::Warning));
     assert!(make(bp(125, 71), 1).get("L3").is_none());
@@ -518,7 +523,7 @@ fn l4_shock_index_bands() {
     assert_eq!(a.level_of("L4"), Some(Level::Warning));
     assert_eq!(
         a.msg("L4"),
-        "shock index 0.90 (heart rate 108 / systolic 120) at 2026-11-25 07:00 is at or above 0.9"
+        "shock index 0.90 (heart rate 108 / systolic 120) at 07:00 is at or above 0.9"
     );
     assert_eq!(pulse(109, 110).level_of("L4"), Some(Level::Warning)); // 0.99
     assert_eq!(pulse(110, 110).level_of("L4"), Some(Level::Emergency)); // 1.0
@@ -533,7 +538,7 @@ fn l5_tachycardia_bands() {
     assert_eq!(a.level_of("L5"), Some(Level::Emergency));
     assert_eq!(
         a.msg("L5"),
-        "heart rate 131 bpm at 2026-11-25 07:00 is at or above 131"
+        "heart rate 131 bpm at 07:00 is at or above 131"
     );
 }
 
@@ -545,7 +550,7 @@ fn l6_fainting_at_any_severity() {
     b.weigh(DAY, 60.0).set_symptom("fainting", 1);
     let a = b.eval(DAY);
     assert_eq!(a.level_of("L6"), Some(Level::Emergency));
-    assert_eq!(a.msg("L6"), "fainting (mild) logged on 2026-11-25");
+    assert_eq!(a.msg("L6"), "fainting (mild) logged at 07:00");
     let mut b = steady60();
     b.weigh(DAY, 60.0).set_symptom("fainting", 0);
     assert!(b.eval(DAY).get("L6").is_none());
@@ -566,7 +571,7 @@ fn l7_low_urine_less_or_lowest_ml() {
     assert_eq!(a.level_of("L7"), Some(Level::Warning));
     assert!(a
         .msg("L7")
-        .contains("urine 399 mL/24 h at 2026-11-25 20:00 is below 400"));
+        .contains("urine 399 mL/24 h at 20:00 is below 400"));
 
     let mut b = steady60();
     urine(b.weigh(DAY, 60.0), Urine::Normal);
@@ -759,9 +764,10 @@ fn r1_bands_in_the_recovery_window() {
         recovering(1.0, 2, 0, 2).level_of("R1"),
         Some(Level::Emergency)
     );
+    // v2: polyuria with breathlessness is an emergency without a weight loss.
     assert_eq!(
         recovering(0.9, 2, 2, 0).level_of("R1"),
-        Some(Level::Warning)
+        Some(Level::Emergency)
     );
     assert_eq!(
         recovering(0.0, 0, 2, 0).level_of("R1"),
@@ -774,15 +780,20 @@ fn r1_bands_in_the_recovery_window() {
 #[test]
 fn r1_only_in_the_window() {
     let mut b = steady60();
-    b.episode(1, "2026-11-10", None); // DATE is start + 15
+    b.episode(1, "2026-11-01", Some("2026-11-10")); // DATE is end + 15
     let m = b.weigh(DAY, 58.0);
     m.set_symptom("polyuria", 3);
-    m.set_symptom("breathlessness", 3);
+    m.set_symptom("breathlessness", 2);
     let a = b.eval(DAY);
-    assert!(a.get("R1").is_none() && !a.is_skipped("R1"));
+    assert!(a.get("R1").is_none() && !a.is_skipped("R1"), "{a:#?}");
     let mut b2 = b.clone();
-    b2.episodes[0].start = d("2026-11-11"); // start + 14: inside
+    b2.episodes[0].end = Some(d("2026-11-11")); // end + 14: inside
     assert_eq!(b2.eval(DAY).level_of("R1"), Some(Level::Emergency));
+    // v2: an open episode keeps the window open, however long ago it began.
+    let mut b3 = b.clone();
+    b3.episodes[0].end = None;
+    b3.episodes[0].start = d("2026-10-20");
+    assert_eq!(b3.eval(DAY).level_of("R1"), Some(Level::Emergency));
 }
 
 #[test]

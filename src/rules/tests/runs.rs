@@ -78,13 +78,14 @@ fn lookback_covers_the_longest_rule() {
 #[test]
 fn the_full_window_covers_every_per_day_look_back() {
     let cfg = RulesConfig::default();
-    assert_eq!(recent_days(&cfg), 63);
+    // 42 warm-up days + W4's 35-day reference + 1 + 7 days' margin.
+    assert_eq!(recent_days(&cfg), 85);
     let warmup = 3 * i64::from(cfg.recruitment.window_days);
     let mut c = cfg.clone();
     c.stale.days = 30;
     assert!(recent_days(&c) >= warmup + 30, "{}", recent_days(&c));
     let mut c = cfg.clone();
-    c.no_baseline.days = 60;
+    c.no_baseline.lookback_days = 60;
     assert!(recent_days(&c) >= warmup + 62);
 }
 
