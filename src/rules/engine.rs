@@ -120,6 +120,45 @@ pub(crate) fn run(
     out
 }
 
+/// See [`super::weight_baselines`].
+pub(crate) fn weight_baselines(
+    diary: &Diary<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    cfg: &RulesConfig,
+) -> Vec<super::WeightBaseline> {
+    if from > to {
+        return Vec::new();
+    }
+    let mut sorted: Vec<Entry>;
+    let entries: &[Entry] = if diary
+        .entries
+        .is_sorted_by(|a, b| entry_order(a, b) != std::cmp::Ordering::Greater)
+    {
+        diary.entries
+    } else {
+        sorted = diary.entries.to_vec();
+        sorted.sort_by(entry_order);
+        &sorted
+    };
+    let nb = &cfg.no_baseline;
+    let base = shift(from, -i64::from(nb.lookback_days) - 1);
+    let ix = Index::build(entries, base, to, &[], diary.episodes, cfg);
+    from.iter_days()
+        .take_while(|d| *d <= to)
+        .map(|date| {
+            let (m, n) = ix.weight_baseline(date, nb.days, nb.lookback_days);
+            super::WeightBaseline {
+                date,
+                kg: m.filter(|_| n >= nb.min_weights as usize),
+                weights: n,
+                from: shift(date, -i64::from(nb.lookback_days)),
+                to: shift(date, -1),
+            }
+        })
+        .collect()
+}
+
 /// Symptom names resolved once per run.
 struct Prepared {
     prodrome: Vec<String>,

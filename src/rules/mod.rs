@@ -291,6 +291,45 @@ pub fn history_detail_from(
         .collect()
 }
 
+/// The weight baseline B the weight rules use for one logical day
+/// (clinical.md §3 v2): the median of the day weights of the
+/// `no_baseline.days` most recent weighed days before it, looking back at
+/// most `no_baseline.lookback_days`, episode days left out.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct WeightBaseline {
+    pub date: NaiveDate,
+    /// `None` with fewer than `no_baseline.min_weights` day weights.
+    pub kg: Option<f64>,
+    /// Day weights found.
+    pub weights: usize,
+    /// The days looked at: `from..=to` (the day before `date`).
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl WeightBaseline {
+    /// "median of the last 7 weighed days" (the label every screen uses).
+    pub fn label(&self) -> String {
+        format!(
+            "median of the last {}",
+            crate::render::count(self.weights, "weighed day", "weighed days")
+        )
+    }
+}
+
+/// The rules' own weight baseline for every logical day of `from..=to`:
+/// the one source for `cls report` and `cls card`, so that they never keep
+/// a private one. `diary.entries` needs the days of [`recent_days`] before
+/// `from`.
+pub fn weight_baselines(
+    diary: &Diary<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    cfg: &RulesConfig,
+) -> Vec<WeightBaseline> {
+    engine::weight_baselines(diary, from, to, cfg)
+}
+
 /// Per-episode lead time and the false-alarm rate, for tuning thresholds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Backtest {
