@@ -29,6 +29,9 @@ mod report;
 // Clinical timelines through cls log and cls check (clinical.md §3).
 mod timelines;
 
+// Rule set v2 (clinical.md §3): issue 13's timelines and the window edges, from the spec.
+mod rules_v2;
+
 // Data safety and portability: export/import, backup/restore, doctor,
 // faults (kill -9, disk full, read-only, corruption), many writers at once,
 // round trips, parsers under proptest, DST.
