@@ -130,7 +130,14 @@ pub fn summary(m: &Measurements, unit: WeightUnit) -> String {
 }
 
 /// A table of entries (oldest first), wrapped to `width` columns if given.
-pub fn entries_table(entries: &[Entry], unit: WeightUnit, width: Option<u16>) -> Table {
+/// An entry that counts for the day before its date (logged after midnight,
+/// before `day_start`) has its time marked with `*`.
+pub fn entries_table(
+    entries: &[Entry],
+    unit: WeightUnit,
+    day_start: crate::model::DayStart,
+    width: Option<u16>,
+) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_HORIZONTAL_ONLY);
     match width {
@@ -168,7 +175,15 @@ pub fn entries_table(entries: &[Entry], unit: WeightUnit, width: Option<u16>) ->
         let mut row = vec![
             Cell::new(e.id).set_alignment(CellAlignment::Right),
             Cell::new(e.stamp.date),
-            Cell::new(e.stamp.time.format("%H:%M")),
+            Cell::new(format!(
+                "{}{}",
+                e.stamp.time.format("%H:%M"),
+                if e.day(day_start) == e.stamp.date {
+                    ""
+                } else {
+                    "*"
+                }
+            )),
             Cell::new(
                 m.weight_kg
                     .map(|w| format!("{:.1}", unit.from_kg(w)))

@@ -48,8 +48,15 @@ pub fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8> {
         )?;
         return Ok(0);
     }
-    let table = render::entries_table(&entries, ctx.config.units.weight, table_width());
+    let start = ctx.config.rules.day_start;
+    let table = render::entries_table(&entries, ctx.config.units.weight, start, table_width());
     writeln!(o, "{table}")?;
+    if entries.iter().any(|e| e.day(start) != e.stamp.date) {
+        writeln!(
+            o,
+            "* logged before {start}: counts for the day before (your day starts at {start})"
+        )?;
+    }
     let n = entries.len();
     writeln!(o, "{n} entr{}, {range}", if n == 1 { "y" } else { "ies" })?;
     Ok(0)
@@ -72,9 +79,10 @@ pub fn show(ctx: &Ctx, args: &ShowArgs) -> Result<u8> {
     writeln!(o, "entry {}", e.id)?;
     writeln!(
         o,
-        "  when         {} {} (UTC{offset})",
+        "  when         {} {} (UTC{offset}){}",
         e.stamp.date,
-        e.stamp.time.format("%H:%M")
+        e.stamp.time.format("%H:%M"),
+        render::counted_for(e.stamp.date, e.day(ctx.config.rules.day_start))
     )?;
     let mut line = |k: &str, v: Option<String>| -> std::io::Result<()> {
         match v {
