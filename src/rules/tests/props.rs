@@ -221,3 +221,110 @@ fn odd_values_do_not_panic() {
     assert!(a.notes.iter().any(|n| n.contains("day before's")), "{a:#?}");
     let _ = b.eval("1970-01-01");
 }
+
+/// The entries of logical day `day` (default `day_starts_at`, 04:00).
+fn day_entries(b: &B, day: NaiveDate) -> Vec<usize> {
+    let start = RulesConfig::default().day_start;
+    (0..b.entries.len())
+        .filter(|&i| b.entries[i].day(start) == day)
+        .collect()
+}
+
+/// A clock time inside logical day `day`: minutes after its 04:00 start.
+fn in_day(day: NaiveDate, minute: u32) -> (String, String) {
+    let m = (240 + minute) % 1440;
+    let date = if 240 + minute >= 1440 {
+        day.succ_opt().unwrap()
+    } else {
+        day
+    };
+    (date.to_string(), format!("{:02}:{:02}", m / 60, m % 60))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// v2: a later normal value never erases an earlier alarm inside its
+    /// window. A normal entry at the end of the day, holding the same kinds
+    /// of values the day already has, never lowers the day's level.
+    #[test]
+    fn a_later_normal_entry_never_lowers_the_level(g in arb_diary()) {
+        let cfg = RulesConfig::default();
+        let day = judged();
+        let todays = day_entries(&g.b, day);
+        prop_assume!(!todays.is_empty());
+        let before = level(&g.b, &cfg);
+        let mut b = g.b.clone();
+        let has = |f: &dyn Fn(&Measurements) -> bool| todays.iter().any(|&i| f(&g.b.entries[i].m));
+        let mut names: Vec<String> = todays
+            .iter()
+            .flat_map(|&i| g.b.entries[i].m.symptoms.iter().map(|s| s.name.clone()))
+            .collect();
+        names.sort();
+        names.dedup();
+        let (date, time) = in_day(day, 1439);
+        let m = b.at(&date, &time);
+        if has(&|m| m.bp.is_some()) {
+            m.bp = Some(bp(120, 80));
+        }
+        if has(&|m| m.standing_bp.is_some()) {
+            m.standing_bp = Some(bp(118, 79));
+        }
+        if has(&|m| m.heart_rate.is_some()) {
+            m.heart_rate = Some(70);
+        }
+        if has(&|m| m.urine.is_some() || m.urine_ml.is_some()) {
+            m.urine = Some(Urine::Normal);
+            m.urine_ml = Some(1500);
+        }
+        for n in &names {
+            m.set_symptom(n, 0);
+        }
+        let after = level(&b, &cfg);
+        prop_assert!(after >= before, "{before} -> {after}");
+    }
+
+    /// v2: a worse reading or a symptom added anywhere in the window never
+    /// lowers the level (the window already has an entry, so the 24 hours
+    /// before it are not what is judged).
+    #[test]
+    fn a_worse_reading_or_symptom_anywhere_in_the_day_never_lowers_the_level(
+        g in arb_diary(), minute in 0u32..1440, sys in 60u16..100, hr in 100u16..160,
+        which in 0..CANONICAL.len(), sev in 1u8..=3, what in 0u8..3,
+    ) {
+        let cfg = no_r1();
+        let day = judged();
+        let todays = day_entries(&g.b, day);
+        prop_assume!(!todays.is_empty());
+        let has_bp = todays.iter().any(|&i| g.b.entries[i].m.bp.is_some());
+        let has_hr = todays.iter().any(|&i| g.b.entries[i].m.heart_rate.is_some());
+        let before = level(&g.b, &cfg);
+        let mut b = g.b.clone();
+        let (date, time) = in_day(day, minute);
+        let m = b.at(&date, &time);
+        match what {
+            0 if has_bp => m.bp = Some(bp(sys, 50)),
+            1 if has_hr && has_bp => {
+                m.heart_rate = Some(hr);
+                m.bp = Some(bp(sys, 50));
+            }
+            _ => m.set_symptom(CANONICAL[which], sev),
+        }
+        let after = level(&b, &cfg);
+        prop_assert!(after >= before, "{before} -> {after}");
+    }
+
+    /// `cls check --date D` and `--history`'s line for D are one judgement.
+    #[test]
+    fn a_day_alone_equals_its_line_in_the_history(g in arb_diary(), k in 0..SPAN) {
+        let b = &g.b;
+        let cfg = RulesConfig::default();
+        let e = b.sorted();
+        let diary = Diary { entries: &e, episodes: &b.episodes, schedule: &b.schedule };
+        let h = history(&diary, date_at(0), date_at(SPAN - 1), &cfg);
+        let day = date_at(k);
+        let alone = evaluate(&diary, day, &cfg);
+        let line = h.iter().find(|a| a.date == day).unwrap();
+        prop_assert_eq!(&alone, line);
+    }
+}
