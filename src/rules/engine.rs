@@ -1074,7 +1074,11 @@ fn weight_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
                 "W2",
                 "weight_gain_large",
                 w2c.level,
-                format!("{} (limit +{})", ctx.gain_phrase(&g), wt(cfg, thr2)),
+                format!(
+                    "{}; limit +{})",
+                    ctx.gain_phrase(&g).trim_end_matches(')'),
+                    wt(cfg, thr2)
+                ),
                 {
                     let mut e = ctx.weight_evidence(&g, thr2);
                     e.insert("threshold_pct".into(), json!(w2c.warning_pct));
@@ -1087,7 +1091,11 @@ fn weight_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
         if w1c.enabled && g.kg >= thr1 - EPS && !shadowed {
             fire!(out, "W1", "weight_gain", w1c.level, {
                 let mut e = ctx.weight_evidence(&g, *thr1);
-                let mut msg = format!("{} (limit +{}", ctx.gain_phrase(&g), wt(cfg, *thr1));
+                let mut msg = format!(
+                    "{}; limit +{}",
+                    ctx.gain_phrase(&g).trim_end_matches(')'),
+                    wt(cfg, *thr1)
+                );
                 if let Some((name, _, d)) = trig {
                     msg.push_str(&format!(", lowered after {name} on {d}"));
                     e.insert(

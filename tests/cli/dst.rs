@@ -63,10 +63,13 @@ fn shown_offset(env: &Env, id: usize) -> String {
         .find(|l| l.trim_start().starts_with("when"))
         .unwrap()
         .to_string();
+    // "(UTC-05:00)", maybe followed by ", counted for <day>" (logical day).
     when.split("(UTC")
         .nth(1)
         .unwrap()
-        .trim_end_matches(')')
+        .split(')')
+        .next()
+        .unwrap()
         .to_string()
 }
 

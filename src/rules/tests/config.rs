@@ -27,7 +27,7 @@ fn threshold_override_changes_what_fires() {
     assert!(b.eval(DAY).get("W1").is_none());
     let a = b.eval_cfg(DAY, &cfg);
     assert_eq!(a.level_of("W1"), Some(Level::Watch));
-    assert!(a.msg("W1").contains("(limit +0.5 kg)"));
+    assert!(a.msg("W1").contains("; limit +0.5 kg)"));
 }
 
 #[test]

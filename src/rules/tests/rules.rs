@@ -166,7 +166,7 @@ fn w1_kg_form_below_and_at() {
     assert_eq!(a.level, Level::Watch);
     assert_eq!(
         a.msg("W1"),
-        "weight 61.0 kg is +1.0 kg (+1.7%) over your baseline 60.0 kg (median of the last 7 weighed days) (limit +1.0 kg)"
+        "weight 61.0 kg is +1.0 kg (+1.7%) over your baseline 60.0 kg (median of the last 7 weighed days; limit +1.0 kg)"
     );
     let ev = &a.get("W1").unwrap().evidence;
     assert_eq!(ev["baseline_kg"], 60.0);
@@ -184,7 +184,7 @@ fn w1_pct_form_below_and_at() {
     b.weigh(DAY, 101.5);
     let a = b.eval(DAY);
     assert_eq!(a.level_of("W1"), Some(Level::Watch), "{a:#?}");
-    assert!(a.msg("W1").contains("(limit +1.5 kg)"));
+    assert!(a.msg("W1").contains("; limit +1.5 kg)"));
 }
 
 #[test]
