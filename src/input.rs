@@ -8,7 +8,7 @@ use std::fmt;
 use chrono::{DateTime, Duration, Local, LocalResult, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Bp, Lab, LabKind, Med, Severity, Stamp, Urine, DEFAULT_SEVERITY};
+use crate::model::{Bp, Lab, LabKind, Measurements, Med, Severity, Stamp, Urine, DEFAULT_SEVERITY};
 use crate::symptoms;
 
 /// A rejected value: which field, and why (including the accepted range).
@@ -249,35 +249,125 @@ pub fn parse_urine_ml(field: &str, s: &str) -> Result<u32> {
 }
 
 /// Parse `NAME[:0-3]`, or a comma list of them, into canonical names with
-/// severities. Unknown names are an error with a suggestion.
+/// severities. Unknown names are an error with a suggestion, and so is a
+/// name given twice in the list (see [`EntryLists`]).
 pub fn parse_symptoms(field: &str, s: &str, custom: &[String]) -> Result<Vec<(String, Severity)>> {
-    let mut out = Vec::new();
-    for item in s.split(',') {
-        let (name, sev) = match item.rsplit_once(':') {
-            Some((n, sev)) => (n, Some(sev)),
-            None => (item, None),
-        };
-        let severity = match sev {
-            None => DEFAULT_SEVERITY,
-            Some(v) => match v.trim().parse::<u8>() {
-                Ok(n) if n <= 3 => n,
-                _ => {
-                    return Err(InputError::new(
-                        field,
-                        format!(
-                            "severity '{}' for '{}' is not accepted: must be 0–3 (0 absent, 1 mild, 2 moderate, 3 severe)",
-                            v.trim(),
-                            name.trim()
-                        ),
-                    ))
-                }
-            },
-        };
-        let canonical =
-            symptoms::resolve(name, custom).map_err(|e| InputError::new(field, e.to_string()))?;
-        out.push((canonical, severity));
+    let mut lists = EntryLists::default();
+    lists.add_symptoms(field, s, custom)?;
+    Ok(lists.symptoms.into_iter().map(|g| g.value).collect())
+}
+
+/// One item of a symptom list: `NAME[:0-3]`.
+fn parse_symptom(field: &str, item: &str, custom: &[String]) -> Result<(String, Severity)> {
+    let (name, sev) = match item.rsplit_once(':') {
+        Some((n, sev)) => (n, Some(sev)),
+        None => (item, None),
+    };
+    let severity = match sev {
+        None => DEFAULT_SEVERITY,
+        Some(v) => match v.trim().parse::<u8>() {
+            Ok(n) if n <= 3 => n,
+            _ => {
+                return Err(InputError::new(
+                    field,
+                    format!(
+                        "severity '{}' for '{}' is not accepted: must be 0–3 (0 absent, 1 mild, 2 moderate, 3 severe)",
+                        v.trim(),
+                        name.trim()
+                    ),
+                ))
+            }
+        },
+    };
+    let canonical =
+        symptoms::resolve(name, custom).map_err(|e| InputError::new(field, e.to_string()))?;
+    Ok((canonical, severity))
+}
+
+/// A parsed value with the text it was given as, for messages.
+#[derive(Debug, Clone, PartialEq)]
+struct Given<T> {
+    value: T,
+    text: String,
+}
+
+/// The symptoms and labs of one entry, gathered from however many flags,
+/// comma lists, prompt answers or import cells they arrive in, with one
+/// value per name (interface.md, "one value per name (v2)"). The same
+/// symptom or lab twice, also under two aliases (`myalgia` and
+/// `muscle-pain`, `hct` and `hematocrit`), is refused naming both: a
+/// patient who typed `thirst:3` and `thirst:0` meant one of them, and
+/// keeping either would be a guess that can hide or fake an alarm.
+///
+/// `cls log`, `cls edit`, the prompt and both import formats all build
+/// entries through this, so the rule lives in one place.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EntryLists {
+    symptoms: Vec<Given<(String, Severity)>>,
+    labs: Vec<Given<Lab>>,
+}
+
+impl EntryLists {
+    /// Add a symptom item or a comma list of them (`thirst,fatigue:1`).
+    pub fn add_symptoms(&mut self, field: &str, s: &str, custom: &[String]) -> Result<()> {
+        for item in s.split(',') {
+            let (name, severity) = parse_symptom(field, item, custom)?;
+            let text = item.trim().to_string();
+            if let Some(first) = self.symptoms.iter().find(|g| g.value.0 == name) {
+                return Err(twice(field, &name, &first.text, &text, "symptom"));
+            }
+            self.symptoms.push(Given {
+                value: (name, severity),
+                text,
+            });
+        }
+        Ok(())
     }
-    Ok(out)
+
+    /// Add one lab value (`hct=44`).
+    pub fn add_lab(&mut self, field: &str, s: &str) -> Result<()> {
+        let lab = parse_lab(field, s)?;
+        let text = s.trim().to_string();
+        if let Some(first) = self.labs.iter().find(|g| g.value.kind == lab.kind) {
+            return Err(twice(field, lab.kind.as_str(), &first.text, &text, "lab"));
+        }
+        self.labs.push(Given { value: lab, text });
+        Ok(())
+    }
+
+    /// How a symptom (by canonical name) was given, if it was.
+    pub fn symptom_given(&self, name: &str) -> Option<&str> {
+        self.symptoms
+            .iter()
+            .find(|g| g.value.0 == name)
+            .map(|g| g.text.as_str())
+    }
+
+    /// How a lab was given, if it was.
+    pub fn lab_given(&self, kind: LabKind) -> Option<&str> {
+        self.labs
+            .iter()
+            .find(|g| g.value.kind == kind)
+            .map(|g| g.text.as_str())
+    }
+
+    /// Write the values into `m`. A name `m` already holds takes the new
+    /// value: that is how `cls edit` changes a severity or a lab.
+    pub fn apply_to(&self, m: &mut Measurements) {
+        for g in &self.symptoms {
+            m.set_symptom(&g.value.0, g.value.1);
+        }
+        for g in &self.labs {
+            m.set_lab(g.value.kind, g.value.value);
+        }
+    }
+}
+
+fn twice(field: &str, name: &str, first: &str, second: &str, what: &str) -> InputError {
+    InputError::new(
+        field,
+        format!("{name} is given twice ({first} and {second}); give each {what} once per entry"),
+    )
 }
 
 /// Parse `NAME=VALUE[UNIT]` for hemoglobin (g/dL), hematocrit (%) or albumin
@@ -558,6 +648,86 @@ mod tests {
         assert!(e.to_string().contains("did you mean 'thirst'"), "{e}");
         assert!(parse_symptoms("--symptom", "", &[]).is_err());
         assert!(parse_symptoms("--symptom", "thirst:", &[]).is_err());
+    }
+
+    #[test]
+    fn a_symptom_given_twice_is_refused_naming_both() {
+        let e = parse_symptoms("--symptom", "thirst,thirst:1", &[]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--symptom: thirst is given twice (thirst and thirst:1); give each symptom once per entry"
+        );
+        // Across flags, after aliases and spelling variants.
+        let mut l = EntryLists::default();
+        l.add_symptoms("--symptom", "thirst:3", &[]).unwrap();
+        let e = l.add_symptoms("--symptom", " Thirst:0 ", &[]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--symptom: thirst is given twice (thirst:3 and Thirst:0); give each symptom once per entry"
+        );
+        let mut l = EntryLists::default();
+        l.add_symptoms("--symptom", "myalgia", &[]).unwrap();
+        let e = l
+            .add_symptoms("--symptom", "muscle_pain:1", &[])
+            .unwrap_err();
+        assert!(
+            e.message
+                .starts_with("muscle-pain is given twice (myalgia and muscle_pain:1)"),
+            "{e}"
+        );
+        // The same value twice is still twice.
+        assert!(parse_symptoms("--symptom", "fatigue:1,tiredness:1", &[]).is_err());
+        // Custom symptoms too.
+        let custom = vec!["joint pain".to_string()];
+        let e = parse_symptoms("symptoms", "joint pain:2,Joint_Pain:3", &custom).unwrap_err();
+        assert_eq!(e.field, "symptoms");
+        assert!(e.message.starts_with("joint-pain is given twice"), "{e}");
+        // Different names are fine, and a failed add leaves the rest as it was.
+        assert_eq!(
+            l.symptom_given("muscle-pain"),
+            Some("myalgia"),
+            "the first stays"
+        );
+        l.add_symptoms("--symptom", "thirst,fatigue:1", &[])
+            .unwrap();
+        let mut m = Measurements::default();
+        l.apply_to(&mut m);
+        assert_eq!(m.symptom("muscle-pain"), Some(2));
+        assert_eq!(m.symptom("fatigue"), Some(1));
+    }
+
+    #[test]
+    fn a_lab_given_twice_is_refused_naming_both() {
+        let mut l = EntryLists::default();
+        l.add_lab("--lab", "hct=40").unwrap();
+        l.add_lab("--lab", "albumin=38").unwrap();
+        let e = l.add_lab("--lab", "hematocrit=41").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--lab: hematocrit is given twice (hct=40 and hematocrit=41); give each lab once per entry"
+        );
+        let e = l.add_lab("--lab", "alb=3.8g/dL").unwrap_err();
+        assert!(e.message.starts_with("albumin is given twice"), "{e}");
+        // A bad value is reported as bad, not as a duplicate.
+        let e = l.add_lab("--lab", "hct=99").unwrap_err();
+        assert!(e.message.contains("out of range"), "{e}");
+        assert_eq!(l.lab_given(LabKind::Hematocrit), Some("hct=40"));
+        assert_eq!(l.lab_given(LabKind::Hemoglobin), None);
+    }
+
+    #[test]
+    fn applying_replaces_what_an_entry_already_has() {
+        // `cls edit 42 --symptom thirst:1` changes the stored thirst:3.
+        let mut m = Measurements::default();
+        m.set_symptom("thirst", 3);
+        m.set_lab(LabKind::Hematocrit, 50.0);
+        let mut l = EntryLists::default();
+        l.add_symptoms("--symptom", "thirsty:1", &[]).unwrap();
+        l.add_lab("--lab", "hct=44").unwrap();
+        l.apply_to(&mut m);
+        assert_eq!(m.symptom("thirst"), Some(1));
+        assert_eq!(m.lab(LabKind::Hematocrit), Some(44.0));
+        assert_eq!((m.symptoms.len(), m.labs.len()), (1, 1));
     }
 
     #[test]

@@ -186,6 +186,11 @@ impl Measurements {
     }
 
     /// Add or replace a symptom, keeping the list sorted and unique.
+    ///
+    /// Replacing is deliberate here (code building entries, `cls edit`
+    /// changing a severity). What a patient types or imports goes through
+    /// [`crate::input::EntryLists`] first, which refuses a name given twice
+    /// instead of letting the last one win.
     pub fn set_symptom(&mut self, name: &str, severity: Severity) {
         match self
             .symptoms
@@ -202,7 +207,9 @@ impl Measurements {
         }
     }
 
-    /// Add or replace a lab value, keeping the list sorted and unique.
+    /// Add or replace a lab value, keeping the list sorted and unique. As
+    /// with [`Measurements::set_symptom`], input is checked for a lab given
+    /// twice before it gets here.
     pub fn set_lab(&mut self, kind: LabKind, value: f64) {
         match self.labs.binary_search_by(|l| l.kind.cmp(&kind)) {
             Ok(i) => self.labs[i].value = value,

@@ -6,7 +6,7 @@ use std::io::{self, IsTerminal, Write};
 
 use anyhow::{Context as _, Result};
 use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
-use cls::input::{self, InputError};
+use cls::input::{self, EntryLists, InputError};
 use cls::model::{Measurements, Stamp};
 use cls::{render, rules, symptoms};
 
@@ -66,11 +66,22 @@ pub fn edit(ctx: &Ctx, args: &EditArgs) -> Result<u8> {
     let mut store = ctx.open_modify()?;
     let old = store.get(args.id)?;
     let mut m = old.m.clone();
-    apply(ctx, v, &mut m)?;
+    // Replacing a value the entry already has is what an edit is for; the
+    // edit's own flags, though, give each name once (one value per name),
+    // and a name both set and removed would be silently resolved too.
+    let given = apply(ctx, v, &mut m)?;
     let custom = &ctx.config.symptoms.custom;
     for name in &args.remove_symptom {
         let canonical = symptoms::resolve(name, custom)
             .map_err(|e| InputError::new("--remove-symptom", e.to_string()))?;
+        if let Some(text) = given.symptom_given(&canonical) {
+            return Err(set_and_removed(
+                "--remove-symptom",
+                &canonical,
+                "--symptom",
+                text,
+            ));
+        }
         let before = m.symptoms.len();
         m.symptoms.retain(|s| s.name != canonical);
         if m.symptoms.len() == before {
@@ -87,6 +98,14 @@ pub fn edit(ctx: &Ctx, args: &EditArgs) -> Result<u8> {
                 format!("unknown lab '{name}' (known: hemoglobin, hematocrit, albumin)"),
             )
         })?;
+        if let Some(text) = given.lab_given(kind) {
+            return Err(set_and_removed(
+                "--remove-lab",
+                kind.as_str(),
+                "--lab",
+                text,
+            ));
+        }
         if m.lab(kind).is_none() {
             return Err(usage(format!(
                 "--remove-lab: entry {} has no {kind}",
@@ -154,9 +173,20 @@ pub fn edit(ctx: &Ctx, args: &EditArgs) -> Result<u8> {
     confirm(ctx, &store, "updated", args.id, &stamp, &m)
 }
 
+/// `cls edit --symptom thirst:1 --remove-symptom thirst`: which one was
+/// meant is a guess, so neither is done.
+fn set_and_removed(field: &str, name: &str, set_flag: &str, text: &str) -> anyhow::Error {
+    InputError::new(
+        field,
+        format!("{name} is also given with {set_flag} ({text}); set it or remove it, not both"),
+    )
+    .into()
+}
+
 /// Parse every given flag into `m`. Fails on the first bad value, before
-/// anything is written.
-fn apply(ctx: &Ctx, v: &EntryValues, m: &mut Measurements) -> Result<(), InputError> {
+/// anything is written. Returns the symptoms and labs as given, for
+/// `cls edit` to check its removals against.
+fn apply(ctx: &Ctx, v: &EntryValues, m: &mut Measurements) -> Result<EntryLists, InputError> {
     let unit = ctx.config.units.weight;
     if let Some(w) = &v.weight {
         m.weight_kg = Some(input::parse_weight("--weight", w, unit)?);
@@ -170,20 +200,13 @@ fn apply(ctx: &Ctx, v: &EntryValues, m: &mut Measurements) -> Result<(), InputEr
     if let Some(hr) = &v.hr {
         m.heart_rate = Some(input::parse_hr("--hr", hr)?);
     }
-    for s in &v.symptoms {
-        for (name, sev) in input::parse_symptoms("--symptom", s, &ctx.config.symptoms.custom)? {
-            m.set_symptom(&name, sev);
-        }
-    }
+    let lists = given_lists(ctx, v)?;
+    lists.apply_to(m);
     if let Some(u) = &v.urine {
         m.urine = Some(input::parse_urine("--urine", u)?);
     }
     if let Some(ml) = &v.urine_ml {
         m.urine_ml = Some(input::parse_urine_ml("--urine-ml", ml)?);
-    }
-    for l in &v.labs {
-        let lab = input::parse_lab("--lab", l)?;
-        m.set_lab(lab.kind, lab.value);
     }
     for med in &v.meds {
         m.meds.push(input::parse_med("--med", med)?);
@@ -192,7 +215,20 @@ fn apply(ctx: &Ctx, v: &EntryValues, m: &mut Measurements) -> Result<(), InputEr
         // An empty note is no note (and clears it in `cls edit`).
         m.note = Some(input::check_note("--note", n)?).filter(|n| !n.trim().is_empty());
     }
-    Ok(())
+    Ok(lists)
+}
+
+/// The symptoms and labs the flags give, each name at most once across
+/// every `--symptom` (and comma list) and every `--lab`.
+fn given_lists(ctx: &Ctx, v: &EntryValues) -> Result<EntryLists, InputError> {
+    let mut lists = EntryLists::default();
+    for s in &v.symptoms {
+        lists.add_symptoms("--symptom", s, &ctx.config.symptoms.custom)?;
+    }
+    for l in &v.labs {
+        lists.add_lab("--lab", l)?;
+    }
+    Ok(lists)
 }
 
 /// Entries may be dated at most one day ahead (time zones, travel).

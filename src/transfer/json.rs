@@ -19,10 +19,11 @@
 //! and ignored on import. The export writes one entry per line, so an error
 //! message's line number points at the entry.
 
-use std::collections::BTreeMap;
+use std::fmt;
 use std::io::Write;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::Number;
 
@@ -65,14 +66,59 @@ struct JsonEntry {
     urine: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     urine_ml: Option<Number>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    symptoms: BTreeMap<String, Number>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    labs: BTreeMap<String, Number>,
+    #[serde(default, skip_serializing_if = "Pairs::is_empty")]
+    symptoms: Pairs,
+    #[serde(default, skip_serializing_if = "Pairs::is_empty")]
+    labs: Pairs,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     medications: Vec<JsonMed>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     note: Option<String>,
+}
+
+/// A JSON object of names and numbers (`symptoms`, `labs`), read as its
+/// pairs in file order. A map type would keep only the last of a key given
+/// twice, silently; the pairs let the shared check refuse it (one value per
+/// name), like `thirst` and `thirsty`.
+#[derive(Debug, Default)]
+struct Pairs(Vec<(String, Number)>);
+
+impl Pairs {
+    /// Sorted by name, as the export has always written them.
+    fn sorted(mut pairs: Vec<(String, Number)>) -> Pairs {
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        Pairs(pairs)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Pairs {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Pairs {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Pairs, D::Error> {
+        struct PairsVisitor;
+        impl<'de> Visitor<'de> for PairsVisitor {
+            type Value = Pairs;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry::<String, Number>()? {
+                    pairs.push(pair);
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        d.deserialize_map(PairsVisitor)
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -130,16 +176,18 @@ fn to_json(e: &Entry) -> JsonEntry {
         heart_rate: m.heart_rate.map(Number::from),
         urine: m.urine.map(|u| u.as_str().to_string()),
         urine_ml: m.urine_ml.map(Number::from),
-        symptoms: m
-            .symptoms
-            .iter()
-            .map(|s| (s.name.clone(), Number::from(s.severity)))
-            .collect(),
-        labs: m
-            .labs
-            .iter()
-            .map(|l| (l.kind.as_str().to_string(), number_f64(l.value)))
-            .collect(),
+        symptoms: Pairs::sorted(
+            m.symptoms
+                .iter()
+                .map(|s| (s.name.clone(), Number::from(s.severity)))
+                .collect(),
+        ),
+        labs: Pairs::sorted(
+            m.labs
+                .iter()
+                .map(|l| (l.kind.as_str().to_string(), number_f64(l.value)))
+                .collect(),
+        ),
         medications: m
             .meds
             .iter()
@@ -287,7 +335,7 @@ fn syntax(e: &serde_json::Error, base_line: u64) -> ImportError {
 fn from_json(j: JsonEntry) -> Result<RawEntry, InputError> {
     let num = |n: Option<Number>| n.map(|n| n.to_string());
     let mut symptoms = Vec::new();
-    for (name, sev) in j.symptoms {
+    for (name, sev) in j.symptoms.0 {
         if name.contains([':', ',', ';']) {
             return Err(InputError::new(
                 "symptoms",
@@ -297,7 +345,7 @@ fn from_json(j: JsonEntry) -> Result<RawEntry, InputError> {
         symptoms.push(format!("{name}:{sev}"));
     }
     let mut labs = Vec::new();
-    for (name, value) in j.labs {
+    for (name, value) in j.labs.0 {
         if name.contains('=') {
             return Err(InputError::new("labs", format!("unknown lab '{name}'")));
         }

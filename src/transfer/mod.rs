@@ -19,7 +19,7 @@ use std::path::Path;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Utc};
 use rusqlite::{Transaction, TransactionBehavior};
 
-use crate::input::{self, InputError, WeightUnit};
+use crate::input::{self, EntryLists, InputError, WeightUnit};
 use crate::model::{Bp, Entry, Episode, Measurements, Stamp};
 use crate::store::{self, Store};
 
@@ -305,6 +305,8 @@ pub(crate) fn check_entry(
     if let Some(ml) = &raw.urine_ml {
         m.urine_ml = Some(input::parse_urine_ml("urine_ml", ml)?);
     }
+    // One value per name, as in `cls log`: `thirst:2;thirsty:1` is refused.
+    let mut lists = EntryLists::default();
     for item in &raw.symptoms {
         if item.contains(',') {
             return Err(InputError::new(
@@ -312,14 +314,12 @@ pub(crate) fn check_entry(
                 format!("'{item}': separate symptoms with ';' (e.g. thirst:2;fatigue:1)"),
             ));
         }
-        for (name, sev) in input::parse_symptoms("symptoms", item, &opts.custom_symptoms)? {
-            m.set_symptom(&name, sev);
-        }
+        lists.add_symptoms("symptoms", item, &opts.custom_symptoms)?;
     }
     for item in &raw.labs {
-        let lab = input::parse_lab("labs", item)?;
-        m.set_lab(lab.kind, lab.value);
+        lists.add_lab("labs", item)?;
     }
+    lists.apply_to(&mut m);
     for item in &raw.meds {
         m.meds.push(input::parse_med("medications", item)?);
     }
@@ -514,6 +514,83 @@ mod tests {
         ] {
             assert!(check_date("date", bad, today).is_err(), "{bad}");
         }
+    }
+
+    fn opts() -> Options {
+        Options {
+            today: "2026-11-25".parse().unwrap(),
+            custom_symptoms: vec!["joint pain".into()],
+        }
+    }
+
+    #[test]
+    fn a_csv_row_with_a_name_twice_is_refused_with_its_line() {
+        for (cell, want) in [
+            (
+                "thirst:2;thirst:1",
+                "symptoms: thirst is given twice (thirst:2 and thirst:1)",
+            ),
+            (
+                "myalgia:1;muscle-pain:3",
+                "symptoms: muscle-pain is given twice (myalgia:1 and muscle-pain:3)",
+            ),
+            (
+                "joint pain:1;joint_pain:2",
+                "symptoms: joint-pain is given twice",
+            ),
+        ] {
+            let csv = format!("date,symptoms\n2026-11-01,fatigue:1\n2026-11-02,{cell}\n");
+            let e = parse(Format::Csv, csv.as_bytes(), &opts()).unwrap_err();
+            assert_eq!(e.line, Some(3), "{cell}: {e}");
+            assert!(
+                e.to_string().starts_with(&format!("line 3: {want}")),
+                "{cell}: {e}"
+            );
+        }
+        let csv = "date,labs\n2026-11-01,hct=40;hematocrit=41\n";
+        let e = parse(Format::Csv, csv.as_bytes(), &opts()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "line 2: labs: hematocrit is given twice (hct=40 and hematocrit=41); give each lab once per entry"
+        );
+    }
+
+    #[test]
+    fn a_json_entry_with_a_name_twice_is_refused_even_as_a_repeated_key() {
+        let doc = |entry: &str| {
+            format!("{{\"format\":\"cls-diary\",\"version\":1,\"entries\":[\n{{\"date\":\"2026-11-01\",\"weight_kg\":70}},\n{entry}]}}")
+        };
+        for (entry, want) in [
+            // A map would keep the last key silently.
+            (
+                r#"{"date":"2026-11-02","symptoms":{"thirst":2,"thirst":1}}"#,
+                "line 3: symptoms: thirst is given twice (thirst:2 and thirst:1)",
+            ),
+            (
+                r#"{"date":"2026-11-02","symptoms":{"thirsty":2,"Thirst":1}}"#,
+                "line 3: symptoms: thirst is given twice (thirsty:2 and Thirst:1)",
+            ),
+            (
+                r#"{"date":"2026-11-02","labs":{"hematocrit":44,"hematocrit":45}}"#,
+                "line 3: labs: hematocrit is given twice (hematocrit=44 and hematocrit=45)",
+            ),
+            (
+                r#"{"date":"2026-11-02","labs":{"hct":44,"hematocrit":45}}"#,
+                "line 3: labs: hematocrit is given twice (hct=44 and hematocrit=45)",
+            ),
+        ] {
+            let e = parse(Format::Json, doc(entry).as_bytes(), &opts()).unwrap_err();
+            assert!(e.to_string().starts_with(want), "{entry}: {e}");
+        }
+        // Different names still import, and the pairs are not a map only
+        // in name: a list is refused as before.
+        let ok =
+            doc(r#"{"date":"2026-11-02","symptoms":{"thirst":2,"fatigue":1},"labs":{"hct":44}}"#);
+        let plan = parse(Format::Json, ok.as_bytes(), &opts()).unwrap();
+        assert_eq!(plan.entries[1].m.symptom("fatigue"), Some(1));
+        let bad = doc(r#"{"date":"2026-11-02","symptoms":["thirst"]}"#);
+        let e = parse(Format::Json, bad.as_bytes(), &opts()).unwrap_err();
+        assert!(e.to_string().contains("expected a map"), "{e}");
     }
 
     #[test]

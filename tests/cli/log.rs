@@ -154,9 +154,12 @@ fn symptoms_repeat_and_comma_lists_with_severities() {
         ],
         "omitted severity is 2; 0 is kept"
     );
-    // The same symptom twice is one symptom (the last severity), not two.
-    let e = log_and_read(&env, &["--symptom", "thirst:1", "--symptom", "Thirst:3"]);
-    assert_eq!(symptoms(&e), vec![s("thirst", 3)]);
+    // The same symptom twice is refused, not resolved (one value per name;
+    // more cases in one_value.rs).
+    env.usage_error(
+        &["log", "--symptom", "thirst:1", "--symptom", "Thirst:3"],
+        "--symptom: thirst is given twice (thirst:1 and Thirst:3)",
+    );
 }
 
 #[test]

@@ -8,6 +8,10 @@ mod support;
 // cls log: every flag, date forms, every bad value.
 mod log;
 
+// One value per name per entry: a symptom or lab given twice is refused by
+// log, edit and import.
+mod one_value;
+
 // cls list/show/edit/delete, check on an empty diary, closed pipes.
 mod entries;
 
