@@ -11,7 +11,8 @@ mod log;
 // cls list/show/edit/delete, check on an empty diary, closed pipes.
 mod entries;
 
-// config init/show/path, broken configs, paths and their precedence.
+// config init/show/path, broken configs, paths and their precedence;
+// cls rules and cls doctor on switched-off rules.
 mod config;
 
 // --help for every subcommand, exit codes, version, completions.
