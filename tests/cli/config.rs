@@ -364,6 +364,61 @@ fn rules_shows_the_configured_thresholds_units_and_switched_off_rules() {
     assert!(text.contains(" L10 swelling "), "{text}");
 }
 
+#[test]
+fn doctor_warns_about_each_switched_off_rule_emergency_first() {
+    let env = TestEnv::new();
+    env.write_config(
+        "[rules.low_urine]\nenabled = false\n\
+         [rules.hypotension]\nenabled = false\n",
+    );
+    let out = env.run(&["doctor"]);
+    let text = stdout(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a warning is not a failure\n{}",
+        describe(&out)
+    );
+    let l1 = "WARNING  rules        rule L1 hypotension is switched off in your config: \
+              cls will not raise its emergency";
+    let l7 = "WARNING  rules        rule L7 low_urine is switched off in your config: \
+              cls will not raise its warning";
+    let (Some(at1), Some(at7)) = (text.find(l1), text.find(l7)) else {
+        panic!("{text}");
+    };
+    assert!(at1 < at7, "emergency-capable rules first:\n{text}");
+    assert!(
+        text.contains(&format!(
+            "fix: unless your clinician agreed to this, remove `enabled = false` under [rules.hypotension] in {}",
+            env.config_path().display()
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("PROBLEM"), "{text}");
+    assert!(text.ends_with("no problems found; 2 warnings\n"), "{text}");
+
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&["doctor", "--json"])).unwrap();
+    assert_eq!(json["healthy"], true);
+    let warnings: Vec<&str> = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "warning")
+        .map(|c| c["detail"].as_str().unwrap())
+        .collect();
+    assert_eq!(warnings.len(), 2, "{json}");
+    assert!(warnings[0].starts_with("rule L1 hypotension"), "{json}");
+
+    // Switched back on: no warning.
+    env.write_config("[rules.hypotension]\nenabled = true\n");
+    let text = env.ok(&["doctor"]);
+    assert!(
+        text.contains("ok       rules        every rule is switched on"),
+        "{text}"
+    );
+    assert!(!text.contains("WARNING"), "{text}");
+}
+
 // ---- where files live -----------------------------------------------------
 
 #[cfg(target_os = "linux")]
