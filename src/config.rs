@@ -440,9 +440,71 @@ mod tests {
     #[test]
     fn the_shipped_example_is_the_default() {
         let cfg = parse(DEFAULT_TOML).unwrap();
+        assert_eq!(cfg.diary, DiarySettings::default());
         assert_eq!(cfg.units, Config::default().units);
         assert_eq!(cfg.actions, Actions::default());
         assert_eq!(cfg.rules, RulesConfig::default());
+    }
+
+    /// Every key `[rules]` and `[diary]` accept is written out (commented)
+    /// in the example `cls config init` writes, under its own table.
+    #[test]
+    fn the_shipped_example_documents_every_key() {
+        // The lines of each table, by its header.
+        let mut tables: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+        let mut current = "";
+        for line in DEFAULT_TOML.lines() {
+            let t = line.trim();
+            if t.starts_with('[') && !t.starts_with("[[") {
+                current = t;
+            } else {
+                tables.entry(current).or_default().push(t);
+            }
+        }
+        let documented = |table: &str, key: &str| {
+            tables.get(table).is_some_and(|lines| {
+                lines.iter().any(|l| {
+                    l.trim_start_matches('#')
+                        .trim_start()
+                        .starts_with(&format!("{key} ="))
+                })
+            })
+        };
+        let toml::Value::Table(rules) = toml::Value::try_from(RulesConfig::default()).unwrap()
+        else {
+            panic!("rules serialize to a table");
+        };
+        for (section, v) in &rules {
+            let toml::Value::Table(keys) = v else {
+                continue;
+            };
+            let table = format!("[rules.{section}]");
+            for key in keys.keys() {
+                // D1 and D2 cannot be turned off.
+                if key == "enabled" && ["no_baseline", "stale"].contains(&section.as_str()) {
+                    continue;
+                }
+                assert!(
+                    documented(&table, key),
+                    "{key} is not documented under {table} in examples/config.toml"
+                );
+            }
+        }
+        assert!(documented("[rules]", "dry_weight_kg"));
+        assert!(documented("[diary]", "day_starts_at"));
+        // Tables whose bands each have a level show the key they accept.
+        for section in [
+            "shock_index",
+            "tachycardia",
+            "breathing",
+            "hemoconcentration",
+            "recruitment",
+        ] {
+            assert!(
+                documented(&format!("[rules.{section}]"), "level"),
+                "{section}"
+            );
+        }
     }
 
     #[test]

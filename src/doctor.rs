@@ -1,5 +1,6 @@
-//! Health checks for `cls doctor`, as data: a list of results, each `ok`
-//! or a problem with what to do about it. Nothing here writes: the diary is
+//! Health checks for `cls doctor`, as data: a list of results, each `ok`,
+//! a warning (something to know that does not make the diary unhealthy:
+//! a rule switched off in the config) or a problem, with what to do about it. Nothing here writes: the diary is
 //! opened read-only (never migrated, never "repaired"), so doctor can look
 //! at a damaged diary and leave it exactly as it was for a recovery.
 
@@ -15,6 +16,7 @@ use serde::Serialize;
 
 use crate::backup;
 use crate::config::Config;
+use crate::rules::Level;
 use crate::store::SCHEMA_VERSION;
 use crate::symptoms;
 
@@ -23,17 +25,19 @@ use crate::symptoms;
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Ok,
+    /// Worth knowing, but not a fault: `healthy` stays true.
+    Warning,
     Problem,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
-    /// A short stable name: config, diary, integrity, schema, permissions,
-    /// wal, backup, dates, values, leftovers.
+    /// A short stable name: config, rules, diary, integrity, schema,
+    /// permissions, wal, backup, dates, values, leftovers.
     pub name: &'static str,
     pub status: Status,
     pub detail: String,
-    /// What to do, for a problem.
+    /// What to do, for a problem or a warning.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
 }
@@ -56,11 +60,20 @@ impl Check {
             fix: Some(fix.into()),
         }
     }
+
+    fn warning(name: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Check {
+        Check {
+            name,
+            status: Status::Warning,
+            detail: detail.into(),
+            fix: Some(fix.into()),
+        }
+    }
 }
 
-/// True when every check is ok.
+/// True when no check found a problem (warnings do not count).
 pub fn healthy(checks: &[Check]) -> bool {
-    checks.iter().all(|c| c.status == Status::Ok)
+    checks.iter().all(|c| c.status != Status::Problem)
 }
 
 /// Where to look and what "now" is.
@@ -80,6 +93,9 @@ pub const BACKUP_MAX_AGE_DAYS: u64 = 30;
 pub fn run(inp: &Inputs<'_>) -> Vec<Check> {
     let mut out = Vec::new();
     let config = check_config(inp, &mut out);
+    if let Some(c) = &config {
+        check_rules(c, inp.config_path, &mut out);
+    }
     let custom = config.map(|c| c.symptoms.custom).unwrap_or_default();
     let db = inp.db;
     let restore_hint = restore_hint(db);
@@ -242,6 +258,57 @@ fn check_config(inp: &Inputs<'_>, out: &mut Vec<Check>) -> Option<Config> {
             ));
             None
         }
+    }
+}
+
+/// One warning per rule switched off in the config, those that could raise
+/// an emergency first: their silence must not read as "nothing wrong".
+fn check_rules(config: &Config, path: &Path, out: &mut Vec<Check>) {
+    let mut off = config.rules.disabled();
+    if off.is_empty() {
+        out.push(Check::ok("rules", "every rule is switched on"));
+        return;
+    }
+    let levels = crate::rules::describe(&config.rules);
+    // Stable: rule order within each group.
+    off.sort_by_key(|r| !r.can_emergency);
+    for r in off {
+        let builtin = r.rule != r.name;
+        let (what, section) = if builtin {
+            (
+                format!("rule {} {}", r.rule, r.name),
+                format!("[rules.{}]", r.name),
+            )
+        } else {
+            (
+                format!("your rule {}", r.rule),
+                format!("[[rules.custom]] id = \"{}\"", r.rule),
+            )
+        };
+        // The highest level it raises, from what `cls rules` shows.
+        let level = if r.can_emergency {
+            Some(Level::Emergency)
+        } else {
+            levels.iter().find(|i| i.rule == r.rule).and_then(|i| {
+                Level::ALL
+                    .into_iter()
+                    .rev()
+                    .find(|l| i.level.contains(l.as_str()))
+            })
+        };
+        let consequence = match level {
+            Some(l) => format!("cls will not raise its {l}"),
+            // P3, a modifier.
+            None => "a cold or fever will not lower W1's limit".to_string(),
+        };
+        out.push(Check::warning(
+            "rules",
+            format!("{what} is switched off in your config: {consequence}"),
+            format!(
+                "unless your clinician agreed to this, remove `enabled = false` under {section} in {}",
+                path.display()
+            ),
+        ));
     }
 }
 

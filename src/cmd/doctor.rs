@@ -1,5 +1,6 @@
-//! `cls doctor`: run the health checks and print each as `ok` or a problem
-//! with its fix. Exit 0 when all are ok, 1 otherwise. It loads the config
+//! `cls doctor`: run the health checks and print each as `ok`, a warning or
+//! a problem, with its fix. Exit 0 when there is no problem (warnings
+//! included), 1 otherwise. It loads the config
 //! itself (a broken config is one of the things it reports) and never
 //! changes any file.
 
@@ -42,26 +43,36 @@ pub fn doctor(
         let bad = anstyle::AnsiColor::Red
             .on_default()
             .effects(anstyle::Effects::BOLD);
+        let warn = anstyle::AnsiColor::Yellow
+            .on_default()
+            .effects(anstyle::Effects::BOLD);
         for c in &checks {
             match c.status {
                 Status::Ok => writeln!(o, "{ok}ok{ok:#}       {:<12} {}", c.name, c.detail)?,
+                Status::Warning => {
+                    writeln!(o, "{warn}WARNING{warn:#}  {:<12} {}", c.name, c.detail)?;
+                }
                 Status::Problem => {
                     writeln!(o, "{bad}PROBLEM{bad:#}  {:<12} {}", c.name, c.detail)?;
-                    if let Some(fix) = &c.fix {
-                        let dim = style::dim();
-                        writeln!(o, "         {dim}{:<12}{dim:#} fix: {fix}", "")?;
-                    }
                 }
             }
+            if let (Status::Warning | Status::Problem, Some(fix)) = (c.status, &c.fix) {
+                let dim = style::dim();
+                writeln!(o, "         {dim}{:<12}{dim:#} fix: {fix}", "")?;
+            }
         }
-        let n = checks
-            .iter()
-            .filter(|c| c.status == Status::Problem)
-            .count();
-        if healthy {
-            writeln!(o, "all {} checks ok", checks.len())?;
-        } else {
-            writeln!(o, "{n} problem{} found", if n == 1 { "" } else { "s" })?;
+        let count = |s: Status| checks.iter().filter(|c| c.status == s).count();
+        let (problems, warnings) = (count(Status::Problem), count(Status::Warning));
+        let warnings_text = cls::render::count(warnings, "warning", "warnings");
+        match (problems, warnings) {
+            (0, 0) => writeln!(o, "all {} checks ok", checks.len())?,
+            (0, _) => writeln!(o, "no problems found; {warnings_text}")?,
+            (n, 0) => writeln!(o, "{n} problem{} found", if n == 1 { "" } else { "s" })?,
+            (n, _) => writeln!(
+                o,
+                "{n} problem{} found; {warnings_text}",
+                if n == 1 { "" } else { "s" }
+            )?,
         }
     }
     Ok(u8::from(!healthy))

@@ -47,6 +47,18 @@ pub fn rules(ctx: &Ctx, args: &RulesArgs) -> Result<u8> {
     } else {
         writeln!(o, "disabled in your config: {}", disabled.join(", "))?;
     }
+    let start = ctx.config.rules.day_start;
+    if start.is_off() {
+        writeln!(
+            o,
+            "days start at midnight ([diary] day_starts_at = \"00:00\")"
+        )?;
+    } else {
+        writeln!(
+            o,
+            "days start at {start}: an entry before {start} counts for the day before ([diary] day_starts_at)"
+        )?;
+    }
     writeln!(
         o,
         "config: {} (change thresholds under [rules]; 'cls config init' writes a commented example)",

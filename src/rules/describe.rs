@@ -72,23 +72,38 @@ impl Builder {
     }
 }
 
+/// `key = value` for a top-level `[rules]` key that differs from its default.
+fn changed_top(key: &str, cur: Option<f64>, def: Option<f64>) -> Vec<String> {
+    match (cur, def) {
+        (c, d) if c == d => Vec::new(),
+        (Some(v), _) => vec![format!("{key} = {}", toml::Value::Float(v))],
+        (None, _) => vec![format!("{key} unset")],
+    }
+}
+
 /// One [`RuleInfo`] per rule, built-in rules first (in clinical.md's order),
-/// then the patient's rules.
+/// then the patient's rules. Weights are shown in the configured unit.
 pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
     let d = RulesConfig::default();
     let mut b = Builder { out: Vec::new() };
     let c = cfg;
+    let wt = |kg: f64| crate::render::weight(kg, c.unit);
+    // "max(1.0 kg, 1.5% of the baseline)"
+    let gain = |kg: f64, p: f64, of: &str| format!("max({}, {} of {of})", wt(kg), pct(p));
+    let win = "in the 24-hour window";
+    let fallback = "with no reading in the window, the latest of the 24 hours before counts";
 
     let nb = &c.no_baseline;
+    let baseline_input = format!("baseline (median of the last {} weighed days)", nb.days);
     b.add(
         "D1",
         "no_baseline",
-        true,
+        nb.enabled,
         nb.level.to_string(),
-        "morning weights",
+        "day weights",
         format!(
-            "no weight on the day or the day before, or fewer than {} day weights in the {} days before it (the baseline is their median); weight rules are then skipped, the others still run; cannot be turned off",
-            nb.min_weights, nb.days
+            "no weight on the day or the day before, or fewer than {} day weights among the {} most recent weighed days in the {} days before it, episode days left out (the baseline is their median); weight rules are then skipped, the others still run; cannot be turned off",
+            nb.min_weights, nb.days, nb.lookback_days
         ),
         changed("no_baseline", nb, &d.no_baseline),
     );
@@ -96,7 +111,7 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
     b.add(
         "D2",
         "stale",
-        true,
+        s.enabled,
         s.level.to_string(),
         "any diary entry",
         format!(
@@ -113,7 +128,7 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         w.level.to_string(),
         "prodrome-set symptoms, weight",
         format!(
-            "a prodrome-set symptom at severity {} or more is logged on the day and there is no weight that day (\"weigh yourself now\")",
+            "a prodrome-set symptom at severity {} or more {win} and no weight on the day (\"weigh yourself now\")",
             w.min_severity
         ),
         changed("weigh_now", w, &d.weigh_now),
@@ -124,11 +139,10 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         "weight_gain",
         w1.enabled,
         w1.level.to_string(),
-        "day weight (the day's first), 7-day baseline",
+        &format!("day weight (the day's first), {baseline_input}"),
         format!(
-            "the day weight is at least max({} kg, {} of the baseline) over the baseline (lowered by P3 after a trigger); uses the day before's weight until you weigh",
-            w1.watch_kg,
-            pct(w1.watch_pct)
+            "the day weight is at least {} over the baseline (lowered by P3 after a trigger); uses the day before's weight until you weigh",
+            gain(w1.watch_kg, w1.watch_pct, "the baseline")
         ),
         changed("weight_gain", w1, &d.weight_gain),
     );
@@ -138,11 +152,10 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         "weight_gain_large",
         w2.enabled,
         w2.level.to_string(),
-        "day weight, 7-day baseline",
+        &format!("day weight, {baseline_input}"),
         format!(
-            "the day weight is at least max({} kg, {} of the baseline) over the baseline",
-            w2.warning_kg,
-            pct(w2.warning_pct)
+            "the day weight is at least {} over the baseline; uses the day before's weight until you weigh",
+            gain(w2.warning_kg, w2.warning_pct, "the baseline")
         ),
         changed("weight_gain_large", w2, &d.weight_gain_large),
     );
@@ -154,11 +167,41 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         w3.level.to_string(),
         "day weights of two days in a row",
         format!(
-            "the day weight is at least max({} kg, {} of the previous day's) over the previous day's",
-            w3.watch_kg,
-            pct(w3.watch_pct)
+            "the day weight is at least {} over the previous day's",
+            gain(w3.watch_kg, w3.watch_pct, "the previous day's")
         ),
         changed("overnight_jump", w3, &d.overnight_jump),
+    );
+    let w4 = &c.sustained_gain;
+    let over = match c.dry_weight_kg {
+        Some(dry) => format!(
+            "{} over your dry weight {} (dry_weight_kg)",
+            gain(w4.watch_kg, w4.watch_pct, "the dry weight"),
+            wt(dry)
+        ),
+        None => format!(
+            "{} over the reference, the median day weight {} to {} days before (at least {} weighed, episode days left out); set dry_weight_kg to measure from your dry weight instead",
+            gain(w4.watch_kg, w4.watch_pct, "the reference"),
+            w4.reference_from_days,
+            w4.reference_to_days,
+            w4.min_reference
+        ),
+    };
+    b.add(
+        "W4",
+        "sustained_gain",
+        w4.enabled,
+        w4.level.to_string(),
+        "day weights, dry weight (dry_weight_kg) when set",
+        format!(
+            "the median day weight of the last {} days (at least {} weighed) is at least {over}",
+            w4.recent_days, w4.min_recent
+        ),
+        [
+            changed("sustained_gain", w4, &d.sustained_gain),
+            changed_top("dry_weight_kg", c.dry_weight_kg, d.dry_weight_kg),
+        ]
+        .concat(),
     );
     let p1 = &c.weight_thirst;
     b.add(
@@ -166,9 +209,9 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         "weight_thirst",
         p1.enabled,
         p1.level.to_string(),
-        "day weight, baseline, thirst",
+        "weight gain (W1 or W4), thirst",
         format!(
-            "W1's weight gain is met and thirst is at severity {} or more",
+            "weight gain present (W1 or W4) and thirst at severity {} or more {win}",
             p1.min_severity
         ),
         changed("weight_thirst", p1, &d.weight_thirst),
@@ -179,13 +222,13 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         "prodrome_cluster",
         p2.enabled,
         format!(
-            "{}; {} with W1's gain",
+            "{}; {} with weight gain present (W1 or W4)",
             p2.level,
             p2.level.max(p2.level_with_gain)
         ),
-        "prodrome-set symptoms",
+        "prodrome-set symptoms, weight gain (W1 or W4)",
         format!(
-            "at least {} distinct symptoms of the prodrome set at severity {} or more: {}",
+            "at least {} distinct symptoms of the prodrome set at severity {} or more {win}: {}",
             p2.min_count,
             p2.min_severity,
             list(&p2.symptoms)
@@ -200,18 +243,17 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         "modifier".into(),
         "trigger symptoms",
         format!(
-            "{} at severity {} or more within the last {} days: W1 (and so P1 and P2's upgrade) uses max({} kg, {}) instead",
+            "{} at severity {} or more on the day or the {} days before: W1 (and so P1 and P2's upgrade) uses {} instead",
             list(&t.symptoms),
             t.min_severity,
             t.days,
-            t.watch_kg,
-            pct(t.watch_pct)
+            gain(t.watch_kg, t.watch_pct, "the baseline")
         ),
         changed("trigger", t, &d.trigger),
     );
     let bpb = changed("bp_baseline", &c.bp_baseline, &d.bp_baseline);
     let base_text = format!(
-        "baseline = median of up to {} earlier sitting readings (at most {} days old), needing {}",
+        "baseline = median of up to {} earlier sitting readings at most {} days old, needing {}",
         c.bp_baseline.readings, c.bp_baseline.max_age_days, c.bp_baseline.min_readings
     );
     let l1 = &c.hypotension;
@@ -220,9 +262,9 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         "hypotension",
         l1.enabled,
         l1.level.to_string(),
-        "latest sitting systolic (the day or the day before)",
+        "systolic, sitting or standing (the worst reading in the 24-hour window)",
         format!(
-            "systolic at or below {}, or {} or more below your baseline ({base_text})",
+            "the lowest systolic {win}, sitting or standing, at or below {}, or the lowest sitting one {} or more below your baseline ({base_text}); {fallback}",
             l1.max_systolic, l1.drop
         ),
         [changed("hypotension", l1, &d.hypotension), bpb.clone()].concat(),
@@ -233,9 +275,9 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         "low_bp",
         l2.enabled,
         l2.level.to_string(),
-        "latest sitting systolic (the day or the day before)",
+        "sitting systolic (the lowest in the 24-hour window)",
         format!(
-            "systolic at or below {}, or {} or more below your baseline, when L1 did not fire ({base_text})",
+            "the lowest sitting systolic {win} at or below {}, or {} or more below your baseline, when L1 did not fire ({base_text}); {fallback}",
             l2.max_systolic, l2.drop
         ),
         [changed("low_bp", l2, &d.low_bp), bpb].concat(),
@@ -246,9 +288,9 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         "orthostatic",
         l3.enabled,
         l3.level.to_string(),
-        "sitting and standing BP of one entry, dizziness",
+        "sitting and standing BP of one entry, dizziness (any entry in the 24-hour window)",
         format!(
-            "in the latest entry with a standing BP, systolic falls {} or more or diastolic {} or more on standing, or dizziness is at severity {} or more",
+            "any entry {win} whose systolic falls {} or more or diastolic {} or more from sitting to standing, or that has a standing BP and dizziness at severity {} or more",
             l3.systolic_drop, l3.diastolic_drop, l3.min_severity
         ),
         changed("orthostatic", l3, &d.orthostatic),
@@ -259,9 +301,9 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         "shock_index",
         l4.enabled,
         band_level(l4.level, "warning / emergency"),
-        "heart rate and systolic of one entry",
+        "heart rate and systolic of one entry (the worst in the 24-hour window)",
         format!(
-            "heart rate / systolic is at least {} (warning) or {} (emergency)",
+            "the highest heart rate / systolic of one entry {win} (sitting systolic, else standing) is at least {} (warning) or {} (emergency); {fallback}",
             l4.warning_at, l4.emergency_at
         ),
         changed("shock_index", l4, &d.shock_index),
@@ -272,9 +314,9 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         "tachycardia",
         l5.enabled,
         band_level(l5.level, "warning / emergency"),
-        "latest heart rate (the day or the day before)",
+        "heart rate (the highest in the 24-hour window)",
         format!(
-            "heart rate at least {} bpm (warning) or {} bpm (emergency)",
+            "the highest heart rate {win} at least {} bpm (warning) or {} bpm (emergency); {fallback}",
             l5.warning_bpm, l5.emergency_bpm
         ),
         changed("tachycardia", l5, &d.tachycardia),
@@ -285,8 +327,11 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         "syncope",
         l6.enabled,
         l6.level.to_string(),
-        "fainting",
-        format!("fainting logged at severity {} or more", l6.min_severity),
+        "fainting (the highest severity in the 24-hour window)",
+        format!(
+            "fainting logged at severity {} or more {win}",
+            l6.min_severity
+        ),
         changed("syncope", l6, &d.syncope),
     );
     let l7 = &c.low_urine;
@@ -295,9 +340,9 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         "low_urine",
         l7.enabled,
         l7.level.to_string(),
-        "--urine, --urine-ml (24 h total)",
+        "--urine, --urine-ml (24 h totals; the lowest in the 24-hour window)",
         format!(
-            "urine 'less', or the day's lowest 24 h total below {} mL",
+            "urine 'less' anywhere {win}, or the lowest 24 h total in it below {} mL",
             l7.below_ml
         ),
         changed("low_urine", l7, &d.low_urine),
@@ -308,13 +353,39 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         "leak_combo",
         l8.enabled,
         l8.level.to_string(),
-        "swelling, weight, dizziness, systolic, urine",
+        "swelling, weight, dizziness, sitting systolic, urine (24-hour window, highest severities)",
         format!(
-            "(swelling at severity {m} or more, or W2's gain) and (dizziness at {m} or more, or systolic at or below {}, or L7's low urine)",
+            "{win}: (swelling at severity {m} or more, or W2's gain) and (dizziness at {m} or more, or the lowest sitting systolic at or below {}, or L7's low urine)",
             l8.max_systolic,
             m = l8.min_severity
         ),
         changed("leak_combo", l8, &d.leak_combo),
+    );
+    let l9 = &c.breathing;
+    b.add(
+        "L9",
+        "breathing",
+        l9.enabled,
+        band_level(l9.level, "warning / emergency"),
+        "breathlessness, orthopnea (the highest severity in the 24-hour window)",
+        format!(
+            "breathlessness or orthopnea {win} at severity {} or more (warning) or {} or more (emergency): fluid may be reaching the lungs",
+            l9.warning_severity, l9.emergency_severity
+        ),
+        changed("breathing", l9, &d.breathing),
+    );
+    let l10 = &c.swelling;
+    b.add(
+        "L10",
+        "swelling",
+        l10.enabled,
+        l10.level.to_string(),
+        "swelling (the highest severity in the 24-hour window)",
+        format!(
+            "swelling at severity {} or more {win}, when L8 did not fire",
+            l10.min_severity
+        ),
+        changed("swelling", l10, &d.swelling),
     );
     let labs = changed("labs", &c.labs, &d.labs);
     let lab_text = format!(
@@ -329,8 +400,13 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         band_level(h1.level, "warning / emergency"),
         "hemoglobin, hematocrit (optional labs)",
         format!(
-            "warning: hemoglobin {} g/dL or hematocrit {} points over your baseline; emergency: hemoglobin at or above {} g/dL, hematocrit at or above {}%, or hemoglobin {} g/dL over your baseline ({lab_text})",
-            h1.hb_rise_warning, h1.hct_rise_warning, h1.hb_emergency, h1.hct_emergency, h1.hb_rise_emergency
+            "warning: hemoglobin {} g/dL or hematocrit {} points over your baseline; emergency: hemoglobin at or above {} g/dL, hematocrit at or above {}%, hemoglobin {} g/dL or hematocrit {} points over your baseline ({lab_text})",
+            h1.hb_rise_warning,
+            h1.hct_rise_warning,
+            h1.hb_emergency,
+            h1.hct_emergency,
+            h1.hb_rise_emergency,
+            h1.hct_rise_emergency
         ),
         [changed("hemoconcentration", h1, &d.hemoconcentration), labs.clone()].concat(),
     );
@@ -357,12 +433,11 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         "recruitment",
         r1.enabled,
         band_level(r1.level, "watch / warning / emergency"),
-        "day weights, polyuria, breathlessness, orthopnea",
+        "polyuria, breathlessness, orthopnea, day weights",
         format!(
-            "only in the {} days after an episode's start or an emergency day: emergency when the weight falls at least max({} kg, {}) in a day with polyuria and breathlessness or orthopnea (severity {m}+); warning on breathlessness or orthopnea alone; watch on the weight loss with polyuria",
-            r1.window_days,
-            r1.loss_kg,
-            pct(r1.loss_pct),
+            "only in the recovery window, from an episode's start to {w} days after its end (an open episode keeps it open) and the {w} days after an emergency day outside an episode: emergency on polyuria with breathlessness or orthopnea (severity {m}+ {win}; no weight needed); warning on breathlessness or orthopnea alone; watch when the day weight falls at least {} since the day before, with polyuria",
+            gain(r1.loss_kg, r1.loss_pct, "the day before's"),
+            w = r1.window_days,
             m = r1.min_severity
         ),
         changed("recruitment", r1, &d.recruitment),

@@ -1,7 +1,8 @@
 //! The config file and the file locations: `cls config init|show|path`,
 //! `cls paths`, what a broken config does (stops everything before the diary
-//! is touched), and flag-beats-environment-beats-default for `--db` and
-//! `--config`.
+//! is touched), flag-beats-environment-beats-default for `--db` and
+//! `--config`, and what `cls rules` and `cls doctor` say about the rules a
+//! config changes or switches off.
 
 use crate::support::{describe, stderr, stdout, TestEnv};
 
@@ -307,6 +308,115 @@ fn an_empty_config_file_means_the_defaults() {
         let out = env.ok(&["config", "show"]);
         assert!(out.contains("weight = \"kg\""), "{out}");
     }
+}
+
+// ---- what the config switches off: cls rules and cls doctor ---------------
+
+#[test]
+fn rules_shows_the_configured_thresholds_units_and_switched_off_rules() {
+    let env = TestEnv::new();
+    env.write_config(
+        "[units]\nweight = \"lb\"\n\
+         [diary]\nday_starts_at = \"05:30\"\n\
+         [rules]\ndry_weight_kg = 70.5\n\
+         [rules.breathing]\nenabled = false\n",
+    );
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&["rules", "--json"])).unwrap();
+    let rules = json.as_array().unwrap();
+    let rule = |id: &str| {
+        rules
+            .iter()
+            .find(|r| r["rule"] == id)
+            .unwrap_or_else(|| panic!("{id} missing: {json}"))
+    };
+    let ids: Vec<&str> = rules.iter().map(|r| r["rule"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "D1", "D2", "D3", "W1", "W2", "W3", "W4", "P1", "P2", "P3", "L1", "L2", "L3", "L4",
+            "L5", "L6", "L7", "L8", "L9", "L10", "H1", "H2", "R1", "M1"
+        ]
+    );
+    let w4 = rule("W4");
+    let fires = w4["fires_when"].as_str().unwrap();
+    assert!(
+        fires.contains("max(2.2 lb, 1.5% of the dry weight) over your dry weight 155.4 lb"),
+        "{fires}"
+    );
+    assert_eq!(w4["changed"], serde_json::json!(["dry_weight_kg = 70.5"]));
+    assert!(rule("W1")["fires_when"]
+        .as_str()
+        .unwrap()
+        .contains("max(2.2 lb, 1.5% of the baseline)"));
+    assert_eq!(rule("L9")["enabled"], false);
+    assert_eq!(rule("L10")["enabled"], true);
+
+    let text = env.ok(&["rules"]);
+    assert!(
+        text.contains("disabled in your config: L9 breathing\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("days start at 05:30: an entry before 05:30 counts for the day before"),
+        "{text}"
+    );
+    assert!(!text.contains(" L9 breathing "), "not in the table: {text}");
+    assert!(text.contains(" L10 swelling "), "{text}");
+}
+
+#[test]
+fn doctor_warns_about_each_switched_off_rule_emergency_first() {
+    let env = TestEnv::new();
+    env.write_config(
+        "[rules.low_urine]\nenabled = false\n\
+         [rules.hypotension]\nenabled = false\n",
+    );
+    let out = env.run(&["doctor"]);
+    let text = stdout(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a warning is not a failure\n{}",
+        describe(&out)
+    );
+    let l1 = "WARNING  rules        rule L1 hypotension is switched off in your config: \
+              cls will not raise its emergency";
+    let l7 = "WARNING  rules        rule L7 low_urine is switched off in your config: \
+              cls will not raise its warning";
+    let (Some(at1), Some(at7)) = (text.find(l1), text.find(l7)) else {
+        panic!("{text}");
+    };
+    assert!(at1 < at7, "emergency-capable rules first:\n{text}");
+    assert!(
+        text.contains(&format!(
+            "fix: unless your clinician agreed to this, remove `enabled = false` under [rules.hypotension] in {}",
+            env.config_path().display()
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("PROBLEM"), "{text}");
+    assert!(text.ends_with("no problems found; 2 warnings\n"), "{text}");
+
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&["doctor", "--json"])).unwrap();
+    assert_eq!(json["healthy"], true);
+    let warnings: Vec<&str> = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "warning")
+        .map(|c| c["detail"].as_str().unwrap())
+        .collect();
+    assert_eq!(warnings.len(), 2, "{json}");
+    assert!(warnings[0].starts_with("rule L1 hypotension"), "{json}");
+
+    // Switched back on: no warning.
+    env.write_config("[rules.hypotension]\nenabled = true\n");
+    let text = env.ok(&["doctor"]);
+    assert!(
+        text.contains("ok       rules        every rule is switched on"),
+        "{text}"
+    );
+    assert!(!text.contains("WARNING"), "{text}");
 }
 
 // ---- where files live -----------------------------------------------------

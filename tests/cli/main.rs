@@ -15,7 +15,8 @@ mod one_value;
 // cls list/show/edit/delete, check on an empty diary, closed pipes.
 mod entries;
 
-// config init/show/path, broken configs, paths and their precedence.
+// config init/show/path, broken configs, paths and their precedence;
+// cls rules and cls doctor on switched-off rules.
 mod config;
 
 // --help for every subcommand, exit codes, version, completions.

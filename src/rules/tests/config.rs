@@ -267,6 +267,16 @@ fn invalid_custom_rules() {
         "[[rules.custom]]\nid = \"W1\"\nmessage = \"m\"\nall = [ { prodrome_count = 2 } ]\n",
     );
     assert!(e.contains("built-in"), "{e}");
+    // v2's rules too, by id and by name.
+    for id in ["W4", "l10", "breathing", "swelling"] {
+        let e = invalid(&format!(
+            "[[rules.custom]]\nid = \"{id}\"\nmessage = \"m\"\nall = [ {{ prodrome_count = 2 }} ]\n"
+        ));
+        assert!(
+            e.contains("is the id or name of a built-in rule"),
+            "{id}: {e}"
+        );
+    }
     let e = invalid("[[rules.custom]]\nmessage = \"m\"\nall = [ { prodrome_count = 2 } ]\n");
     assert!(e.contains("rules.custom[0].id: missing"), "{e}");
     let e = invalid("[[rules.custom]]\nid = \"a\"\nall = [ { prodrome_count = 2 } ]\n");

@@ -136,33 +136,119 @@ fn backtest_lead_times_and_false_alarms() {
     assert_eq!(empty.episodes[0].first_alert, None);
 }
 
+/// The rule of `describe`'s output with this id.
+fn info<'a>(all: &'a [crate::rules::RuleInfo], id: &str) -> &'a crate::rules::RuleInfo {
+    all.iter()
+        .find(|r| r.rule == id)
+        .unwrap_or_else(|| panic!("{id} not described"))
+}
+
 #[test]
 fn describe_lists_every_rule_with_current_thresholds() {
-    let info = describe(&RulesConfig::default());
-    let ids: Vec<&str> = info.iter().map(|r| r.rule.as_str()).collect();
+    let all = describe(&RulesConfig::default());
+    let ids: Vec<&str> = all.iter().map(|r| r.rule.as_str()).collect();
     assert_eq!(
         ids,
         [
-            "D1", "D2", "D3", "W1", "W2", "W3", "P1", "P2", "P3", "L1", "L2", "L3", "L4", "L5",
-            "L6", "L7", "L8", "H1", "H2", "R1", "M1"
+            "D1", "D2", "D3", "W1", "W2", "W3", "W4", "P1", "P2", "P3", "L1", "L2", "L3", "L4",
+            "L5", "L6", "L7", "L8", "L9", "L10", "H1", "H2", "R1", "M1"
         ]
     );
-    assert!(info.iter().all(|r| r.enabled && r.changed.is_empty()));
-    let w1 = &info[3];
+    // Every built-in rule, by the same id and name as validation knows it.
+    let builtin: Vec<(&str, &str)> = all
+        .iter()
+        .map(|r| (r.rule.as_str(), r.name.as_str()))
+        .collect();
+    let mut known = crate::rules::config::BUILTIN.to_vec();
+    known.sort();
+    let mut described = builtin.clone();
+    described.sort();
+    assert_eq!(described, known);
+    assert!(all.iter().all(|r| r.enabled && r.changed.is_empty()));
+
+    let w1 = info(&all, "W1");
     assert_eq!(w1.level, "watch");
     assert!(
-        w1.fires_when.contains("max(1 kg, 1.5% of the baseline)"),
+        w1.fires_when
+            .contains("at least max(1.0 kg, 1.5% of the baseline) over the baseline"),
         "{}",
         w1.fires_when
     );
-    assert_eq!(info[8].level, "modifier");
-    assert_eq!(info[13].level, "warning / emergency");
+    assert!(
+        w1.inputs
+            .contains("baseline (median of the last 7 weighed days)"),
+        "{}",
+        w1.inputs
+    );
+    let d1 = &info(&all, "D1").fires_when;
+    assert!(
+        d1.contains("fewer than 4 day weights among the 7 most recent weighed days in the 28 days before it, episode days left out"),
+        "{d1}"
+    );
+    let w4 = info(&all, "W4");
+    assert_eq!(w4.level, "watch");
+    assert_eq!(
+        w4.fires_when,
+        "the median day weight of the last 3 days (at least 2 weighed) is at least \
+         max(1.0 kg, 1.5% of the reference) over the reference, the median day weight \
+         35 to 8 days before (at least 4 weighed, episode days left out); set \
+         dry_weight_kg to measure from your dry weight instead"
+    );
+    assert!(info(&all, "P1")
+        .fires_when
+        .contains("weight gain present (W1 or W4)"));
+    assert_eq!(
+        info(&all, "P2").level,
+        "watch; warning with weight gain present (W1 or W4)"
+    );
+    assert_eq!(info(&all, "P3").level, "modifier");
+    let l1 = &info(&all, "L1").fires_when;
+    assert!(
+        l1.contains(
+            "the lowest systolic in the 24-hour window, sitting or standing, at or below 90"
+        ) && l1.contains("the lowest sitting one 40 or more below your baseline"),
+        "{l1}"
+    );
+    assert!(info(&all, "L2")
+        .fires_when
+        .contains("lowest sitting systolic"));
+    assert!(info(&all, "L3")
+        .fires_when
+        .starts_with("any entry in the 24-hour window"));
+    assert_eq!(info(&all, "L4").level, "warning / emergency");
+    let l9 = info(&all, "L9");
+    assert_eq!(l9.level, "warning / emergency");
+    assert!(
+        l9.fires_when
+            .contains("at severity 2 or more (warning) or 3 or more (emergency)"),
+        "{}",
+        l9.fires_when
+    );
+    let l10 = info(&all, "L10");
+    assert_eq!(l10.level, "watch");
+    assert!(l10.fires_when.ends_with("when L8 did not fire"));
+    assert!(info(&all, "H1")
+        .fires_when
+        .contains("hemoglobin 3 g/dL or hematocrit 9 points over your baseline"));
+    let r1 = &info(&all, "R1").fires_when;
+    assert!(
+        r1.contains("from an episode's start to 14 days after its end")
+            && r1.contains("no weight needed")
+            && r1.contains("max(1.0 kg, 1.5% of the day before's)"),
+        "{r1}"
+    );
 
     let mut cfg = RulesConfig::default();
     cfg.weight_gain.watch_kg = 1.3;
     cfg.hypotension.enabled = false;
     cfg.tachycardia.level = Some(Level::Watch);
     cfg.bp_baseline.readings = 5;
+    cfg.no_baseline.lookback_days = 42;
+    cfg.sustained_gain.recent_days = 4;
+    cfg.dry_weight_kg = Some(68.0);
+    cfg.breathing.enabled = false;
+    cfg.swelling.min_severity = 3;
+    cfg.hemoconcentration.hct_rise_emergency = 10.0;
     cfg.custom.push(crate::rules::CustomRule {
         id: "mine".into(),
         message: "call".into(),
@@ -172,24 +258,81 @@ fn describe_lists_every_rule_with_current_thresholds() {
         }],
         ..Default::default()
     });
-    let info = describe(&cfg);
-    assert_eq!(info.len(), 22);
-    assert!(info[3].fires_when.contains("max(1.3 kg"));
-    assert_eq!(info[3].changed, ["weight_gain.watch_kg = 1.3"]);
-    assert!(!info[9].enabled);
-    assert!(info[9]
+    let all = describe(&cfg);
+    assert_eq!(all.len(), 25);
+    let w1 = info(&all, "W1");
+    assert!(w1.fires_when.contains("max(1.3 kg"), "{}", w1.fires_when);
+    assert_eq!(w1.changed, ["weight_gain.watch_kg = 1.3"]);
+    assert_eq!(info(&all, "D1").changed, ["no_baseline.lookback_days = 42"]);
+    assert!(info(&all, "D1")
+        .fires_when
+        .contains("in the 42 days before it"));
+    let w4 = info(&all, "W4");
+    assert_eq!(
+        w4.changed,
+        ["sustained_gain.recent_days = 4", "dry_weight_kg = 68.0"]
+    );
+    assert_eq!(
+        w4.fires_when,
+        "the median day weight of the last 4 days (at least 2 weighed) is at least \
+         max(1.0 kg, 1.5% of the dry weight) over your dry weight 68.0 kg (dry_weight_kg)"
+    );
+    let l1 = info(&all, "L1");
+    assert!(!l1.enabled);
+    assert!(l1
         .changed
         .contains(&"hypotension.enabled = false".to_string()));
-    assert!(info[9]
-        .changed
-        .contains(&"bp_baseline.readings = 5".to_string()));
-    assert_eq!(info[13].level, "watch (overridden)");
-    assert_eq!(info[13].changed, ["tachycardia.level = \"watch\""]);
-    assert_eq!(info[21].rule, "mine");
+    assert!(l1.changed.contains(&"bp_baseline.readings = 5".to_string()));
+    let l5 = info(&all, "L5");
+    assert_eq!(l5.level, "watch (overridden)");
+    assert_eq!(l5.changed, ["tachycardia.level = \"watch\""]);
+    let l9 = info(&all, "L9");
+    assert!(!l9.enabled);
+    assert_eq!(l9.changed, ["breathing.enabled = false"]);
+    assert_eq!(info(&all, "L10").changed, ["swelling.min_severity = 3"]);
     assert_eq!(
-        info[21].fires_when,
+        info(&all, "H1").changed,
+        ["hemoconcentration.hct_rise_emergency = 10.0"]
+    );
+    // The disabled rules are the ones the config lists as switched off.
+    let off: Vec<&str> = all
+        .iter()
+        .filter(|r| !r.enabled)
+        .map(|r| r.rule.as_str())
+        .collect();
+    let switched_off: Vec<String> = cfg.disabled().into_iter().map(|r| r.rule).collect();
+    assert_eq!(off, ["L1", "L9"]);
+    assert_eq!(off, switched_off);
+    let mine = &all[24];
+    assert_eq!(mine.rule, "mine");
+    assert_eq!(
+        mine.fires_when,
         "all of: 3 or more prodrome-set symptoms; says \"call\""
     );
+}
+
+#[test]
+fn describe_shows_weights_in_the_configured_unit() {
+    let cfg = RulesConfig {
+        unit: crate::input::WeightUnit::Lb,
+        dry_weight_kg: Some(68.0),
+        ..Default::default()
+    };
+    let all = describe(&cfg);
+    for (id, want) in [
+        ("W1", "max(2.2 lb, 1.5% of the baseline)"),
+        ("W2", "max(4.4 lb, 3% of the baseline)"),
+        ("W3", "max(2.2 lb, 1.5% of the previous day's)"),
+        ("W4", "over your dry weight 149.9 lb (dry_weight_kg)"),
+        ("P3", "max(1.5 lb, 1% of the baseline)"),
+        ("R1", "max(2.2 lb, 1.5% of the day before's)"),
+    ] {
+        let f = &info(&all, id).fires_when;
+        assert!(f.contains(want), "{id}: {f}");
+        assert!(!f.contains(" kg,") && !f.contains(" kg)"), "{id}: {f}");
+    }
+    // The config keys stay in kg, as they are written.
+    assert_eq!(info(&all, "W4").changed, ["dry_weight_kg = 68.0"]);
 }
 
 /// Ten years of daily data from 2016-01-01: a morning weight, BP and heart
