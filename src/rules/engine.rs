@@ -1410,9 +1410,13 @@ fn bp_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) -> Option<bool> {
             .iter()
             .flat_map(|&i| sbps(ctx.entry(i), i).filter(|r| !r.2)),
     );
-    let (base, base_have) = match sit_low {
-        Some((_, i, _)) => sbp_baseline(ctx, i),
-        None => (None, 0),
+    // The baseline is taken before the first sitting reading judged, so the
+    // window's own readings never become each other's baseline: a second,
+    // lower reading must not lift the first one's alarm (clinical.md says
+    // "before it"; we read it as "before the window").
+    let (base, base_have) = match (sit_low, sitting.first()) {
+        (Some(_), Some(&first)) => sbp_baseline(ctx, first),
+        _ => (None, 0),
     };
     if base.is_none() && sit_low.is_some() && (c1.enabled || c2.enabled) {
         note!(out, format!(
