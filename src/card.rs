@@ -513,12 +513,15 @@ pub fn text(c: &Card, width: u16) -> String {
     for l in t.lines() {
         let _ = writeln!(o, "{}", l.trim_end());
     }
-    let _ = writeln!(
-        o,
-        "\nPrinted {} by the patient with cls {} from their own diary. Not a diagnosis.",
+    let foot = format!(
+        "Printed {} by the patient with cls {} from their own diary. Not a diagnosis.",
         c.generated.format("%Y-%m-%d %H:%M"),
         c.version
     );
+    o.push('\n');
+    for l in wrap(&foot, usize::from(width)) {
+        let _ = writeln!(o, "{l}");
+    }
     o
 }
 
@@ -820,6 +823,9 @@ mod tests {
         let t = text(&c, 80);
         assert!(t.contains("  Avoid large IV volumes; <see letter>."), "{t}");
         assert!(t.contains(CONDITION));
+        for l in t.lines() {
+            assert!(l.chars().count() <= 80, "wider than 80 columns: {l}");
+        }
     }
 
     #[test]
