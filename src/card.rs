@@ -16,11 +16,11 @@ use serde::Serialize;
 
 use crate::config::{Contact, Patient, ScheduledMed};
 use crate::input::WeightUnit;
-use crate::model::{Bp, Entry, Episode, LabKind};
+use crate::model::{Bp, DayStart, Entry, Episode, LabKind};
 use crate::render;
 use crate::report::html::esc;
-use crate::report::{clean, lab_value, median, morning_weights, MedStatus};
-use crate::rules::{Assessment, Finding, Level};
+use crate::report::{clean, day_weights, lab_value, median, MedStatus};
+use crate::rules::{Assessment, Finding, Level, WeightBaseline};
 
 pub const CONDITION: &str = "Systemic capillary leak syndrome (Clarkson disease)";
 
@@ -41,6 +41,11 @@ pub struct Input<'a> {
     pub entries: &'a [Entry],
     /// Recorded episodes: their days are left out of the baselines.
     pub episodes: &'a [Episode],
+    /// The rules' weight baseline for `date`
+    /// ([`crate::rules::weight_baselines`]): the usual weight.
+    pub weight_baseline: WeightBaseline,
+    /// Where a logical day starts (the rules' `day_start`).
+    pub day_start: DayStart,
     /// The scheduled medications as of `date`.
     pub scheduled: Vec<MedStatus>,
     /// The last dose of medications named in the prophylaxis text but not
@@ -74,7 +79,7 @@ pub struct Card {
     pub notes: Option<String>,
     pub last_doses: Vec<LastDose>,
     pub baseline: Baseline,
-    /// The 7 days up to and including `date`, oldest first.
+    /// The 7 logical days up to and including `date`, oldest first.
     pub recent: Vec<CardDay>,
     pub level: Level,
     pub findings: Vec<Finding>,
@@ -92,10 +97,10 @@ pub struct LastDose {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Baseline {
-    /// Median of the last (up to) 7 morning weights before `date`, outside
-    /// recorded episodes.
-    pub weight_kg: Option<f64>,
-    pub weight_mornings: usize,
+    /// The rules' weight baseline for `date`: the median of the day weights
+    /// of the last `no_baseline.days` weighed days before it, outside
+    /// recorded episodes (`kg` is `None` with too few of them).
+    pub weight: WeightBaseline,
     /// Median systolic and diastolic of the last (up to) 7 sitting
     /// readings before `date`, outside recorded episodes.
     pub bp: Option<Bp>,
@@ -108,6 +113,7 @@ pub struct Baseline {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CardDay {
     pub date: NaiveDate,
+    /// The day weight, as the rules read it.
     pub weight_kg: Option<f64>,
     pub bp: Vec<Bp>,
     pub heart_rate: Vec<u16>,
@@ -189,8 +195,10 @@ fn contact(c: &Contact) -> Option<Contact> {
 pub fn build(input: &Input<'_>) -> Card {
     let p = input.patient;
     let date = input.date;
+    let ds = input.day_start;
     // The usual values come from the days before today outside recorded
-    // episodes, so an attack does not inflate the "usual" weight.
+    // episodes, so an attack does not inflate them. The usual weight is the
+    // rules' baseline, given in `input`.
     let in_episode = |d: NaiveDate| {
         input
             .episodes
@@ -200,17 +208,10 @@ pub fn build(input: &Input<'_>) -> Card {
     let before: Vec<&Entry> = input
         .entries
         .iter()
-        .filter(|e| e.date() < date && !in_episode(e.date()))
+        .filter(|e| e.day(ds) < date && !in_episode(e.day(ds)))
         .collect();
 
-    let morning = morning_weights(input.entries);
-    let weights: Vec<f64> = morning
-        .range(..date)
-        .rev()
-        .filter(|(d, _)| !in_episode(**d))
-        .take(7)
-        .map(|(_, w)| *w)
-        .collect();
+    let weights = day_weights(input.entries, ds);
     let sitting: Vec<(Bp, Option<u16>)> = before
         .iter()
         .rev()
@@ -242,7 +243,7 @@ pub fn build(input: &Input<'_>) -> Card {
                 .entries
                 .iter()
                 .rev()
-                .filter(|e| e.date() <= date)
+                .filter(|e| e.day(ds) <= date)
                 .find_map(|e| e.m.lab(k).map(|v| (k, v, e.date())))
         })
         .collect();
@@ -251,10 +252,10 @@ pub fn build(input: &Input<'_>) -> Card {
         .rev()
         .map(|i| {
             let d = date - Duration::days(i);
-            let day: Vec<&Entry> = input.entries.iter().filter(|e| e.date() == d).collect();
+            let day: Vec<&Entry> = input.entries.iter().filter(|e| e.day(ds) == d).collect();
             CardDay {
                 date: d,
-                weight_kg: morning.get(&d).copied(),
+                weight_kg: weights.get(&d).copied(),
                 bp: day.iter().filter_map(|e| e.m.bp).collect(),
                 heart_rate: day.iter().filter_map(|e| e.m.heart_rate).collect(),
             }
@@ -315,8 +316,7 @@ pub fn build(input: &Input<'_>) -> Card {
         notes: text(&p.notes),
         last_doses,
         baseline: Baseline {
-            weight_kg: median(weights.clone()),
-            weight_mornings: weights.len(),
+            weight: input.weight_baseline,
             bp,
             heart_rate: med_u16(hr_values),
             bp_readings: sitting.len(),
@@ -393,13 +393,13 @@ fn level_line(c: &Card) -> String {
 fn baseline_lines(c: &Card) -> Vec<(String, String)> {
     let b = &c.baseline;
     let mut v = Vec::new();
-    if let Some(w) = b.weight_kg {
+    if let Some(w) = b.weight.kg {
         v.push((
             "Usual weight".into(),
             format!(
-                "{} (median of the last {} mornings outside attacks)",
+                "{} ({} outside attacks)",
                 render::weight(w, c.unit),
-                b.weight_mornings
+                b.weight.label()
             ),
         ));
     }
@@ -513,12 +513,15 @@ pub fn text(c: &Card, width: u16) -> String {
     for l in t.lines() {
         let _ = writeln!(o, "{}", l.trim_end());
     }
-    let _ = writeln!(
-        o,
-        "\nPrinted {} by the patient with cls {} from their own diary. Not a diagnosis.",
+    let foot = format!(
+        "Printed {} by the patient with cls {} from their own diary. Not a diagnosis.",
         c.generated.format("%Y-%m-%d %H:%M"),
         c.version
     );
+    o.push('\n');
+    for l in wrap(&foot, usize::from(width)) {
+        let _ = writeln!(o, "{l}");
+    }
     o
 }
 
@@ -770,6 +773,8 @@ mod tests {
             patient,
             entries: &d.entries,
             episodes: &d.episodes,
+            weight_baseline: *d.baselines.last().unwrap(),
+            day_start: DayStart::default(),
             scheduled: input.scheduled.clone(),
             prophylaxis_doses: vec![],
             today: &today,
@@ -790,9 +795,15 @@ mod tests {
             c.recent.iter().any(|d| d.weight_kg.is_none()),
             "11-20 was not logged"
         );
-        assert_eq!(c.baseline.weight_mornings, 7);
+        assert_eq!(c.baseline.weight.date, date("2026-11-25"));
+        assert_eq!(c.baseline.weight.weights, 7);
         // The episode (11-17 to 11-20) is left out: 67.6 68.0 68.1 68.2 68.4 68.6 69.6.
-        assert_eq!(c.baseline.weight_kg, Some(68.2));
+        assert_eq!(c.baseline.weight.kg, Some(68.2));
+        let t = text(&c, 80);
+        assert!(
+            t.contains("68.2 kg (median of the last 7 weighed days outside attacks)"),
+            "{t}"
+        );
         assert_eq!(c.baseline.labs.len(), 2);
         assert_eq!(c.last_doses[0].date, Some(date("2026-11-22")));
         assert_eq!(c.level, Level::Watch);
@@ -812,6 +823,9 @@ mod tests {
         let t = text(&c, 80);
         assert!(t.contains("  Avoid large IV volumes; <see letter>."), "{t}");
         assert!(t.contains(CONDITION));
+        for l in t.lines() {
+            assert!(l.chars().count() <= 80, "wider than 80 columns: {l}");
+        }
     }
 
     #[test]

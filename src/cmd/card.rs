@@ -23,6 +23,10 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
         schedule: &cfg.medications,
     };
     let assessment = rules::evaluate_at(&diary, today, ctx.rules_now(), &cfg.rules);
+    // The usual weight is the rules' own baseline B for today.
+    let weight_baseline = rules::weight_baselines(&diary, today, today, &cfg.rules)
+        .pop()
+        .expect("one day has one baseline");
 
     // Medications named in the prophylaxis text but not scheduled still
     // get their last dose on the card.
@@ -46,6 +50,8 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
         patient: &cfg.patient,
         entries: &entries,
         episodes: &episodes,
+        weight_baseline,
+        day_start: cfg.rules.day_start,
         scheduled: scheduled(&store, ctx, today)?,
         prophylaxis_doses,
         today: &assessment,

@@ -55,10 +55,14 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
         .collect();
     let leads = rules::leads_from_history(&history, &shown);
     history.retain(|a| a.date >= from);
+    // The weight baseline of every day: the rules' own B, never a private one.
+    let baselines = rules::weight_baselines(&diary, from, to, &cfg.rules);
     let r = report::summarize(&report::Input {
         entries: &entries,
         episodes: &episodes,
         history: &history,
+        baselines: &baselines,
+        day_start: cfg.rules.day_start,
         leads: &leads,
         scheduled: scheduled(&store, ctx, to)?,
         patient: &cfg.patient,

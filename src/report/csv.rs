@@ -1,25 +1,34 @@
-//! The report's daily table as CSV, one row per day with an entry, for a
-//! spreadsheet. Lists inside a cell are joined by `;` as in `cls export`
+//! The report's daily table as CSV, one row per (logical) day with an
+//! entry, for a spreadsheet. The weight column is in the config's unit and
+//! says so in its name (`weight_kg` or `weight_lb`). Lists inside a cell are joined by `;` as in `cls export`
 //! (`thirst:2;fatigue:1`, `118/76;104/70`). Cells are quoted when needed
 //! (RFC 4180), control characters in diary text are replaced, and text that
 //! a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is
 //! prefixed with `'`.
 
-use super::{clean, Report};
+use super::{clean, num_weight, Report};
+use crate::input::WeightUnit;
 use crate::model::Bp;
 
-pub const HEADER: &str =
-    "date,level,weight_kg,bp,standing_bp,heart_rate,urine,urine_ml,symptoms,labs,medications,entries,note";
+/// The header line, with the weight column in `unit`.
+pub fn header(unit: WeightUnit) -> String {
+    format!(
+        "date,level,weight_{},bp,standing_bp,heart_rate,urine,urine_ml,symptoms,labs,medications,entries,note",
+        unit.as_str()
+    )
+}
 
 pub fn render(r: &Report) -> String {
-    let mut out = String::from(HEADER);
+    let mut out = header(r.unit);
     out.push('\n');
     let bps = |v: &[Bp]| v.iter().map(Bp::to_string).collect::<Vec<_>>().join(";");
     for d in &r.days {
         let cells = [
             d.date.to_string(),
             d.level.map(|l| l.as_str().to_string()).unwrap_or_default(),
-            d.weight_kg.map(|w| format!("{w:.1}")).unwrap_or_default(),
+            d.weight_kg
+                .map(|w| num_weight(w, r.unit))
+                .unwrap_or_default(),
             bps(&d.bp),
             bps(&d.standing_bp),
             d.heart_rate
@@ -104,8 +113,25 @@ mod tests {
         let r = sample_report();
         let s = render(&r);
         let mut lines = s.lines();
-        assert_eq!(lines.next(), Some(HEADER));
+        assert_eq!(lines.next(), Some(header(WeightUnit::Kg).as_str()));
         // A quoted note could hold a line break, but clean() removes those.
         assert_eq!(lines.count(), r.days.len());
+    }
+
+    #[test]
+    fn the_weight_column_follows_the_unit() {
+        let mut r = sample_report();
+        r.unit = WeightUnit::Lb;
+        let s = render(&r);
+        let mut lines = s.lines();
+        assert!(lines
+            .next()
+            .unwrap()
+            .starts_with("date,level,weight_lb,bp,"));
+        // 68.0 kg on 2026-11-12.
+        assert!(
+            lines.next().unwrap().starts_with("2026-11-12,ok,149.9,"),
+            "{s}"
+        );
     }
 }

@@ -15,8 +15,8 @@ use std::fmt::Write as _;
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 
 use super::{
-    bps, clean, delta_weight, hrs, lab_value, lead_line, num_weight, period_line, range_line,
-    Period, Report, WeightSummary, DISCLAIMER, TITLE,
+    baseline_ends, bps, clean, delta_weight, hrs, lab_value, lead_line, num_weight, period_line,
+    range_line, Period, Report, WeightSummary, DISCLAIMER, TITLE,
 };
 use crate::model::severity_word;
 use crate::render;
@@ -393,28 +393,40 @@ fn weight(o: &mut String, r: &Report, w: &WeightSummary) {
     let u = r.unit;
     let kg = |v: f64| render::weight(v, u);
     o.push_str("<dl class=\"facts\">\n");
-    let (from, to) = (r.period.from.format("%b %-d"), r.period.to.format("%b %-d"));
-    match (w.baseline_start_kg, w.baseline_end_kg) {
-        (Some(a), Some(b)) => fact(
-            o,
-            "Baseline",
-            &format!("{} → {}", kg(a), kg(b)),
-            &format!("7-day median before {from} and before {to}"),
-        ),
-        (None, Some(b)) => fact(
-            o,
-            "Baseline",
-            &kg(b),
-            &format!("7-day median before {to}; too few mornings before {from}"),
-        ),
-        (Some(a), None) => fact(
-            o,
-            "Baseline",
-            &kg(a),
-            &format!("7-day median before {from}; too few mornings before {to}"),
-        ),
-        (None, None) => fact(o, "Baseline", "–", "fewer than 4 mornings in a week"),
+    // "68.0 kg → 68.2 kg", "median of the last 7 weighed days before
+    // Nov 12 and Nov 25" (and "too few weighed days before ..." for an end
+    // without one).
+    let ends = baseline_ends(w);
+    let day = |d: NaiveDate| d.format("%b %-d").to_string();
+    let (have, none): (Vec<_>, Vec<_>) = ends.iter().partition(|e| e.1.is_some());
+    let values = have
+        .iter()
+        .filter_map(|e| e.1.map(kg))
+        .collect::<Vec<_>>()
+        .join(" → ");
+    let values = if values.is_empty() {
+        "–".to_string()
+    } else {
+        values
+    };
+    let mut notes = Vec::new();
+    if have.windows(2).all(|p| p[0].2 == p[1].2) {
+        if let Some(first) = have.first() {
+            let days: Vec<String> = have.iter().map(|e| day(e.0)).collect();
+            notes.push(format!("{} before {}", first.2, days.join(" and ")));
+        }
+    } else {
+        notes.extend(have.iter().map(|e| format!("{} before {}", e.2, day(e.0))));
     }
+    if !none.is_empty() {
+        let days: Vec<String> = none.iter().map(|e| day(e.0)).collect();
+        notes.push(format!(
+            "too few weighed days before {}",
+            days.join(" and ")
+        ));
+    }
+    let note = notes.join("; ");
+    fact(o, "Baseline", &values, &note);
     fact(
         o,
         "Range",
@@ -440,7 +452,7 @@ fn weight(o: &mut String, r: &Report, w: &WeightSummary) {
     o.push_str(&weight_svg(r, w));
     o.push_str(
         "<p class=\"legend\"><i style=\"background:#1c2530\"></i>morning weight\
-<i style=\"background:#9cc3e4\"></i>range of the 7 mornings before, dashed line their median (baseline)\
+<i style=\"background:#9cc3e4\"></i>range of the baseline's days, dashed line their median (baseline)\
 <i style=\"background:#f6ebd0\"></i>day at watch<i style=\"background:#f9d3b8\"></i>day at warning<i style=\"background:#efc0bb\"></i>emergency\
 <i style=\"background:#b3261e;height:4px\"></i>recorded episode</p>\n</figure>\n",
     );

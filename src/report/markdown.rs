@@ -7,8 +7,8 @@
 use std::fmt::Write as _;
 
 use super::{
-    adherence_line, bps, clean, delta_weight, episodes_line, hrs, lab_value, lead_line,
-    level_days_line, num_weight, patient_line, period_line, range_line, severity_counts,
+    adherence_line, baseline_line, bps, clean, delta_weight, episodes_line, hrs, lab_value,
+    lead_line, level_days_line, num_weight, patient_line, period_line, range_line, severity_counts,
     text::{readings, sparkline},
     truncate, Report, DISCLAIMER, TITLE,
 };
@@ -111,18 +111,7 @@ pub fn render(r: &Report) -> String {
     match &r.weight {
         None => o.line("No weight logged in this period."),
         Some(w) => {
-            let base = |b: Option<f64>, d| match b {
-                Some(b) => format!("{} before {d}", kg(b)),
-                None => format!("not enough mornings before {d}"),
-            };
-            o.item(
-                "Baseline (7-day median)",
-                &format!(
-                    "{}; {}",
-                    base(w.baseline_start_kg, r.period.from),
-                    base(w.baseline_end_kg, r.period.to)
-                ),
-            );
+            o.item("Baseline", &baseline_line(w, u));
             o.item(
                 "Range",
                 &format!(

@@ -6,8 +6,11 @@
 //! a document and compute nothing medical themselves.
 //!
 //! Nothing here prints, reads the clock or evaluates a rule: the caller runs
-//! [`crate::rules::history`] and [`crate::rules::backtest`] and passes their
-//! results in, so a report can never disagree with `cls check`.
+//! [`crate::rules::history`], [`crate::rules::backtest`] and
+//! [`crate::rules::weight_baselines`] and passes their results in, so a
+//! report can never disagree with `cls check`. Days are logical days
+//! (clinical.md §3: an entry before `day_starts_at` counts for the day
+//! before), as the rules read them.
 
 pub mod csv;
 pub mod html;
@@ -21,13 +24,10 @@ use serde::Serialize;
 
 use crate::config::{Patient, ScheduledMed};
 use crate::input::WeightUnit;
-use crate::model::{Bp, Entry, Episode, Lab, LabKind, Med, Severity, SymptomEntry, Urine};
-use crate::rules::{Assessment, EpisodeLead, Finding, Level};
-
-/// How many days before a date make up its weight baseline, and how many of
-/// them need a weight (the same definition as the rules' `B`).
-pub const BASELINE_DAYS: i64 = 7;
-pub const BASELINE_MIN_WEIGHTS: usize = 4;
+use crate::model::{
+    Bp, DayStart, Entry, Episode, Lab, LabKind, Med, Severity, SymptomEntry, Urine,
+};
+use crate::rules::{Assessment, EpisodeLead, Finding, Level, WeightBaseline};
 
 /// How many of the latest notes the report repeats in full.
 pub const LATEST_NOTES: usize = 10;
@@ -37,13 +37,18 @@ pub const LOWEST_READINGS: usize = 3;
 
 /// Everything [`summarize`] reads. `entries` must be sorted by
 /// [`crate::model::entry_order`] and may start before `from` (the weight
-/// baseline at the start of the period needs the week before it).
+/// baselines' days before the period are read for their usual range).
 pub struct Input<'a> {
     pub entries: &'a [Entry],
     /// Every recorded episode; those overlapping the period are reported.
     pub episodes: &'a [Episode],
     /// [`crate::rules::history`] for `from..=to`.
     pub history: &'a [Assessment],
+    /// [`crate::rules::weight_baselines`] for `from..=to`: the weight
+    /// baseline of every day, exactly the `B` the weight rules use.
+    pub baselines: &'a [WeightBaseline],
+    /// Where a logical day starts (the rules' `day_start`).
+    pub day_start: DayStart,
     /// Lead times from [`crate::rules::backtest`], matched by episode id.
     pub leads: &'a [EpisodeLead],
     /// The scheduled medications as of `to` (see [`med_status`]).
@@ -135,17 +140,19 @@ pub struct Rise {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WeightSummary {
-    /// Median morning weight of the 7 days before the period's first day.
-    pub baseline_start_kg: Option<f64>,
-    /// Median morning weight of the 7 days before the period's last day.
-    pub baseline_end_kg: Option<f64>,
+    /// The rules' weight baseline for the period's first day (the median of
+    /// the day weights of the last `no_baseline.days` weighed days before
+    /// it, episodes left out; `kg` is `None` with too few of them).
+    pub baseline_start: Option<WeightBaseline>,
+    /// The same for the period's last day.
+    pub baseline_end: Option<WeightBaseline>,
     pub first: Dated,
     pub last: Dated,
     pub min: Dated,
     pub max: Dated,
     /// `last - first`.
     pub net_change_kg: f64,
-    /// The largest rise from one morning to a morning one or two days later;
+    /// The largest rise from one day weight to one a day or two later;
     /// `None` when the weight never rose.
     pub largest_rise: Option<Rise>,
     /// One point for every day of the period, for charts.
@@ -155,11 +162,12 @@ pub struct WeightSummary {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct WeightPoint {
     pub date: NaiveDate,
-    /// The morning weight (the day's first weight).
+    /// The day weight (the logical day's first weight), as the rules read it.
     pub kg: Option<f64>,
-    /// Median of the 7 mornings before (with at least 4 weights).
+    /// The rules' weight baseline for the day (see [`WeightBaseline`]).
     pub baseline_kg: Option<f64>,
-    /// Lowest and highest of those mornings: the usual range.
+    /// Lowest and highest of the day weights that baseline is the median
+    /// of: the usual range.
     pub band_low_kg: Option<f64>,
     pub band_high_kg: Option<f64>,
     pub level: Option<Level>,
@@ -378,10 +386,11 @@ pub fn med_status(
 /// One row of the daily table: everything logged on a day, merged.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DayRow {
+    /// The logical day.
     pub date: NaiveDate,
     pub level: Option<Level>,
     pub entries: usize,
-    /// The morning weight (the day's first).
+    /// The day weight (the day's first weight), as the rules read it.
     pub weight_kg: Option<f64>,
     /// Sitting readings in time order.
     pub bp: Vec<Bp>,
@@ -418,10 +427,11 @@ pub struct NoteRow {
 /// Build the report. Pure: the same input always gives the same report.
 pub fn summarize(input: &Input<'_>) -> Report {
     let (from, to) = (input.from, input.to);
+    let ds = input.day_start;
     let in_period: Vec<&Entry> = input
         .entries
         .iter()
-        .filter(|e| e.date() >= from && e.date() <= to)
+        .filter(|e| (from..=to).contains(&e.day(ds)))
         .collect();
     let levels: BTreeMap<NaiveDate, Level> = input
         .history
@@ -429,8 +439,8 @@ pub fn summarize(input: &Input<'_>) -> Report {
         .filter(|a| a.date >= from && a.date <= to)
         .map(|a| (a.date, a.level))
         .collect();
-    let morning = morning_weights(input.entries);
-    let days = day_rows(&in_period, &levels);
+    let weights = day_weights(input.entries, ds);
+    let days = day_rows(&in_period, ds, &weights, &levels);
     let episodes = episode_rows(input.episodes, input.leads, from, to);
 
     let period_days = (to - from).num_days() + 1;
@@ -471,7 +481,7 @@ pub fn summarize(input: &Input<'_>) -> Report {
         version: input.version.to_string(),
         unit: input.unit,
         summary,
-        weight: weight_summary(&morning, &levels, from, to),
+        weight: weight_summary(&weights, input, &levels),
         vitals: vitals(&in_period),
         labs: in_period
             .iter()
@@ -530,31 +540,54 @@ pub fn summarize(input: &Input<'_>) -> Report {
     }
 }
 
-/// Each day's morning weight: the weight of its earliest entry that has one.
-pub fn morning_weights(entries: &[Entry]) -> BTreeMap<NaiveDate, f64> {
+/// Each logical day's day weight as the rules read it (clinical.md §3): the
+/// weight of its earliest entry with a usable weight (finite and positive),
+/// an entry before `day_start` counting for the day before.
+pub fn day_weights(entries: &[Entry], day_start: DayStart) -> BTreeMap<NaiveDate, f64> {
     let mut out = BTreeMap::new();
     for e in entries {
-        if let Some(w) = e.m.weight_kg {
-            out.entry(e.date()).or_insert(w);
+        if let Some(w) = e.m.weight_kg.filter(|w| w.is_finite() && *w > 0.0) {
+            out.entry(e.day(day_start)).or_insert(w);
         }
     }
     out
 }
 
-/// The median of the morning weights on the [`BASELINE_DAYS`] before `date`,
-/// with their lowest and highest; `None` with fewer than
-/// [`BASELINE_MIN_WEIGHTS`] of them.
-pub fn baseline(morning: &BTreeMap<NaiveDate, f64>, date: NaiveDate) -> Option<(f64, f64, f64)> {
-    let w: Vec<f64> = morning
-        .range(date - Duration::days(BASELINE_DAYS)..date)
+/// The lowest and highest of the day weights a baseline is the median of:
+/// its `weights` most recent weighed days in `from..=to` outside recorded
+/// episodes. `None` without a baseline, or should those day weights not
+/// give the baseline's median (the band is then left out rather than drawn
+/// around another baseline than the rules').
+pub fn baseline_band(
+    weights: &BTreeMap<NaiveDate, f64>,
+    episodes: &[Episode],
+    b: &WeightBaseline,
+) -> Option<(f64, f64)> {
+    let kg = b.kg?;
+    let in_episode = |d: NaiveDate| {
+        episodes
+            .iter()
+            .any(|e| e.start <= d && e.end.is_none_or(|end| d <= end))
+    };
+    let used: Vec<f64> = weights
+        .range(b.from..=b.to)
+        .rev()
+        .filter(|(d, _)| !in_episode(**d))
         .map(|(_, w)| *w)
+        .take(b.weights)
         .collect();
-    if w.len() < BASELINE_MIN_WEIGHTS {
+    let same =
+        used.len() == b.weights && median(used.clone()).is_some_and(|m| (m - kg).abs() < 1e-9);
+    debug_assert!(
+        same,
+        "the band's days do not give the rules' baseline {b:?}: {used:?}"
+    );
+    if !same {
         return None;
     }
-    let lo = w.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    Some((median(w)?, lo, hi))
+    let lo = used.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = used.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    Some((lo, hi))
 }
 
 /// The median (the mean of the middle two for an even count).
@@ -572,12 +605,15 @@ pub fn median(mut v: Vec<f64>) -> Option<f64> {
 }
 
 fn weight_summary(
-    morning: &BTreeMap<NaiveDate, f64>,
+    weights: &BTreeMap<NaiveDate, f64>,
+    input: &Input<'_>,
     levels: &BTreeMap<NaiveDate, Level>,
-    from: NaiveDate,
-    to: NaiveDate,
 ) -> Option<WeightSummary> {
-    let inside: Vec<Dated> = morning
+    let (from, to) = (input.from, input.to);
+    let baselines: BTreeMap<NaiveDate, WeightBaseline> =
+        input.baselines.iter().map(|b| (b.date, *b)).collect();
+    let baseline = |d: NaiveDate| baselines.get(&d).copied();
+    let inside: Vec<Dated> = weights
         .range(from..=to)
         .map(|(d, w)| Dated { date: *d, kg: *w })
         .collect();
@@ -612,20 +648,21 @@ fn weight_summary(
         .iter_days()
         .take_while(|d| *d <= to)
         .map(|date| {
-            let b = baseline(morning, date);
+            let b = baseline(date);
+            let band = b.and_then(|b| baseline_band(weights, input.episodes, &b));
             WeightPoint {
                 date,
-                kg: morning.get(&date).copied(),
-                baseline_kg: b.map(|b| b.0),
-                band_low_kg: b.map(|b| b.1),
-                band_high_kg: b.map(|b| b.2),
+                kg: weights.get(&date).copied(),
+                baseline_kg: b.and_then(|b| b.kg),
+                band_low_kg: band.map(|b| b.0),
+                band_high_kg: band.map(|b| b.1),
                 level: levels.get(&date).copied(),
             }
         })
         .collect();
     Some(WeightSummary {
-        baseline_start_kg: baseline(morning, from).map(|b| b.0),
-        baseline_end_kg: baseline(morning, to).map(|b| b.0),
+        baseline_start: baseline(from),
+        baseline_end: baseline(to),
         first,
         last,
         min,
@@ -692,15 +729,21 @@ fn vitals(entries: &[&Entry]) -> Option<Vitals> {
     })
 }
 
-fn day_rows(entries: &[&Entry], levels: &BTreeMap<NaiveDate, Level>) -> Vec<DayRow> {
+fn day_rows(
+    entries: &[&Entry],
+    ds: DayStart,
+    weights: &BTreeMap<NaiveDate, f64>,
+    levels: &BTreeMap<NaiveDate, Level>,
+) -> Vec<DayRow> {
     let mut rows: Vec<DayRow> = Vec::new();
     for e in entries {
-        if rows.last().is_none_or(|r| r.date != e.date()) {
+        let day = e.day(ds);
+        if rows.last().is_none_or(|r| r.date != day) {
             rows.push(DayRow {
-                date: e.date(),
-                level: levels.get(&e.date()).copied(),
+                date: day,
+                level: levels.get(&day).copied(),
                 entries: 0,
-                weight_kg: None,
+                weight_kg: weights.get(&day).copied(),
                 bp: Vec::new(),
                 standing_bp: Vec::new(),
                 heart_rate: Vec::new(),
@@ -717,7 +760,6 @@ fn day_rows(entries: &[&Entry], levels: &BTreeMap<NaiveDate, Level>) -> Vec<DayR
         };
         let m = &e.m;
         row.entries += 1;
-        row.weight_kg = row.weight_kg.or(m.weight_kg);
         row.bp.extend(m.bp);
         row.standing_bp.extend(m.standing_bp);
         row.heart_rate.extend(m.heart_rate);
@@ -849,6 +891,51 @@ pub fn patient_line(p: &PatientHeader) -> Option<String> {
         (Some(n), None) => Some(n.clone()),
         (None, Some(d)) => Some(format!("born {d}")),
         (None, None) => None,
+    }
+}
+
+/// The weight baselines at the period's start and end (one when the period
+/// is one day), each with what it is: its label ("median of the last 7
+/// weighed days"), or why there is none.
+pub fn baseline_ends(w: &WeightSummary) -> Vec<(NaiveDate, Option<f64>, String)> {
+    let mut v: Vec<(NaiveDate, Option<f64>, String)> = Vec::new();
+    for b in [&w.baseline_start, &w.baseline_end].into_iter().flatten() {
+        if v.iter().any(|x| x.0 == b.date) {
+            continue;
+        }
+        let note = match b.kg {
+            Some(_) => b.label(),
+            None => format!(
+                "too few weighed days: {} in the {} before",
+                b.weights,
+                days((b.to - b.from).num_days() + 1)
+            ),
+        };
+        v.push((b.date, b.kg, note));
+    }
+    v
+}
+
+/// The baseline line of the weight section: "68.0 kg before 2026-11-12;
+/// 68.2 kg before 2026-11-25 (median of the last 7 weighed days)", each
+/// end with its own note when they differ.
+pub fn baseline_line(w: &WeightSummary, unit: WeightUnit) -> String {
+    let ends = baseline_ends(w);
+    if ends.is_empty() {
+        return "none".into();
+    }
+    let value = |d: NaiveDate, kg: Option<f64>| match kg {
+        Some(kg) => format!("{} before {d}", crate::render::weight(kg, unit)),
+        None => format!("none before {d}"),
+    };
+    if ends.windows(2).all(|p| p[0].2 == p[1].2) && ends.iter().all(|e| e.1.is_some()) {
+        let values: Vec<String> = ends.iter().map(|e| value(e.0, e.1)).collect();
+        format!("{} ({})", values.join("; "), ends[0].2)
+    } else {
+        ends.iter()
+            .map(|e| format!("{} ({})", value(e.0, e.1), e.2))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
@@ -990,32 +1077,96 @@ mod tests {
     use super::*;
 
     #[test]
-    fn median_and_baseline() {
+    fn median_of_values() {
         assert_eq!(median(vec![]), None);
         assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
         assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
-        let mut m = BTreeMap::new();
-        let d0 = date("2026-11-01");
-        for (i, w) in [68.0, 68.4, 67.8].iter().enumerate() {
-            m.insert(d0 + Duration::days(i as i64), *w);
-        }
-        // Three mornings are not enough for a baseline.
-        assert_eq!(baseline(&m, date("2026-11-08")), None);
-        m.insert(date("2026-11-07"), 69.0);
-        assert_eq!(baseline(&m, date("2026-11-08")), Some((68.2, 67.8, 69.0)));
-        // The day itself never counts in its own baseline.
-        assert_eq!(baseline(&m, date("2026-11-07")), None);
     }
 
     #[test]
-    fn the_morning_weight_is_the_first_of_the_day() {
+    fn the_day_weight_is_the_first_of_the_logical_day() {
         let entries = vec![
             entry(1, "2026-11-01", "07:00", |m| m.weight_kg = Some(68.0)),
             entry(2, "2026-11-01", "21:00", |m| m.weight_kg = Some(69.0)),
+            // 00:30 counts for the day before, after its evening.
+            entry(3, "2026-11-02", "00:30", |m| m.weight_kg = Some(70.0)),
+            entry(4, "2026-11-02", "07:30", |m| m.weight_kg = Some(68.2)),
+            // A day whose only weight was logged after midnight.
+            entry(5, "2026-11-04", "01:00", |m| m.weight_kg = Some(68.4)),
+            // Not a usable weight: ignored, as by the rules.
+            entry(6, "2026-11-04", "07:00", |m| m.weight_kg = Some(f64::NAN)),
+            entry(7, "2026-11-04", "08:00", |m| m.weight_kg = Some(68.1)),
         ];
+        let w = day_weights(&entries, DayStart::default());
+        let got: Vec<(String, f64)> = w.iter().map(|(d, w)| (d.to_string(), *w)).collect();
         assert_eq!(
-            morning_weights(&entries).get(&date("2026-11-01")),
-            Some(&68.0)
+            got,
+            [
+                ("2026-11-01".to_string(), 68.0),
+                ("2026-11-02".to_string(), 68.2),
+                ("2026-11-03".to_string(), 68.4),
+                ("2026-11-04".to_string(), 68.1),
+            ]
+        );
+        // day_starts_at = 00:00 turns logical days off.
+        let off = DayStart(NaiveTime::MIN);
+        assert_eq!(
+            day_weights(&entries, off).get(&date("2026-11-02")),
+            Some(&70.0)
+        );
+    }
+
+    #[test]
+    fn an_entry_after_midnight_belongs_to_the_day_before() {
+        let mut d = sample_diary();
+        d.entries.push(entry(100, "2026-11-13", "00:30", |m| {
+            m.weight_kg = Some(75.0);
+            m.set_symptom("thirst", 2);
+        }));
+        d.entries.sort_by(crate::model::entry_order);
+        d.baselines = sample_baselines(&d.entries, &d.episodes);
+        let r = summarize(&d.input());
+        let day = |s: &str| r.days.iter().find(|x| x.date == date(s)).unwrap();
+        assert_eq!(day("2026-11-12").entries, 2);
+        assert_eq!(day("2026-11-12").weight_kg, Some(68.0), "its first weight");
+        assert_eq!(day("2026-11-12").symptom_severity("thirst"), Some(2));
+        assert_eq!(day("2026-11-13").entries, 1);
+        assert_eq!(
+            day("2026-11-13").weight_kg,
+            Some(67.8),
+            "not the 00:30 weight"
+        );
+        assert_eq!(r.summary.days_with_entry, 13);
+        assert_eq!(r.weight.as_ref().unwrap().max.kg, 71.2);
+    }
+
+    #[test]
+    fn the_baseline_line_says_what_each_baseline_is() {
+        let mut w = sample_report().weight.unwrap();
+        let lb = WeightUnit::Lb;
+        assert_eq!(
+            baseline_line(&w, WeightUnit::Kg),
+            "68.0 kg before 2026-11-12; 68.2 kg before 2026-11-25 (median of the last 7 weighed days)"
+        );
+        let start = w.baseline_start.as_mut().unwrap();
+        (start.kg, start.weights) = (Some(68.1), 5);
+        assert_eq!(
+            baseline_line(&w, lb),
+            "150.1 lb before 2026-11-12 (median of the last 5 weighed days); \
+             150.4 lb before 2026-11-25 (median of the last 7 weighed days)"
+        );
+        let start = w.baseline_start.as_mut().unwrap();
+        (start.kg, start.weights) = (None, 3);
+        assert_eq!(
+            baseline_line(&w, WeightUnit::Kg),
+            "none before 2026-11-12 (too few weighed days: 3 in the 28 days before); \
+             68.2 kg before 2026-11-25 (median of the last 7 weighed days)"
+        );
+        // A one-day period has one baseline.
+        w.baseline_start = w.baseline_end;
+        assert_eq!(
+            baseline_line(&w, WeightUnit::Kg),
+            "68.2 kg before 2026-11-25 (median of the last 7 weighed days)"
         );
     }
 
@@ -1051,14 +1202,60 @@ mod tests {
         );
         assert!((rise.kg - 2.8).abs() < 1e-9, "{rise:?}");
         // The lookback week before the period gives a starting baseline.
-        assert_eq!(w.baseline_start_kg, Some(68.0));
-        assert!(w.baseline_end_kg.is_some());
+        let start = w.baseline_start.unwrap();
+        assert_eq!((start.kg, start.weights), (Some(68.0), 7));
+        assert_eq!(start.label(), "median of the last 7 weighed days");
+        // The episode (11-17 to 11-20) is left out: 67.6 68.0 68.1 68.2
+        // 68.4 68.6 69.6 (a calendar week would give 68.4).
+        let end = w.baseline_end.unwrap();
+        assert_eq!((end.kg, end.weights), (Some(68.2), 7));
+        let last = w.series.last().unwrap();
+        assert_eq!(last.baseline_kg, Some(68.2));
+        assert_eq!(
+            (last.band_low_kg, last.band_high_kg),
+            (Some(67.6), Some(69.6))
+        );
         assert_eq!(w.series.len(), 14);
         assert!(
             w.series.iter().any(|p| p.kg.is_none()),
             "a missed day stays a gap"
         );
         assert!((w.net_change_kg - (w.last.kg - w.first.kg)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_baseline_is_the_one_the_weight_rules_judge_against() {
+        let d = sample_diary();
+        let input = d.input();
+        let cfg = crate::rules::RulesConfig::default();
+        let diary = crate::rules::Diary {
+            entries: &d.entries,
+            episodes: &d.episodes,
+            schedule: &[],
+        };
+        let history = crate::rules::history(&diary, input.from, input.to, &cfg);
+        let r = summarize(&Input {
+            history: &history,
+            ..input
+        });
+        let w = r.weight.unwrap();
+        let r3 = |x: f64| (x * 1000.0).round() / 1000.0;
+        let mut checked = 0;
+        for f in history
+            .iter()
+            .flat_map(|a| &a.findings)
+            .filter(|f| f.rule == "W1" || f.rule == "W2")
+        {
+            let day = date(f.evidence["weight_date"].as_str().unwrap());
+            let p = w.series.iter().find(|p| p.date == day).unwrap();
+            assert_eq!(
+                f.evidence["baseline_kg"].as_f64(),
+                p.baseline_kg.map(r3),
+                "{day}: {f:?}"
+            );
+            checked += 1;
+        }
+        assert!(checked >= 2, "W1/W2 fire on the sample's leak: {history:?}");
     }
 
     #[test]

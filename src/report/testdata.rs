@@ -1,7 +1,9 @@
 //! A small fixed diary for the report's unit and snapshot tests: two weeks
 //! with an episode in the middle, a missed day, hostile notes, and
-//! hand-written assessments, so that these tests never depend on what the
-//! rules engine decides.
+//! hand-written assessments, so that these tests never depend on which rule
+//! fires. The weight baselines are the rules' own
+//! ([`crate::rules::weight_baselines`] with the default config), as in
+//! `cls report`.
 
 use std::collections::BTreeMap;
 
@@ -10,8 +12,12 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime};
 use super::{med_status, summarize, Input, Report};
 use crate::config::{Patient, ScheduledMed};
 use crate::input::WeightUnit;
-use crate::model::{Bp, Entry, Episode, LabKind, Measurements, Med, Stamp};
-use crate::rules::{Assessment, EpisodeLead, Finding, Level};
+use crate::model::{Bp, DayStart, Entry, Episode, LabKind, Measurements, Med, Stamp};
+use crate::rules::{Assessment, Diary, EpisodeLead, Finding, Level, RulesConfig, WeightBaseline};
+
+/// The sample's period.
+pub const FROM: &str = "2026-11-12";
+pub const TO: &str = "2026-11-25";
 
 pub fn date(s: &str) -> NaiveDate {
     s.parse().expect("test date")
@@ -60,6 +66,8 @@ pub struct SampleDiary {
     pub entries: Vec<Entry>,
     pub episodes: Vec<Episode>,
     pub history: Vec<Assessment>,
+    /// [`sample_baselines`] of the entries and episodes above.
+    pub baselines: Vec<WeightBaseline>,
     pub leads: Vec<EpisodeLead>,
     pub patient: Patient,
     pub schedule: Vec<ScheduledMed>,
@@ -67,11 +75,13 @@ pub struct SampleDiary {
 
 impl SampleDiary {
     pub fn input(&self) -> Input<'_> {
-        let to = date("2026-11-25");
+        let to = date(TO);
         Input {
             entries: &self.entries,
             episodes: &self.episodes,
             history: &self.history,
+            baselines: &self.baselines,
+            day_start: DayStart::default(),
             leads: &self.leads,
             scheduled: self
                 .schedule
@@ -87,7 +97,7 @@ impl SampleDiary {
                 })
                 .collect(),
             patient: &self.patient,
-            from: date("2026-11-12"),
+            from: date(FROM),
             to,
             generated: DateTime::parse_from_rfc3339("2026-11-25T08:00:00+00:00")
                 .expect("test time"),
@@ -100,6 +110,17 @@ impl SampleDiary {
 /// The report of [`sample_diary`].
 pub fn sample_report() -> Report {
     summarize(&sample_diary().input())
+}
+
+/// The rules' weight baselines (default config) for the sample's period.
+/// `entries` must be sorted by [`crate::model::entry_order`].
+pub fn sample_baselines(entries: &[Entry], episodes: &[Episode]) -> Vec<WeightBaseline> {
+    let diary = Diary {
+        entries,
+        episodes,
+        schedule: &[],
+    };
+    crate::rules::weight_baselines(&diary, date(FROM), date(TO), &RulesConfig::default())
 }
 
 /// Two weeks (2026-11-12 to 2026-11-25) after a quiet lookback week: a
@@ -245,7 +266,7 @@ pub fn sample_diary() -> SampleDiary {
                         "W1",
                         "weight_gain",
                         Level::Watch,
-                        "weight 69.6 kg is +1.6 kg over your 7-day baseline 68.0 kg",
+                        "weight 69.6 kg is +1.6 kg (+2.4%) over your baseline 68.0 kg (median of the last 7 weighed days) (limit +0.7 kg, lowered after cold-symptoms on 2026-11-15)",
                     ),
                     finding(
                         "P1",
@@ -265,7 +286,7 @@ pub fn sample_diary() -> SampleDiary {
                         "W2",
                         "weight_gain_large",
                         Level::Warning,
-                        "weight 71.2 kg is +3.2 kg over your 7-day baseline 68.0 kg",
+                        "weight 71.2 kg is +3.2 kg (+4.7%) over your baseline 68.0 kg (median of the last 7 weighed days) (limit +2.0 kg)",
                     ),
                     finding(
                         "L1",
@@ -298,7 +319,7 @@ pub fn sample_diary() -> SampleDiary {
     ]
     .into_iter()
     .collect();
-    let history = date("2026-11-12")
+    let history = date(FROM)
         .iter_days()
         .take(14)
         .map(|d| {
@@ -318,15 +339,17 @@ pub fn sample_diary() -> SampleDiary {
         })
         .collect();
 
+    let episodes = vec![Episode {
+        id: 1,
+        start: date("2026-11-17"),
+        end: Some(date("2026-11-20")),
+        hospitalized: true,
+        note: Some("ICU 2 nights; <i>albumin</i>".into()),
+    }];
     SampleDiary {
+        baselines: sample_baselines(&entries, &episodes),
         entries,
-        episodes: vec![Episode {
-            id: 1,
-            start: date("2026-11-17"),
-            end: Some(date("2026-11-20")),
-            hospitalized: true,
-            note: Some("ICU 2 nights; <i>albumin</i>".into()),
-        }],
+        episodes,
         history,
         leads: vec![EpisodeLead {
             episode_id: 1,

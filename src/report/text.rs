@@ -9,9 +9,9 @@ use comfy_table::{
 };
 
 use super::{
-    adherence_line, bps, clean, delta_weight, episodes_line, hrs, lab_value, lead_line,
-    level_days_line, num_weight, patient_line, period_line, range_line, severity_counts, truncate,
-    Report, WeightSummary, DISCLAIMER, TITLE,
+    adherence_line, baseline_line, bps, clean, delta_weight, episodes_line, hrs, lab_value,
+    lead_line, level_days_line, num_weight, patient_line, period_line, range_line, severity_counts,
+    truncate, Report, WeightSummary, DISCLAIMER, TITLE,
 };
 use crate::model::severity_word;
 use crate::render;
@@ -244,19 +244,8 @@ pub fn render(r: &Report, width: u16) -> String {
 fn weight(o: &mut Doc, r: &Report, w: &WeightSummary) {
     let u = r.unit;
     let kg = |v: f64| render::weight(v, u);
-    let base = |b: Option<f64>, d| match b {
-        Some(b) => format!("{} before {d}", kg(b)),
-        None => format!("not enough mornings before {d}"),
-    };
     let mut rows = vec![
-        (
-            "Baseline (7-day median)",
-            format!(
-                "{}; {}",
-                base(w.baseline_start_kg, r.period.from),
-                base(w.baseline_end_kg, r.period.to)
-            ),
-        ),
+        ("Baseline", baseline_line(w, u)),
         (
             "Range",
             format!(

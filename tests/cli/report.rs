@@ -6,7 +6,9 @@
 //!
 //! Nothing here depends on which rule fires: the rules engine is checked
 //! in its own tests, and these only look at structure and at numbers that
-//! come straight from the diary.
+//! come straight from the diary. The one exception is the weight baseline:
+//! the report and the card must show the very baseline `cls check`'s weight
+//! rules judge against, so those tests compare them with its W1/W2 evidence.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -675,6 +677,238 @@ fn meds_without_a_schedule_says_how_to_add_one() {
     let json: serde_json::Value =
         serde_json::from_str(&env.run(&["meds", "--json"]).ok()).expect("json");
     assert_eq!(json["medications"], serde_json::json!([]));
+}
+
+// ---- the weight baseline is the rules' own ------------------------------------
+
+/// A diary where every way of taking a "usual weight" gives another number:
+/// mornings from 11-01, a recorded episode from 11-13 to 11-17 with the leak
+/// weights, no weight on 11-20, a gain on 11-25, and a weight logged at
+/// 00:30 on 11-25 that counts for 11-24 (logical days) after its morning
+/// weight, so it is not 11-24's day weight, nor 11-25's.
+fn seed_baseline_diary(env: &crate::support::TestEnv) {
+    env.seed_mornings(
+        "2026-11-01",
+        &[
+            70.0, 70.2, 69.8, 70.0, 70.1, 69.9, 70.0, 70.2, 69.8, 70.0, 70.1, // 11-01..11-11
+            70.9, // 11-12
+            71.5, 73.0, 74.0, 73.0, 72.0, // 11-13..11-17: the episode
+            71.2, 70.4, // 11-18, 11-19
+        ],
+    );
+    env.seed_mornings("2026-11-21", &[70.3, 70.2, 70.1, 70.0, 71.9]);
+    env.ok(&["episode", "start", "--date", "2026-11-13"]);
+    env.ok(&["episode", "end", "--date", "2026-11-17"]);
+    env.log(&[
+        "--date",
+        "2026-11-25",
+        "--time",
+        "00:30",
+        "--weight",
+        "75kg",
+    ]);
+}
+
+/// Stdout of a command that must succeed (the card hints on stderr at the
+/// empty patient section).
+fn stdout_of(env: &crate::support::TestEnv, args: &[&str]) -> String {
+    let out = env.run(args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}\n{}",
+        crate::support::describe(&out)
+    );
+    crate::support::stdout(&out)
+}
+
+fn json_of(env: &crate::support::TestEnv, args: &[&str]) -> serde_json::Value {
+    let out = stdout_of(env, args);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}):\n{out}"))
+}
+
+/// Text with its line breaks and runs of spaces made single spaces.
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The weight-rule finding (W1 or W2) of `cls check --date D --json`.
+fn weight_finding(check: &serde_json::Value) -> Option<&serde_json::Value> {
+    check["findings"]
+        .as_array()?
+        .iter()
+        .find(|f| f["rule"] == "W1" || f["rule"] == "W2")
+}
+
+/// `cls report` and `cls card` show the weight baseline the weight rules
+/// judge against (clinical.md §3 v2), whatever the config says: before
+/// this, each kept a private median of the 7 calendar days before (the
+/// report: 70.25 on 11-25 and 72.0 on 11-19, with the episode's leak
+/// weights; the card: 70.3 whatever `no_baseline.days` said), and the
+/// report took a weight logged after midnight as the next day's.
+#[test]
+fn report_and_card_show_the_rules_weight_baseline() {
+    let mut env = crate::support::TestEnv::new();
+    env.set_now("2026-11-25T12:00:00Z");
+    env.write_config("[rules.no_baseline]\ndays = 5\n");
+    seed_baseline_diary(&env);
+
+    // B for 11-25 from the 5 most recent weighed days before it:
+    // 70.0 70.1 70.2 70.3 (11-24..11-21; none on 11-20) and 70.4 (11-19).
+    let check = env.check(Some("2026-11-25"));
+    let w1 = weight_finding(&check).unwrap_or_else(|| panic!("W1 fires: {check}"));
+    assert_eq!(w1["evidence"]["baseline_kg"], 70.2, "{w1}");
+    assert_eq!(w1["evidence"]["baseline_weights"], 5, "{w1}");
+    assert_eq!(w1["evidence"]["weight_kg"], 71.9, "{w1}");
+
+    let report = json_of(&env, &["report", "--last", "14d", "--format", "json"]);
+    let w = &report["weight"];
+    assert_eq!(w["baseline_end"]["kg"], 70.2, "{w}");
+    assert_eq!(w["baseline_end"]["weights"], 5, "{w}");
+    assert_eq!(w["series"][13]["baseline_kg"], 70.2, "{w}");
+    // The usual range drawn around it: those same five days.
+    assert_eq!(
+        (
+            &w["series"][13]["band_low_kg"],
+            &w["series"][13]["band_high_kg"]
+        ),
+        (&serde_json::json!(70.0), &serde_json::json!(70.4))
+    );
+    // 11-25's day weight is its 08:00 one; the 00:30 entry belongs to 11-24.
+    assert_eq!(w["last"]["kg"], 71.9, "{w}");
+    let days = report["days"].as_array().expect("days");
+    let last = days.last().expect("a day");
+    assert_eq!(
+        (&last["date"], &last["weight_kg"], &last["entries"]),
+        (
+            &serde_json::json!("2026-11-25"),
+            &serde_json::json!(71.9),
+            &serde_json::json!(1)
+        )
+    );
+    let before = &days[days.len() - 2];
+    assert_eq!(
+        (&before["weight_kg"], &before["entries"]),
+        (&serde_json::json!(70.0), &serde_json::json!(2))
+    );
+
+    let text = flat(&env.ok(&["report", "--last", "14d"]));
+    assert!(
+        text.contains("70.2 kg before 2026-11-25 (median of the last 5 weighed days)"),
+        "{text}"
+    );
+    assert!(!text.contains("7-day"), "{text}");
+
+    let card = json_of(&env, &["card", "--format", "json"]);
+    assert_eq!(card["baseline"]["weight"]["kg"], 70.2, "{card}");
+    assert_eq!(card["baseline"]["weight"]["weights"], 5, "{card}");
+    let card = flat(&stdout_of(&env, &["card"]));
+    assert!(
+        card.contains("Usual weight 70.2 kg (median of the last 5 weighed days outside attacks)"),
+        "{card}"
+    );
+
+    // With the default 7 days: 70.0 70.1 70.2 70.3 70.4 71.2 (11-18), then
+    // 70.9 (11-12): the episode's 71.5..74.0 are left out.
+    env.write_config("");
+    let check = env.check(Some("2026-11-25"));
+    let w1 = weight_finding(&check).unwrap_or_else(|| panic!("W1 fires: {check}"));
+    assert_eq!(w1["evidence"]["baseline_kg"], 70.3, "{w1}");
+    let card = json_of(&env, &["card", "--format", "json"]);
+    assert_eq!(card["baseline"]["weight"]["kg"], 70.3, "{card}");
+    let report = json_of(
+        &env,
+        &[
+            "report",
+            "--from",
+            "2026-11-12",
+            "--to",
+            "2026-11-25",
+            "--format",
+            "json",
+        ],
+    );
+    let series = report["weight"]["series"].as_array().expect("series");
+    // 11-19: 71.2 (11-18), then 70.9 70.1 70.0 69.8 70.2 70.0 (11-12..11-07).
+    assert_eq!(series[7]["date"], "2026-11-19");
+    assert_eq!(series[7]["baseline_kg"], 70.1, "{}", series[7]);
+    // Every day a weight rule fired on, the report's baseline for the
+    // weight judged is the one the rule used.
+    let mut compared = 0;
+    for p in series {
+        let day = p["date"].as_str().expect("date");
+        let check = env.check(Some(day));
+        let Some(f) = weight_finding(&check) else {
+            continue;
+        };
+        let judged = f["evidence"]["weight_date"].as_str().expect("weight_date");
+        let q = series
+            .iter()
+            .find(|q| q["date"] == judged)
+            .expect("the weight judged is in the period");
+        assert_eq!(
+            f["evidence"]["baseline_kg"].as_f64(),
+            q["baseline_kg"]
+                .as_f64()
+                .map(|b| (b * 1000.0).round() / 1000.0),
+            "{day}: {f}"
+        );
+        compared += 1;
+    }
+    assert!(
+        compared >= 5,
+        "the leak and the gain fire W1/W2: {compared}"
+    );
+}
+
+/// "kg" as a word (not inside "background").
+fn mentions_kg(s: &str) -> bool {
+    s.match_indices("kg").any(|(i, _)| {
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        !word(s[..i].chars().next_back()) && !word(s[i + 2..].chars().next())
+    })
+}
+
+/// Everything about weight in the report and the card is in `[units]
+/// weight`: the baseline, the day weights, the findings, the CSV column.
+#[test]
+fn report_and_card_weights_follow_the_unit() {
+    let mut env = crate::support::TestEnv::new();
+    env.set_now("2026-11-25T12:00:00Z");
+    env.write_config("[units]\nweight = \"lb\"\n\n[rules.no_baseline]\ndays = 5\n");
+    seed_baseline_diary(&env);
+
+    // 70.2 kg = 154.8 lb; 71.9 kg = 158.5 lb.
+    let text = env.ok(&["report", "--last", "14d"]);
+    let flat_text = flat(&text);
+    assert!(
+        flat_text.contains("154.8 lb before 2026-11-25 (median of the last 5 weighed days)"),
+        "{text}"
+    );
+    assert!(flat_text.contains("158.5 lb"), "{text}");
+    assert!(!mentions_kg(&text), "a weight in kg:\n{text}");
+    for format in ["markdown", "html"] {
+        let out = env.ok(&["report", "--last", "14d", "--format", format]);
+        assert!(out.contains("154.8 lb"), "{format}: {out}");
+        assert!(!mentions_kg(&out), "{format}: a weight in kg:\n{out}");
+    }
+    let csv = env.ok(&["report", "--last", "14d", "--format", "csv"]);
+    assert!(csv.starts_with("date,level,weight_lb,"), "{csv}");
+    assert!(csv.contains("\n2026-11-25,watch,158.5,"), "{csv}");
+
+    let card = stdout_of(&env, &["card"]);
+    assert!(
+        flat(&card)
+            .contains("Usual weight 154.8 lb (median of the last 5 weighed days outside attacks)"),
+        "{card}"
+    );
+    assert!(!mentions_kg(&card), "a weight in kg:\n{card}");
+    let html = stdout_of(&env, &["card", "--format", "html"]);
+    assert!(
+        html.contains("Weight (lb)") && !mentions_kg(&html),
+        "{html}"
+    );
+    assert!(mentions_kg("68.0 kg") && !mentions_kg("background"));
 }
 
 // ---- real-browser check ------------------------------------------------------
