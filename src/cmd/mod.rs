@@ -283,12 +283,23 @@ fn load_config(path: &Path, explicit: bool) -> Result<Config> {
     }
 }
 
-/// The current time, or `CLS_NOW` for tests (RFC 3339, or a local
-/// `YYYY-MM-DDTHH:MM[:SS]`). Undocumented on purpose.
+/// The current time, or `CLS_NOW` (RFC 3339, or a local
+/// `YYYY-MM-DDTHH:MM[:SS]`): part of the contract, for tests, acceptance
+/// scenarios and scripts. Text output on a terminal says so once on stderr,
+/// so that a stale `CLS_NOW` left in a shell is noticed. Not when stderr is
+/// captured (scripts, tests): there it would turn every one-line error into
+/// two lines. Nor with JSON output.
 fn now() -> Result<DateTime<Local>> {
     let Ok(v) = std::env::var("CLS_NOW") else {
         return Ok(Local::now());
     };
+    if io::stderr().is_terminal() && !json_output() {
+        let _ = writeln!(
+            io::stderr(),
+            "cls: note: clock fixed by CLS_NOW={} (unset it for the real clock)",
+            cls::render::sanitize(&v)
+        );
+    }
     if let Ok(t) = DateTime::parse_from_rfc3339(&v) {
         return Ok(t.with_timezone(&Local));
     }
@@ -301,6 +312,16 @@ fn now() -> Result<DateTime<Local>> {
         }
     }
     Err(anyhow!("CLS_NOW: cannot parse '{v}'"))
+}
+
+/// True when the command prints JSON (`--json`, `--format json`).
+fn json_output() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().enumerate().any(|(i, a)| {
+        a == "--json"
+            || a == "--format=json"
+            || (a == "--format" && args.get(i + 1).is_some_and(|v| v == "json"))
+    })
 }
 
 /// Ask yes/no on a terminal. Without a terminal the answer is "no", and the
