@@ -528,3 +528,30 @@ fn the_config_flag_beats_the_environment() {
     assert_eq!(e[0]["weight_kg"], serde_json::json!(68.0));
     assert_eq!(e[1]["weight_kg"], serde_json::json!(68.04));
 }
+
+/// interface.md: under `CLS_NOW`, text output says the clock is fixed once
+/// on stderr, so a stale one left in a shell is noticed. Only on a terminal:
+/// captured stderr keeps every error to one line, and JSON is for scripts.
+#[test]
+fn a_fixed_clock_is_said_once_on_a_terminal() {
+    let env = TestEnv::new();
+    let out = env.run(&["check"]);
+    assert!(!stderr(&out).contains("clock fixed"), "{}", describe(&out));
+    // `script` (util-linux, on every Debian) gives the command a terminal.
+    let on_tty = |cmd: &str| {
+        let out = env
+            .sh(&format!("script -qec '\"$CLS\" {cmd}' /dev/null"))
+            .output()
+            .expect("run script");
+        stdout(&out)
+    };
+    let text = on_tty("check");
+    assert_eq!(
+        text.matches("clock fixed by CLS_NOW=2026-11-25T08:00:00Z")
+            .count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("unknown"), "{text}");
+    assert!(!on_tty("check --json").contains("clock fixed"));
+}
