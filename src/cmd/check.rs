@@ -322,11 +322,27 @@ fn backtest(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
             lead(e.lead_days_warning),
         )?;
     }
+    if !b.episodes.is_empty() {
+        writeln!(
+            o,
+            "episodes with at least one day of warning before they started: {} of {}",
+            b.episodes_with_warning_lead,
+            b.episodes.len()
+        )?;
+    }
+    let fa = &b.false_alarms;
     writeln!(
         o,
-        "false alarms (warning or above outside episodes): {}, {:.1} per year",
-        count(b.false_alarm_days, "day", "days"),
-        b.false_alarms_per_year
+        "false alarms (days outside {} days before to {} days after each episode): \
+         watch {} ({:.1} a year), warning {} ({:.1} a year), emergency {} ({:.1} a year)",
+        rules::FALSE_ALARM_BEFORE,
+        rules::FALSE_ALARM_AFTER,
+        fa.watch_days,
+        fa.watch_per_year,
+        fa.warning_days,
+        fa.warning_per_year,
+        fa.emergency_days,
+        fa.emergency_per_year
     )?;
     Ok(0)
 }

@@ -1,32 +1,50 @@
-//! Replaying the diary against the rules: how many days before each recorded
-//! episode the rules first raised `watch` and `warning`, and how often they
-//! raised `warning` or above when no episode followed (false alarms).
+//! Replaying the diary against the rules (clinical.md §4, v2): per
+//! recorded episode, the lead time (the unbroken run of alert days that ends
+//! on the day before its start, or on its start day); and every day at
+//! `watch` or above outside the episodes' windows, per level, as false
+//! alarms. Nothing is excused: a noise alert a week before an episode gives
+//! no credit when an `ok` day breaks the run, and the days after a false
+//! emergency count like any other.
 
 use chrono::NaiveDate;
 
 use super::engine;
 use super::index::{days_between, shift};
-use super::{Backtest, Diary, EpisodeLead, Level, RulesConfig};
+use super::{Backtest, Diary, EpisodeLead, FalseAlarms, Level, RulesConfig};
 
-/// An alert counts as an episode's early warning when it falls in the
-/// `LEAD_IN_DAYS` days before the episode's start (or on the start date);
-/// alerts in that lead-in are not false alarms.
-pub const LEAD_IN_DAYS: i64 = 7;
+/// The longest lead time counted (a run of alert days is followed back at
+/// most this far); also the days a report evaluates before its period so
+/// that its lead times equal the backtest's. Days in the
+/// [`FALSE_ALARM_BEFORE`] days before an episode are not false alarms.
+pub const LEAD_IN_DAYS: i64 = 14;
 
-/// An episode without an end date is taken to last this many days after its
-/// start, for false-alarm counting.
-const OPEN_EPISODE_DAYS: i64 = 7;
+/// Days before an episode's start that are not false alarms (clinical.md §4).
+pub const FALSE_ALARM_BEFORE: i64 = 7;
+
+/// Days after an episode's end that are not false alarms (recovery).
+pub const FALSE_ALARM_AFTER: i64 = 14;
+
+/// The first day of the unbroken run of days at `min` or above that ends on
+/// the day before `start`, or on `start` itself; `None` when neither is an
+/// alert day. Followed back at most [`LEAD_IN_DAYS`].
+fn run_start(
+    start: NaiveDate,
+    min: Level,
+    level_on: &impl Fn(NaiveDate) -> Option<Level>,
+) -> Option<NaiveDate> {
+    let alert = |d: NaiveDate| level_on(d).is_some_and(|l| l >= min);
+    let end = [shift(start, -1), start].into_iter().find(|d| alert(*d))?;
+    let mut first = end;
+    while days_between(first, start) < LEAD_IN_DAYS && alert(shift(first, -1)) {
+        first = shift(first, -1);
+    }
+    Some(first)
+}
 
 /// The lead time the rules gave before one episode, given each day's level.
 fn lead(ep: &super::Episode, level_on: &impl Fn(NaiveDate) -> Option<Level>) -> EpisodeLead {
-    let window = (0..=LEAD_IN_DAYS).rev().map(|k| shift(ep.start, -k));
-    let first_at = |min: Level| {
-        window
-            .clone()
-            .find(|d| level_on(*d).is_some_and(|l| l >= min))
-    };
-    let watch = first_at(Level::Watch);
-    let warning = first_at(Level::Warning);
+    let watch = run_start(ep.start, Level::Watch, level_on);
+    let warning = run_start(ep.start, Level::Warning, level_on);
     EpisodeLead {
         episode_id: ep.id,
         start: ep.start,
@@ -55,7 +73,8 @@ pub fn leads_from_history(
 }
 
 pub(crate) fn run(diary: &Diary<'_>, cfg: &RulesConfig) -> Backtest {
-    let dates = diary.entries.iter().map(|e| e.date());
+    let ds = cfg.day_start;
+    let dates = diary.entries.iter().map(|e| e.day(ds));
     let (Some(from), Some(to)) = (dates.clone().min(), dates.max()) else {
         return Backtest {
             from: None,
@@ -66,8 +85,10 @@ pub(crate) fn run(diary: &Diary<'_>, cfg: &RulesConfig) -> Backtest {
                 .iter()
                 .map(|e| no_lead(e.id, e.start))
                 .collect(),
+            false_alarms: FalseAlarms::default(),
             false_alarm_days: 0,
             false_alarms_per_year: 0.0,
+            episodes_with_warning_lead: 0,
         };
     };
     // Only the levels are read: no day needs its findings' text.
@@ -79,32 +100,42 @@ pub(crate) fn run(diary: &Diary<'_>, cfg: &RulesConfig) -> Backtest {
 
     let mut episodes: Vec<&super::Episode> = diary.episodes.iter().collect();
     episodes.sort_by_key(|e| (e.start, e.id));
-    let leads = episodes.iter().map(|ep| lead(ep, &level_on)).collect();
+    let leads: Vec<EpisodeLead> = episodes.iter().map(|ep| lead(ep, &level_on)).collect();
 
+    // [start − 7, end + 14]; an open episode runs to the end of the data.
     let excused = |d: NaiveDate| {
         episodes.iter().any(|ep| {
-            let end = ep.end.unwrap_or_else(|| shift(ep.start, OPEN_EPISODE_DAYS));
-            d >= shift(ep.start, -LEAD_IN_DAYS) && d <= end.max(ep.start)
+            let end = ep.end.unwrap_or(to).max(ep.start);
+            d >= shift(ep.start, -FALSE_ALARM_BEFORE) && d <= shift(end, FALSE_ALARM_AFTER)
         })
     };
-    let false_alarm_days = days
-        .iter()
-        .filter(|x| {
-            x.assessment.level >= Level::Warning && !x.in_recovery && !excused(x.assessment.date)
-        })
-        .count();
     let years = days.len() as f64 / 365.25;
+    let per_year = |n: usize| if years > 0.0 { n as f64 / years } else { 0.0 };
+    let mut fa = FalseAlarms::default();
+    for x in days.iter().filter(|x| !excused(x.assessment.date)) {
+        match x.assessment.level {
+            Level::Watch => fa.watch_days += 1,
+            Level::Warning => fa.warning_days += 1,
+            Level::Emergency => fa.emergency_days += 1,
+            Level::Ok | Level::Unknown => {}
+        }
+    }
+    fa.watch_per_year = per_year(fa.watch_days);
+    fa.warning_per_year = per_year(fa.warning_days);
+    fa.emergency_per_year = per_year(fa.emergency_days);
+    let warning_or_above = fa.warning_days + fa.emergency_days;
     Backtest {
         from: Some(from),
         to: Some(to),
         days: days.len(),
+        episodes_with_warning_lead: leads
+            .iter()
+            .filter(|l| l.lead_days_warning.is_some_and(|d| d >= 1))
+            .count(),
         episodes: leads,
-        false_alarm_days,
-        false_alarms_per_year: if years > 0.0 {
-            false_alarm_days as f64 / years
-        } else {
-            0.0
-        },
+        false_alarms: fa,
+        false_alarm_days: warning_or_above,
+        false_alarms_per_year: per_year(warning_or_above),
     }
 }
 

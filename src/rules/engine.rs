@@ -23,6 +23,8 @@ pub(crate) const EPS: f64 = 1e-9;
 /// One evaluated day, with what the backtest also needs to know.
 pub(crate) struct DayOut {
     pub assessment: Assessment,
+    /// Read by the tests (the backtest no longer excuses recovery days).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub in_recovery: bool,
 }
 

@@ -78,7 +78,7 @@ impl std::fmt::Display for Level {
     }
 }
 
-pub use backtest::{leads_from_history, LEAD_IN_DAYS};
+pub use backtest::{leads_from_history, FALSE_ALARM_AFTER, FALSE_ALARM_BEFORE, LEAD_IN_DAYS};
 pub use config::{
     Albumin, BpBaseline, Breathing, Condition, CustomRule, Hemoconcentration, Hypotension, Labs,
     LeakCombo, LowBp, LowUrine, MedOverdue, NoBaseline, OvernightJump, ProdromeCluster,
@@ -330,25 +330,43 @@ pub fn weight_baselines(
     engine::weight_baselines(diary, from, to, cfg)
 }
 
-/// Per-episode lead time and the false-alarm rate, for tuning thresholds.
+/// Per-episode lead time and the false-alarm rate, for tuning thresholds
+/// (clinical.md §4).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Backtest {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub days: usize,
     pub episodes: Vec<EpisodeLead>,
-    /// Days at warning or above outside episodes and their lead-in.
+    /// Episodes with at least one day of warning lead (sensitivity).
+    pub episodes_with_warning_lead: usize,
+    /// Days at watch or above outside [episode start − 7, end + 14], per level.
+    pub false_alarms: FalseAlarms,
+    /// Days at warning or above among them.
     pub false_alarm_days: usize,
     pub false_alarms_per_year: f64,
+}
+
+/// False-alarm days by level, and per year of diary.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FalseAlarms {
+    pub watch_days: usize,
+    pub warning_days: usize,
+    pub emergency_days: usize,
+    pub watch_per_year: f64,
+    pub warning_per_year: f64,
+    pub emergency_per_year: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EpisodeLead {
     pub episode_id: i64,
     pub start: NaiveDate,
-    /// Days between the first watch (or higher) before the start and the start.
+    /// Days from the first day of the unbroken run of watch (or higher)
+    /// days that ends on the day before the start (or on the start day) to
+    /// the start; `None` when there is no such run.
     pub lead_days_watch: Option<i64>,
-    /// Days between the first warning (or higher) before the start and the start.
+    /// The same for warning or higher.
     pub lead_days_warning: Option<i64>,
     pub first_alert: Option<NaiveDate>,
 }

@@ -227,10 +227,15 @@ fn backtest_leads_are_those_of_detailed_days() {
         bt.episodes,
         crate::rules::leads_from_history(&detailed, &episodes)
     );
-    assert!(
-        bt.episodes.iter().all(|l| l.first_alert.is_some()),
-        "{bt:#?}"
-    );
+    // §4: only an unbroken run of alert days up to the start counts, so not
+    // every episode of the generated decade has a lead; the comparison above
+    // must still cover one that has.
+    let led = bt
+        .episodes
+        .iter()
+        .filter(|l| l.first_alert.is_some())
+        .count();
+    assert!(led >= 1, "{bt:#?}");
 }
 
 proptest! {

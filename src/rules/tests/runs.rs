@@ -89,6 +89,67 @@ fn the_full_window_covers_every_per_day_look_back() {
     assert!(recent_days(&c) >= warmup + 62);
 }
 
+/// clinical.md §4: a run of alert days broken by one `ok` day gives no lead
+/// time; a noise alert a week before does not count as warning.
+#[test]
+fn backtest_a_broken_run_gives_no_lead() {
+    let mut b = B::new();
+    b.weights("2026-11-01", &[60.0; 40]); // to 12-10
+                                          // 12-02 jumps (watch), 12-03 back to 60 (ok), episode on 12-05.
+    b.entries
+        .iter_mut()
+        .find(|e| e.date() == d("2026-12-02"))
+        .unwrap()
+        .m
+        .weight_kg = Some(61.2);
+    b.episode(1, "2026-12-05", Some("2026-12-06"));
+    let (e, ep, s) = diary_of(&b);
+    let diary = Diary {
+        entries: &e,
+        episodes: &ep,
+        schedule: &s,
+    };
+    let bt = backtest(&diary, &RulesConfig::default());
+    let lead = &bt.episodes[0];
+    assert_eq!(lead.lead_days_watch, None, "{bt:#?}");
+    assert_eq!(lead.first_alert, None);
+    assert_eq!(bt.episodes_with_warning_lead, 0);
+    // The alert on 12-02 is inside [start − 7, end + 14]: not a false alarm.
+    assert_eq!(bt.false_alarms.watch_days, 0, "{bt:#?}");
+}
+
+/// clinical.md §4: the days after a false emergency are counted, not
+/// excused as a recovery window.
+#[test]
+fn backtest_counts_the_days_after_a_false_emergency() {
+    let mut b = B::new();
+    b.weights("2026-11-01", &[60.0; 40]);
+    b.entries
+        .iter_mut()
+        .find(|e| e.date() == d("2026-11-20"))
+        .unwrap()
+        .m
+        .set_symptom("fainting", 2);
+    // Breathlessness the day after: R1's window after the emergency.
+    b.entries
+        .iter_mut()
+        .find(|e| e.date() == d("2026-11-21"))
+        .unwrap()
+        .m
+        .set_symptom("breathlessness", 2);
+    let (e, ep, s) = diary_of(&b);
+    let diary = Diary {
+        entries: &e,
+        episodes: &ep,
+        schedule: &s,
+    };
+    let bt = backtest(&diary, &RulesConfig::default());
+    assert_eq!(bt.false_alarms.emergency_days, 1, "{bt:#?}");
+    // 11-21: L9 and R1 warnings, counted.
+    assert_eq!(bt.false_alarms.warning_days, 1, "{bt:#?}");
+    assert_eq!(bt.false_alarm_days, 2);
+}
+
 #[test]
 fn backtest_lead_times_and_false_alarms() {
     // 60 kg for a month; a gain begins 3 days before an episode on 12-20
@@ -122,7 +183,10 @@ fn backtest_lead_times_and_false_alarms() {
     // 98 mmHg on 12-05 is judged on 12-05 and on 12-06 (a reading counts
     // for the day after too): two false-alarm days.
     assert_eq!(bt.false_alarm_days, 2, "{bt:#?}");
+    assert_eq!(bt.false_alarms.warning_days, 2, "{bt:#?}");
+    assert_eq!(bt.false_alarms.watch_days, 0, "{bt:#?}");
     assert!((bt.false_alarms_per_year - 2.0 * 365.25 / 73.0).abs() < 1e-9);
+    assert_eq!(bt.episodes_with_warning_lead, 1);
 
     let empty = backtest(
         &Diary {
