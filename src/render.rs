@@ -23,6 +23,34 @@ pub fn noun<'a, N: TryInto<i64>>(n: N, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
+/// Word-wrap `text` to `width` columns: the first line starts after
+/// `first` (already printed, e.g. "  warning   "), the others with `indent`
+/// spaces (a hanging indent). `None` width: one line. Words longer than a
+/// line are left whole rather than broken inside.
+pub fn wrap(text: &str, first: usize, indent: usize, width: Option<usize>) -> String {
+    let Some(width) = width.filter(|w| *w > indent + 10) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut col = first;
+    for (k, word) in text.split(' ').enumerate() {
+        let w = unicode_width::UnicodeWidthStr::width(word);
+        if k > 0 {
+            if col + 1 + w > width && col > indent {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                col = indent;
+            } else {
+                out.push(' ');
+                col += 1;
+            }
+        }
+        out.push_str(word);
+        col += w;
+    }
+    out
+}
+
 /// ", counted for 2026-12-05" when an entry's logical day is not its
 /// calendar date (logged after midnight, before the day starts); else "".
 pub fn counted_for(date: chrono::NaiveDate, day: chrono::NaiveDate) -> String {
@@ -209,6 +237,33 @@ pub fn entries_table(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn wrap_keeps_words_whole_with_a_hanging_indent() {
+        let text = "systolic 84 mmHg at 07:30 is at or below 90; latest 112 at 20:00";
+        let w = wrap(text, 12, 12, Some(40));
+        let lines: Vec<&str> = w.lines().collect();
+        assert_eq!(lines[0], "systolic 84 mmHg at 07:30 is");
+        assert!(
+            lines[1..].iter().all(|l| l.starts_with("            ")),
+            "{w}"
+        );
+        assert!(
+            w.lines()
+                .enumerate()
+                .all(|(k, l)| l.len() + if k == 0 { 12 } else { 0 } <= 40),
+            "{w}"
+        );
+        assert_eq!(w.split_whitespace().collect::<Vec<_>>().join(" "), text);
+        // No width (piped): one line.
+        assert_eq!(wrap(text, 12, 12, None), text);
+        // A word longer than the line is not broken.
+        assert_eq!(
+            wrap("a bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb c", 0, 2, Some(20)),
+            "a bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n  c"
+        );
+    }
+
     use super::*;
 
     #[test]

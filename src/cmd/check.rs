@@ -72,7 +72,20 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
 pub fn action_for(ctx: &Ctx, a: &Assessment) -> String {
     let plan = ctx.config.actions.for_level(a.level);
     if a.level != Level::Unknown {
-        return plan.to_string();
+        // At watch and warning the patient calls their team: say how.
+        let team = &ctx.config.patient.specialist;
+        return match (&team.phone, a.level) {
+            (Some(phone), Level::Watch | Level::Warning) => format!(
+                "{plan} Your SCLS team: {}{}.",
+                team.name
+                    .as_deref()
+                    .map(|n| format!("{n}, "))
+                    .unwrap_or_default(),
+                // No-break spaces: a wrapped line never splits the number.
+                phone.replace(' ', "\u{a0}")
+            ),
+            _ => plan.to_string(),
+        };
     }
     let default = cls::config::Actions::default();
     match a.unknown_advice() {
@@ -82,24 +95,61 @@ pub fn action_for(ctx: &Ctx, a: &Assessment) -> String {
     }
 }
 
-/// "(as of 07:30)" or "(as of the end of 2026-11-24)".
+/// "07:30, Wed 25 Nov (the last 24 hours)" or "end of Tue 24 Nov".
 fn as_of(a: &Assessment) -> String {
+    let day = a.date.format("%a %-d %b");
     match &a.as_of {
         Some(t) => {
             let hm = t.get(11..16).unwrap_or(t);
-            format!("as of now, {hm}; events of the last 24 hours")
+            format!("{hm}, {day} (the last 24 hours)")
         }
-        None => format!("as of the end of {}", a.date),
+        None => format!("end of {day}"),
     }
 }
 
-/// The full text form of one day's assessment.
+/// What a skipped rule needed, in words.
+fn needs(rule: &str) -> &'static str {
+    match rule {
+        "W1" | "W2" | "P1" | "W3" | "D1" => "weight",
+        "W4" => "weights of 1 to 5 weeks ago",
+        "L1" | "L2" => "blood pressure",
+        "L3" => "standing blood pressure",
+        "L4" => "pulse with a blood pressure",
+        "L5" => "pulse",
+        "L6" | "L9" | "L10" | "P2" => "symptoms",
+        "L7" => "urine",
+        "L8" => "swelling, dizziness, blood pressure or urine",
+        "H1" => "hemoglobin or hematocrit",
+        "H2" => "albumin",
+        "R1" => "weight and symptoms after an attack",
+        "M1" => "medication doses",
+        _ => "other data",
+    }
+}
+
+/// The width to wrap check's text to: the terminal's, or `None` when
+/// stdout is not a terminal (piped output is never wrapped).
+fn wrap_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    super::entries::table_width()
+        .map(usize::from)
+        .filter(|w| *w > 0)
+}
+
+/// The full text form of one day's assessment: the level and the moment,
+/// what to do, the findings (wrapped with a hanging indent on a terminal),
+/// then what could not be checked and what is switched off.
 fn write_assessment(
     o: &mut impl Write,
     a: &Assessment,
     action: &str,
     cfg: &cls::rules::RulesConfig,
 ) -> std::io::Result<()> {
+    use cls::render::wrap;
+    let width = wrap_width();
     let disabled = cfg.disabled();
     let off_emergency: Vec<&str> = disabled
         .iter()
@@ -125,45 +175,66 @@ fn write_assessment(
             format!("{n} finding{}", if n == 1 { "" } else { "s" })
         }
     };
+    let word = a.level.as_str();
+    let head = format!("{word} — {}: {headline}", as_of(a));
+    let head = wrap(&head, 0, 2, width);
     writeln!(
         o,
-        "{}: {headline} ({})",
+        "{}{}",
         style::level_word(a.level),
-        as_of(a)
+        head.strip_prefix(word).unwrap_or(&head)
+    )?;
+    // Wrapped as plain text, then styled: escapes have no width.
+    let b = style::bold();
+    let todo = wrap(&format!("What to do: {action}"), 0, 2, width);
+    writeln!(
+        o,
+        "{b}What to do:{b:#}{}",
+        todo.strip_prefix("What to do:").unwrap_or(&todo)
     )?;
     let mut findings: Vec<_> = a.findings.iter().collect();
     findings.sort_by_key(|f| std::cmp::Reverse(f.level));
     for f in findings {
         let s = style::level(f.level);
-        writeln!(
-            o,
-            "  {s}{:<9}{s:#} {} [{} {}]",
-            f.level.as_str(),
+        let text = format!(
+            "{} [{} {}]",
             cls::render::sanitize(&f.message),
             f.rule,
             f.name
+        );
+        writeln!(
+            o,
+            "  {s}{:<9}{s:#} {}",
+            f.level.as_str(),
+            wrap(&text, 12, 12, width)
         )?;
     }
     for n in &a.notes {
-        writeln!(o, "  note: {n}")?;
+        writeln!(o, "  note: {}", wrap(n, 8, 8, width))?;
     }
     if !a.skipped.is_empty() {
         let d = style::dim();
-        let names: Vec<String> = a.skipped.iter().map(|s| s.rule.clone()).collect();
-        writeln!(
-            o,
-            "  {d}not checked for lack of data: {} (cls check --json gives the reasons){d:#}",
-            names.join(", ")
-        )?;
+        let mut what: Vec<&str> = Vec::new();
+        for s in &a.skipped {
+            let w = needs(&s.rule);
+            if !what.contains(&w) {
+                what.push(w);
+            }
+        }
+        let text = format!(
+            "not checked, nothing recent logged: {} (cls check --json gives each reason)",
+            what.join("; ")
+        );
+        writeln!(o, "  {d}{}{d:#}", wrap(&text, 2, 4, width))?;
     }
     if !disabled.is_empty() {
         let names: Vec<String> = disabled
             .iter()
             .map(|d| format!("{} {}", d.rule, d.name))
             .collect();
-        writeln!(o, "  switched off in your config: {}", names.join(", "))?;
+        let text = format!("switched off in your config: {}", names.join(", "));
+        writeln!(o, "  {}", wrap(&text, 2, 4, width))?;
     }
-    writeln!(o, "{}", action_line(a.level, action))?;
     Ok(())
 }
 
