@@ -464,13 +464,33 @@ pub fn check_note(field: &str, s: &str) -> Result<String> {
     Ok(s.to_string())
 }
 
-/// Parse a span such as `30d`, `12w`, `6m` or `1y` into a number of days.
-pub fn parse_span(field: &str, s: &str) -> Result<i64> {
+/// A span typed as `--last`: days and weeks are days; months and years are
+/// calendar months (`12m` to 2026-12-06 starts on 2025-12-07, not 360 days
+/// back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    Days(i64),
+    Months(u32),
+}
+
+impl Span {
+    /// The first day of the span that ends on (and includes) `to`.
+    pub fn start(self, to: NaiveDate) -> NaiveDate {
+        let back = match self {
+            Span::Days(n) => to.checked_sub_signed(chrono::TimeDelta::days(n)),
+            Span::Months(n) => to.checked_sub_months(chrono::Months::new(n)),
+        };
+        back.and_then(|d| d.succ_opt()).unwrap_or(NaiveDate::MIN)
+    }
+}
+
+/// Parse `14d`, `12w`, `6m` (calendar months), `1y` (12 months).
+pub fn parse_span(field: &str, s: &str) -> Result<Span> {
     let t = s.trim().to_ascii_lowercase();
     let bad = || {
         InputError::new(
             field,
-            format!("'{s}' is not a span (use e.g. 14d, 12w, 6m or 1y; 1–36500 days)"),
+            format!("'{s}' is not a span (use e.g. 14d, 12w, 6m or 1y; 1 day to 100 years)"),
         )
     };
     // Split off the last character, not byte: `3é` must be an error, not
@@ -479,16 +499,24 @@ pub fn parse_span(field: &str, s: &str) -> Result<i64> {
         return Err(bad());
     };
     let n: i64 = t[..t.len() - unit.len_utf8()].parse().map_err(|_| bad())?;
-    let days = match unit {
-        'd' => Some(n),
-        'w' => n.checked_mul(7),
-        'm' => n.checked_mul(30),
-        'y' => n.checked_mul(365),
+    let span = match unit {
+        'd' => Span::Days(n),
+        'w' => Span::Days(n.checked_mul(7).ok_or_else(bad)?),
+        'm' => Span::Months(u32::try_from(n).map_err(|_| bad())?),
+        'y' => Span::Months(
+            u32::try_from(n)
+                .ok()
+                .and_then(|n| n.checked_mul(12))
+                .ok_or_else(bad)?,
+        ),
         _ => return Err(bad()),
-    }
-    .ok_or_else(bad)?;
-    if (1..=36_500).contains(&days) {
-        Ok(days)
+    };
+    let ok = match span {
+        Span::Days(d) => (1..=36_500).contains(&d),
+        Span::Months(m) => (1..=1_200).contains(&m),
+    };
+    if ok {
+        Ok(span)
     } else {
         Err(bad())
     }
@@ -765,9 +793,21 @@ mod tests {
 
     #[test]
     fn spans() {
-        assert_eq!(parse_span("--last", "30d").unwrap(), 30);
-        assert_eq!(parse_span("--last", "12w").unwrap(), 84);
-        assert_eq!(parse_span("--last", "6m").unwrap(), 180);
+        assert_eq!(parse_span("--last", "30d").unwrap(), Span::Days(30));
+        assert_eq!(parse_span("--last", "12w").unwrap(), Span::Days(84));
+        assert_eq!(parse_span("--last", "6m").unwrap(), Span::Months(6));
+        assert_eq!(parse_span("--last", "1y").unwrap(), Span::Months(12));
+        let to = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        // Calendar months, not 30-day blocks; the span includes `to`.
+        assert_eq!(
+            Span::Months(12).start(to),
+            NaiveDate::from_ymd_opt(2025, 12, 7).unwrap()
+        );
+        assert_eq!(
+            Span::Days(30).start(to),
+            NaiveDate::from_ymd_opt(2026, 11, 7).unwrap()
+        );
+        assert!(parse_span("--last", "1201m").is_err());
         assert!(parse_span("--last", "0d").is_err());
         assert!(parse_span("--last", "d").is_err());
         assert!(parse_span("--last", "5x").is_err());

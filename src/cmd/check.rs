@@ -290,6 +290,25 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     ctx.judged_date("--to", Some(&to.to_string()))?;
     let store = ctx.open_read()?;
     let (entries, episodes) = ctx.rules_input(&store, from, to)?;
+    // Start at the diary's first entry: the days before it are not
+    // "unknown" days of this patient, they are before the diary. (Everything
+    // from well before `from` is loaded, so the first loaded entry is the
+    // diary's first when it lies after `from`.)
+    let start = cfg_day(ctx, entries.first());
+    let from = match start {
+        Some(first) if first > from => first,
+        _ => from,
+    };
+    if start.is_none_or(|first| first > to) {
+        let mut o = anstream::stdout().lock();
+        if args.json {
+            serde_json::to_writer_pretty(&mut o, &json!({"from": from, "to": to, "days": []}))?;
+            writeln!(o)?;
+        } else {
+            writeln!(o, "no entries up to {to}: nothing to show")?;
+        }
+        return Ok(0);
+    }
     let diary = Diary {
         entries: &entries,
         episodes: &episodes,
@@ -340,6 +359,11 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
         counts.join(", ")
     )?;
     Ok(0)
+}
+
+/// The logical day of an entry.
+fn cfg_day(ctx: &Ctx, e: Option<&cls::model::Entry>) -> Option<chrono::NaiveDate> {
+    e.map(|e| e.day(ctx.config.rules.day_start))
 }
 
 fn backtest(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {

@@ -116,7 +116,7 @@ impl Ctx {
         let days_back = |days: i64| to - chrono::Duration::days(days - 1);
         let from = match (from, last) {
             (Some(f), _) => Some(input::parse_date("--from", f, self.today())?),
-            (None, Some(l)) => Some(days_back(input::parse_span("--last", l)?)),
+            (None, Some(l)) => Some(input::parse_span("--last", l)?.start(to)),
             (None, None) => default_days.map(days_back),
         };
         if let Some(f) = from.filter(|f| *f > to) {

@@ -992,11 +992,11 @@ fn data_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
         );
     } else if ctx.gain.is_none() {
         let (from, to, have) = ctx.baseline_window;
-        // Today's weight joins tomorrow's baseline.
-        let weighed_today = ctx.weight.is_some_and(|w| !w.yesterday);
+        // The weight judged (today's, or yesterday's carried over) joins the
+        // baseline of the days after it.
         let more = (nb.min_weights as usize)
             .saturating_sub(have)
-            .saturating_sub(usize::from(weighed_today))
+            .saturating_sub(1)
             .max(1);
         fire!(
             out,

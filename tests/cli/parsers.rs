@@ -68,8 +68,10 @@ proptest! {
             prop_assert!(!m.name.is_empty() && !m.name.contains(';'));
         }
         let _ = input::check_note("--note", &s);
-        if let Ok(days) = input::parse_span("--last", &s) {
-            prop_assert!((1..=36_500).contains(&days));
+        match input::parse_span("--last", &s) {
+            Ok(input::Span::Days(days)) => prop_assert!((1..=36_500).contains(&days)),
+            Ok(input::Span::Months(m)) => prop_assert!((1..=1_200).contains(&m)),
+            Err(_) => {}
         }
         let _ = cls::symptoms::resolve(&s, &[]);
     }
