@@ -435,7 +435,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub to: Option<String>,
 
-    /// With --history: the last span, e.g. 30d, 12w, 6m
+    /// With --history: the last span, e.g. 30d, 12w, 6m (calendar months), 1y
     #[arg(long, value_name = "SPAN", conflicts_with = "from")]
     pub last: Option<String>,
 }
@@ -460,7 +460,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub to: Option<String>,
 
-    /// The last span up to --to, e.g. 30d, 12w, 6m [default: 90d]
+    /// The last span up to --to, e.g. 30d, 12w, 6m (calendar months), 1y [default: 90d]
     #[arg(long, value_name = "SPAN", conflicts_with = "from")]
     pub last: Option<String>,
 
@@ -509,7 +509,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub to: Option<String>,
 
-    /// The last span up to --to, e.g. 14d, 12w, 6m [default: 14d]
+    /// The last span up to --to, e.g. 14d, 12w, 6m (calendar months), 1y [default: 14d]
     #[arg(long, value_name = "SPAN", conflicts_with = "from")]
     pub last: Option<String>,
 
