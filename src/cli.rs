@@ -517,6 +517,10 @@ pub struct ListArgs {
     #[arg(long, conflicts_with_all = ["from", "last"])]
     pub all: bool,
 
+    /// Every column, even empty ones, one line per entry (not wrapped)
+    #[arg(long)]
+    pub wide: bool,
+
     /// Print JSON (an array of entries)
     #[arg(long)]
     pub json: bool,

@@ -159,78 +159,147 @@ pub fn summary(m: &Measurements, unit: WeightUnit) -> String {
 
 /// A table of entries (oldest first), wrapped to `width` columns if given.
 /// An entry that counts for the day before its date (logged after midnight,
-/// before `day_start`) has its time marked with `*`.
+/// before `day_start`) has its time marked with `*`. Compact unless `wide`:
+/// no rule between rows, and a column nobody filled in is left out.
 pub fn entries_table(
     entries: &[Entry],
     unit: WeightUnit,
     day_start: crate::model::DayStart,
     width: Option<u16>,
+    wide: bool,
 ) -> Table {
+    use comfy_table::{ColumnConstraint, Width};
     let mut t = Table::new();
-    t.load_style(presets::UTF8_HORIZONTAL_ONLY);
+    if wide {
+        t.load_style(presets::UTF8_HORIZONTAL_ONLY);
+    } else {
+        // A rule under the header and at the ends, none between rows.
+        use comfy_table::{LineStyle, TableStyle};
+        let line = |c: char| LineStyle::none().fill(c).junction(c);
+        t.load_style(
+            TableStyle::new()
+                .top_border(line('─'))
+                .header_separator(line('─'))
+                .bottom_border(line('─')),
+        );
+    }
     match width {
-        Some(w) => {
+        Some(w) if !wide => {
             t.set_content_arrangement(ContentArrangement::Dynamic);
             t.set_width(w);
         }
-        None => {
+        _ => {
             t.set_content_arrangement(ContentArrangement::Disabled);
         }
     }
-    // Labs are rare: their column appears only when some entry has one.
-    let with_labs = entries.iter().any(|e| !e.m.labs.is_empty());
-    let mut header = vec![
-        "id",
-        "date",
-        "time",
-        unit.as_str(),
-        "BP",
-        "HR",
-        "symptoms",
-        "meds",
-    ];
-    if with_labs {
-        header.push("labs");
-    }
-    header.push("note");
-    t.set_header(header);
-    for e in entries {
-        let m = &e.m;
-        let mut bp = m.bp.map(|b| b.to_string()).unwrap_or_default();
-        if let Some(s) = m.standing_bp {
-            bp.push_str(&format!(" ({s} st)"));
-        }
-        let mut row = vec![
-            Cell::new(e.id).set_alignment(CellAlignment::Right),
-            Cell::new(e.stamp.date),
-            Cell::new(format!(
-                "{}{}",
-                e.stamp.time.format("%H:%M"),
-                if e.day(day_start) == e.stamp.date {
+    // (header, right-aligned, the cell of one entry)
+    type Col<'x> = (&'x str, bool, Box<dyn Fn(&Entry) -> String + 'x>);
+    let cols: Vec<Col<'_>> = vec![
+        ("id", true, Box::new(|e: &Entry| e.id.to_string())),
+        (
+            "date",
+            false,
+            Box::new(|e: &Entry| e.stamp.date.to_string()),
+        ),
+        (
+            "time",
+            false,
+            Box::new(move |e: &Entry| {
+                let mark = if e.day(day_start) == e.stamp.date {
                     ""
                 } else {
                     "*"
-                }
-            )),
-            Cell::new(
-                m.weight_kg
+                };
+                format!("{}{mark}", e.stamp.time.format("%H:%M"))
+            }),
+        ),
+        (
+            unit.as_str(),
+            true,
+            Box::new(move |e: &Entry| {
+                e.m.weight_kg
                     .map(|w| format!("{:.1}", unit.from_kg(w)))
-                    .unwrap_or_default(),
-            )
-            .set_alignment(CellAlignment::Right),
-            Cell::new(bp),
-            Cell::new(m.heart_rate.map(|h| h.to_string()).unwrap_or_default())
-                .set_alignment(CellAlignment::Right),
-            Cell::new(symptoms_short(&m.symptoms)),
-            Cell::new(meds_short(&m.meds)),
-        ];
-        if with_labs {
-            row.push(Cell::new(labs_short(&m.labs)));
+                    .unwrap_or_default()
+            }),
+        ),
+        (
+            "BP",
+            false,
+            Box::new(|e: &Entry| {
+                let mut bp = e.m.bp.map(|b| b.to_string()).unwrap_or_default();
+                if let Some(s) = e.m.standing_bp {
+                    if !bp.is_empty() {
+                        bp.push(' ');
+                    }
+                    bp.push_str(&format!("({s} st)"));
+                }
+                bp
+            }),
+        ),
+        (
+            "HR",
+            true,
+            Box::new(|e: &Entry| e.m.heart_rate.map(|h| h.to_string()).unwrap_or_default()),
+        ),
+        (
+            "urine",
+            false,
+            Box::new(|e: &Entry| {
+                let mut u: Vec<String> = Vec::new();
+                if let Some(x) = e.m.urine {
+                    u.push(x.to_string());
+                }
+                if let Some(ml) = e.m.urine_ml {
+                    u.push(format!("{ml} mL"));
+                }
+                u.join(" ")
+            }),
+        ),
+        (
+            "symptoms",
+            false,
+            Box::new(|e: &Entry| symptoms_short(&e.m.symptoms)),
+        ),
+        ("meds", false, Box::new(|e: &Entry| meds_short(&e.m.meds))),
+        ("labs", false, Box::new(|e: &Entry| labs_short(&e.m.labs))),
+        (
+            "note",
+            false,
+            Box::new(|e: &Entry| e.m.note.as_deref().map(sanitize).unwrap_or_default()),
+        ),
+    ];
+    let cells: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| cols.iter().map(|c| (c.2)(e)).collect())
+        .collect();
+    // The identity columns always; the others when some entry has a value.
+    let keep: Vec<usize> = (0..cols.len())
+        .filter(|&k| wide || k < 3 || cells.iter().any(|r| !r[k].is_empty()))
+        .collect();
+    t.set_header(keep.iter().map(|&k| cols[k].0).collect::<Vec<_>>());
+    for row in &cells {
+        t.add_row(keep.iter().map(|&k| {
+            let c = Cell::new(&row[k]);
+            if cols[k].1 {
+                c.set_alignment(CellAlignment::Right)
+            } else {
+                c
+            }
+        }));
+    }
+    // A symptom name is never split inside: the column is at least as wide
+    // as the longest "name:severity".
+    if let Some(pos) = keep.iter().position(|&k| cols[k].0 == "symptoms") {
+        let longest = entries
+            .iter()
+            .flat_map(|e| e.m.symptoms.iter())
+            // "name:3" plus the cell's padding of one space each side.
+            .map(|s| s.name.chars().count() + 2 + 2)
+            .max()
+            .unwrap_or(0);
+        if let (Some(col), Ok(n)) = (t.column_mut(pos), u16::try_from(longest)) {
+            col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(n)));
         }
-        row.push(Cell::new(
-            m.note.as_deref().map(sanitize).unwrap_or_default(),
-        ));
-        t.add_row(row);
     }
     t
 }

@@ -49,7 +49,9 @@ pub fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8> {
         return Ok(0);
     }
     let start = ctx.config.rules.day_start;
-    let table = render::entries_table(&entries, ctx.config.units.weight, start, table_width());
+    // Piped, a fixed 100 columns rather than as wide as the longest note.
+    let width = table_width().filter(|w| *w > 0).or(Some(100));
+    let table = render::entries_table(&entries, ctx.config.units.weight, start, width, args.wide);
     writeln!(o, "{table}")?;
     if entries.iter().any(|e| e.day(start) != e.stamp.date) {
         writeln!(

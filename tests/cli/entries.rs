@@ -735,3 +735,36 @@ fn check_on_a_missing_diary_says_there_is_none_and_creates_nothing() {
     assert!(text.contains("there is no diary at"), "{text}");
     assert!(!env.diary_exists());
 }
+
+/// Issue 15: `cls list` is compact at 80 columns: no rule between rows, no
+/// empty column, and a symptom name is never split inside; `--wide` shows
+/// every column.
+#[test]
+fn list_is_compact_and_never_splits_a_symptom_name() {
+    let mut env = TestEnv::new();
+    env.set_env("COLUMNS", "80");
+    env.log(&["--weight", "70", "--bp", "118/76"]);
+    env.log(&[
+        "--symptom",
+        "cold-symptoms:1,abdominal-pain:2,thirst,fatigue:1",
+        "--note",
+        "feels like an attack is coming, called the team at eight",
+    ]);
+    let out = env.ok(&["list"]);
+    assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+    assert!(
+        out.contains("cold-symptoms:1") && out.contains("abdominal-pain:2"),
+        "{out}"
+    );
+    assert!(!out.contains("meds") && !out.contains("urine"), "{out}");
+    // Rules: above and below the header, and at the end; none between rows.
+    let rules = out.lines().filter(|l| l.starts_with('─')).count();
+    assert_eq!(rules, 3, "{out}");
+    let wide = env.ok(&["list", "--wide"]);
+    assert!(wide.contains("meds") && wide.contains("urine"), "{wide}");
+    assert!(
+        wide.lines()
+            .any(|l| l.contains("feels like an attack is coming, called the team at eight")),
+        "{wide}"
+    );
+}
