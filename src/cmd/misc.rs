@@ -17,7 +17,10 @@ pub fn paths(db: &Path, config: &Path) -> Result<()> {
     Ok(())
 }
 
-pub fn config_init(path: &Path, force: bool) -> Result<()> {
+pub fn config_init(path: &Path, diary: &Path, force: bool) -> Result<()> {
+    // `--force` with CLS_CONFIG naming the diary would replace every entry.
+    let target =
+        cls::outfile::check(path, diary).map_err(|e| super::usage(format!("config {e}")))?;
     if path.exists() && !force {
         bail!(
             "config {} already exists; edit it, or use --force to replace it with the defaults",
@@ -32,7 +35,8 @@ pub fn config_init(path: &Path, force: bool) -> Result<()> {
         b.create(dir)
             .with_context(|| format!("cannot create folder {}", dir.display()))?;
     }
-    cls::fsutil::write_private(path, cls::config::DEFAULT_TOML.as_bytes())
+    target
+        .write(cls::config::DEFAULT_TOML.as_bytes())
         .with_context(|| format!("cannot write config {}", path.display()))?;
     writeln!(io::stdout(), "wrote {}", path.display())?;
     Ok(())
