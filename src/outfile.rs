@@ -4,13 +4,23 @@
 //! other SQLite database (a backup, another diary). A report written over
 //! the diary would replace every entry with the report.
 //!
+//! What the path is decides how it is written ([`Target::write`]): a regular
+//! file (or a new one) is replaced atomically, by a private temporary file
+//! renamed over it; a terminal, pipe, FIFO or character device such as
+//! `/dev/null` or `/dev/stdout` is written in place and keeps being what it
+//! was. A block device or a folder is refused, and so is a symbolic link,
+//! unless it leads to one of the in-place kinds (`/dev/stdout` is a link to
+//! `/proc/self/fd/1`): a link planted where the patient writes a report
+//! (a shared `/tmp`) must not redirect health data elsewhere or have `cls`
+//! replace the file it points to.
+//!
 //! The diary is compared by file identity (device and inode), so another
 //! spelling of its path (`./`, `..`, a symbolic link, a hard link) is caught
 //! as well; a path that does not exist yet is compared by its canonical
 //! folder and name.
 
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Why a path was refused as an output.
@@ -24,32 +34,58 @@ pub enum Refused {
         "{0}: that is a SQLite database (a diary or a backup of one); cls never writes over one, choose another file"
     )]
     Database(String),
+    #[error(
+        "{0}: is a symbolic link to a file or folder; cls does not write through links, give the real path"
+    )]
+    Symlink(String),
+    #[error("{0}: is a symbolic link to nothing; give the real path")]
+    Dangling(String),
+    #[error("{0}: is a folder; give a file name")]
+    Folder(String),
+    #[error("{0}: is a block device (a disk); cls writes only files, terminals, pipes and devices such as /dev/null")]
+    BlockDevice(String),
 }
 
-/// A checked output path.
+/// A checked output path and how it will be written.
 #[derive(Debug)]
 pub struct Target {
     path: PathBuf,
+    in_place: bool,
 }
 
 impl Target {
-    /// True for a regular file, which the user can open later.
+    /// True for a regular file (new or replaced), which the user can open
+    /// later; false for a terminal, pipe or device written in place.
     pub fn is_file(&self) -> bool {
-        true
+        !self.in_place
     }
 
-    /// Write `bytes` atomically with mode 0600
-    /// ([`crate::fsutil::write_private`]).
+    /// Write `bytes`: a regular file atomically with mode 0600
+    /// ([`crate::fsutil::write_private`]), anything else in place.
     pub fn write(&self, bytes: &[u8]) -> io::Result<()> {
-        crate::fsutil::write_private(&self.path, bytes)
+        if !self.in_place {
+            return crate::fsutil::write_private(&self.path, bytes);
+        }
+        // Neither create nor truncate: opening cannot change a regular file
+        // that appeared here since the check, and is refused below.
+        let mut f = fs::OpenOptions::new().write(true).open(&self.path)?;
+        let kind = f.metadata()?.file_type();
+        if kind.is_file() || kind.is_dir() || is_block_device(&kind) {
+            return Err(io::Error::other(
+                "it changed into a file or folder while cls was writing; nothing was written",
+            ));
+        }
+        f.write_all(bytes)?;
+        f.flush()
     }
 }
 
 /// The diary's SQLite side files, which belong with it.
 const SIDE_FILES: [&str; 3] = ["-wal", "-shm", "-journal"];
 
-/// Refuse `out` when it is `diary`, one of its side files, or an existing
-/// SQLite database or journal of any name.
+/// Refuse `out` when it is `diary`, one of its side files, an existing
+/// SQLite database or journal of any name, a folder, a block device or a
+/// symbolic link to a file; else say how it will be written.
 pub fn check(out: &Path, diary: &Path) -> Result<Target, Refused> {
     let shown = || out.display().to_string();
     let with = |suffix: &str| {
@@ -68,9 +104,35 @@ pub fn check(out: &Path, diary: &Path) -> Result<Target, Refused> {
     if is_sqlite_file(out) {
         return Err(Refused::Database(shown()));
     }
+    let in_place = match fs::symlink_metadata(out) {
+        // Missing (or unreadable: the write will say why): a new file.
+        Err(_) => false,
+        Ok(m) if m.is_file() => false,
+        Ok(m) if m.is_dir() => return Err(Refused::Folder(shown())),
+        Ok(m) if m.file_type().is_symlink() => match fs::metadata(out) {
+            Err(_) => return Err(Refused::Dangling(shown())),
+            Ok(t) if t.is_file() || t.is_dir() => return Err(Refused::Symlink(shown())),
+            Ok(t) if is_block_device(&t.file_type()) => return Err(Refused::BlockDevice(shown())),
+            Ok(_) => true,
+        },
+        Ok(m) if is_block_device(&m.file_type()) => return Err(Refused::BlockDevice(shown())),
+        // A character device, FIFO or socket.
+        Ok(_) => true,
+    };
     Ok(Target {
         path: out.to_path_buf(),
+        in_place,
     })
+}
+
+#[cfg(unix)]
+fn is_block_device(t: &fs::FileType) -> bool {
+    std::os::unix::fs::FileTypeExt::is_block_device(t)
+}
+
+#[cfg(not(unix))]
+fn is_block_device(_: &fs::FileType) -> bool {
+    false
 }
 
 /// True when `a` and `b` are the same file: the same device and inode when
@@ -163,5 +225,6 @@ mod tests {
         fs::write(&other, b"SQLite format 3\0rest").unwrap();
         assert!(matches!(check(&other, &diary), Err(Refused::Database(_))));
         assert!(check(&dir.path().join("report.html"), &diary).is_ok_and(|t| t.is_file()));
+        assert!(matches!(check(dir.path(), &diary), Err(Refused::Folder(_))));
     }
 }

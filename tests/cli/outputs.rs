@@ -96,3 +96,122 @@ fn no_output_lands_on_the_diary_its_side_files_or_a_backup() {
         .unwrap()
         .contains("68.4"));
 }
+
+fn is_char_device(p: &std::path::Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    fs::symlink_metadata(p)
+        .unwrap()
+        .file_type()
+        .is_char_device()
+}
+
+/// `--output /dev/null` writes in place: /dev/null is still the character
+/// device afterwards (before, a temporary file was renamed over it).
+#[test]
+fn output_to_dev_null_leaves_the_device_in_place() {
+    let env = TestEnv::new();
+    env.log(&["--weight", "68.4"]);
+    for args in [
+        ["report", "--output", "/dev/null"],
+        ["card", "--output", "/dev/null"],
+        ["export", "--output", "/dev/null"],
+    ] {
+        let out = env.run(&args);
+        assert_eq!(code(&out), Some(0), "{args:?}: {}", describe(&out));
+        assert!(
+            is_char_device(std::path::Path::new("/dev/null")),
+            "{args:?}"
+        );
+    }
+    let r = env.run(&["report", "--output", "/dev/null"]);
+    assert_eq!(stdout(&r), "", "no 'wrote report' line for a device");
+    assert!(fs::read_dir("/dev")
+        .unwrap()
+        .flatten()
+        .all(|e| !e.file_name().to_string_lossy().ends_with(".tmp")));
+}
+
+/// `--output /dev/stdout` (a link to the process's own standard output)
+/// writes the report there, like leaving out `--output`.
+#[test]
+fn output_to_dev_stdout_writes_to_standard_output() {
+    let env = TestEnv::new();
+    env.log(&["--weight", "68.4"]);
+    let plain = env.ok(&["report"]);
+    let out = env.run(&["report", "--output", "/dev/stdout", "--format", "text"]);
+    assert_eq!(code(&out), Some(0), "{}", describe(&out));
+    assert_eq!(stdout(&out), plain);
+    assert!(fs::symlink_metadata("/dev/stdout")
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+/// A FIFO is written in place: the reader gets the report, and the FIFO is
+/// still a FIFO (before, the reader waited forever on a FIFO that had been
+/// replaced by a regular file).
+#[test]
+fn output_to_a_fifo_feeds_its_reader() {
+    use std::os::unix::fs::FileTypeExt;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let env = TestEnv::new();
+    env.log(&["--weight", "68.4"]);
+    let fifo = env.path("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let mut reader = Command::new("cat")
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = env.run(&["export", "--output", fifo.to_str().unwrap()]);
+    let started = Instant::now();
+    while reader.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(10) {
+            reader.kill().unwrap();
+            panic!("the FIFO's reader never got the export\n{}", describe(&out));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let got = reader.wait_with_output().unwrap();
+    assert_eq!(code(&out), Some(0), "{}", describe(&out));
+    let text = String::from_utf8(got.stdout).unwrap();
+    assert!(text.starts_with("date,time,weight_kg"), "{text}");
+    assert!(text.contains(",68.4,"), "{text}");
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
+/// A symbolic link to a file (or to nothing) is refused: neither the link
+/// nor the file it points to changes. A folder is refused too.
+#[test]
+fn output_onto_a_symlink_or_folder_is_refused() {
+    let env = TestEnv::new();
+    env.log(&["--weight", "68.4"]);
+    let real = env.path("real.txt");
+    fs::write(&real, "keep me").unwrap();
+    let link = env.path("link.txt");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let dangling = env.path("dangling.txt");
+    std::os::unix::fs::symlink(env.path("nowhere/x.txt"), &dangling).unwrap();
+    for cmd in ["report", "card", "export"] {
+        let err = env.usage_error(&[cmd, "--output", "link.txt"], "symbolic link");
+        assert!(err.contains("link.txt"), "{err}");
+        env.usage_error(&[cmd, "--output", "dangling.txt"], "symbolic link");
+        env.usage_error(&[cmd, "--output", "home"], "is a folder");
+    }
+    assert_eq!(fs::read_to_string(&real).unwrap(), "keep me");
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(!env.path("nowhere").exists());
+    // A regular file is replaced as before (atomically, private).
+    let file = env.path("report.txt");
+    fs::write(&file, "old").unwrap();
+    let out = env.run(&["report", "--output", "report.txt"]);
+    assert_eq!(code(&out), Some(0), "{}", describe(&out));
+    assert!(fs::read_to_string(&file).unwrap().contains("68.4"));
+    assert_eq!(mode(&file) & 0o777, 0o600);
+}
