@@ -215,3 +215,37 @@ fn output_onto_a_symlink_or_folder_is_refused() {
     assert!(fs::read_to_string(&file).unwrap().contains("68.4"));
     assert_eq!(mode(&file) & 0o777, 0o600);
 }
+
+/// A `--output` killed between writing its temporary file and renaming it
+/// leaves `.NAME.cls-PID.tmp` (older versions: `.NAME.PID.tmp`); doctor
+/// names each one beside the diary or the config, as a warning.
+#[test]
+fn doctor_names_temporary_files_a_killed_write_left() {
+    let env = TestEnv::new();
+    env.log(&["--weight", "68.4"]);
+    let clean = env.run(&["doctor"]);
+    assert!(
+        stdout(&clean).contains("ok       temp files"),
+        "{}",
+        describe(&clean)
+    );
+    let beside_diary = env.path("data/.report.html.4242.tmp");
+    let beside_config = env.path(".config.toml.cls-77.tmp");
+    fs::write(&beside_diary, "half a report").unwrap();
+    fs::write(&beside_config, "half a config").unwrap();
+    // Not ours: left alone.
+    fs::write(env.path("data/.notes.tmp"), "x").unwrap();
+    let out = env.run(&["doctor"]);
+    let text = stdout(&out);
+    assert_eq!(
+        code(&out),
+        code(&clean),
+        "a warning only\n{}",
+        describe(&out)
+    );
+    assert!(text.contains("WARNING  temp files"), "{text}");
+    assert!(text.contains(".report.html.4242.tmp"), "{text}");
+    assert!(text.contains(".config.toml.cls-77.tmp"), "{text}");
+    assert!(!text.contains(".notes.tmp"), "{text}");
+    assert!(beside_diary.exists(), "doctor changes nothing");
+}
