@@ -75,7 +75,14 @@ impl Target {
                 "it changed into a file or folder while cls was writing; nothing was written",
             ));
         }
-        f.write_all(bytes)?;
+        // A terminal (`--output /dev/tty`) shows the text: sanitised like
+        // all terminal text.
+        if std::io::IsTerminal::is_terminal(&f) {
+            let text = crate::render::sanitize_lines(&String::from_utf8_lossy(bytes));
+            f.write_all(text.as_bytes())?;
+        } else {
+            f.write_all(bytes)?;
+        }
         f.flush()
     }
 }

@@ -137,15 +137,14 @@ fn write_assessment(
         let s = style::level(f.level);
         writeln!(
             o,
-            "  {s}{:<9}{s:#} {} [{} {}]",
+            "  {s}{:<9}{s:#} {}",
             f.level.as_str(),
-            cls::render::sanitize(&f.message),
-            f.rule,
-            f.name
+            // Custom rules bring their names and messages from the config.
+            cls::render::sanitize(&format!("{} [{} {}]", f.message, f.rule, f.name)),
         )?;
     }
     for n in &a.notes {
-        writeln!(o, "  note: {n}")?;
+        writeln!(o, "  note: {}", cls::render::sanitize(n))?;
     }
     if !a.skipped.is_empty() {
         let d = style::dim();
@@ -153,7 +152,7 @@ fn write_assessment(
         writeln!(
             o,
             "  {d}not checked for lack of data: {} (cls check --json gives the reasons){d:#}",
-            names.join(", ")
+            cls::render::sanitize(&names.join(", "))
         )?;
     }
     if !disabled.is_empty() {
@@ -161,7 +160,11 @@ fn write_assessment(
             .iter()
             .map(|d| format!("{} {}", d.rule, d.name))
             .collect();
-        writeln!(o, "  switched off in your config: {}", names.join(", "))?;
+        writeln!(
+            o,
+            "  switched off in your config: {}",
+            cls::render::sanitize(&names.join(", "))
+        )?;
     }
     writeln!(o, "{}", action_line(a.level, action))?;
     Ok(())
@@ -252,7 +255,7 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
             "{}  {s}{:<9}{s:#}  {:<14} {top}",
             a.date,
             a.level.as_str(),
-            rules.join(",")
+            cls::render::sanitize(&rules.join(","))
         )?;
     }
     let mut counts = Vec::new();

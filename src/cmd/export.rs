@@ -2,7 +2,7 @@
 //! or to a private file written atomically.
 
 use cls::render::count;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use anyhow::{Context as _, Result};
 use cls::input;
@@ -68,6 +68,11 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
                 path.display()
             )?;
         }
+        // A terminal shows the text, so it is sanitised like all terminal
+        // text; a pipe or file gets the exact bytes (the round trip).
+        _ if io::stdout().is_terminal() => io::stdout()
+            .lock()
+            .write_all(cls::render::sanitize_lines(&String::from_utf8_lossy(&buf)).as_bytes())?,
         _ => io::stdout().lock().write_all(&buf)?,
     }
     Ok(0)

@@ -1,6 +1,6 @@
 //! Small commands: paths, config init/show, symptoms, completions.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context as _, Result};
@@ -49,8 +49,18 @@ pub fn config_show(ctx: &Ctx) -> Result<u8> {
     } else {
         format!("{} (missing: built-in defaults)", ctx.config_path.display())
     };
-    writeln!(o, "# effective config from {source}")?;
-    write!(o, "{}", ctx.config.to_toml())?;
+    writeln!(
+        o,
+        "# effective config from {}",
+        cls::render::sanitize(&source)
+    )?;
+    let toml = ctx.config.to_toml();
+    // Byte-exact into a file or pipe; made safe for a terminal.
+    if io::stdout().is_terminal() {
+        write!(o, "{}", cls::render::sanitize_lines(&toml))?;
+    } else {
+        write!(o, "{toml}")?;
+    }
     Ok(0)
 }
 
@@ -80,7 +90,7 @@ pub fn symptoms(ctx: &Ctx) -> Result<u8> {
     if !ctx.config.symptoms.custom.is_empty() {
         writeln!(o, "Your own (from the config):")?;
         for c in &ctx.config.symptoms.custom {
-            writeln!(o, "  {}", symptoms::normalize(c))?;
+            writeln!(o, "  {}", cls::render::sanitize(&symptoms::normalize(c)))?;
         }
     }
     Ok(0)

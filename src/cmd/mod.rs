@@ -365,7 +365,13 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     let is_usage = err
         .chain()
         .any(|c| c.is::<InputError>() || c.is::<UsageError>());
-    let _ = writeln!(io::stderr(), "cls: {}", one_line(err));
+    // Errors quote files (an import's cells and headers, a config's text)
+    // and paths: never let them send escapes to the terminal.
+    let _ = writeln!(
+        io::stderr(),
+        "cls: {}",
+        cls::render::sanitize(&one_line(err))
+    );
     ExitCode::from(if is_usage { 2 } else { 1 })
 }
 
