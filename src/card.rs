@@ -8,6 +8,7 @@
 //! diary, not medical orders. Missing config fields are left out, and
 //! [`missing`] says which ones so the command can hint how to add them.
 
+use crate::render::sanitize;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
@@ -19,7 +20,7 @@ use crate::input::WeightUnit;
 use crate::model::{Bp, DayStart, Entry, Episode, LabKind};
 use crate::render;
 use crate::report::html::esc;
-use crate::report::{clean, day_weights, lab_value, median, MedStatus};
+use crate::report::{day_weights, lab_value, median, MedStatus};
 use crate::rules::{Assessment, Finding, Level, WeightBaseline};
 
 pub const CONDITION: &str = "Systemic capillary leak syndrome (Clarkson disease)";
@@ -433,7 +434,7 @@ pub fn text(c: &Card, width: u16) -> String {
     let _ = writeln!(o, "{rule}\nEMERGENCY MEDICAL INFORMATION\n{rule}");
     let mut who = Vec::new();
     if let Some(n) = &c.name {
-        who.push(("Name".to_string(), clean(n)));
+        who.push(("Name".to_string(), sanitize(n)));
     }
     if let Some(d) = c.date_of_birth {
         let age = c.age.map(|a| format!(" (age {a})")).unwrap_or_default();
@@ -451,7 +452,7 @@ pub fn text(c: &Card, width: u16) -> String {
             "\nTHE PATIENT'S EMERGENCY INSTRUCTIONS (written with their specialist)"
         );
         for l in i.lines() {
-            let _ = writeln!(o, "  {}", clean(l));
+            let _ = writeln!(o, "  {}", sanitize(l));
         }
     }
     let mut contacts = Vec::new();
@@ -461,7 +462,7 @@ pub fn text(c: &Card, width: u16) -> String {
         ("Emergency contact", &c.emergency_contact),
     ] {
         if let Some(c) = c {
-            contacts.push((k.to_string(), clean(&contact_line(c))));
+            contacts.push((k.to_string(), sanitize(&contact_line(c))));
         }
     }
     if !contacts.is_empty() {
@@ -470,13 +471,13 @@ pub fn text(c: &Card, width: u16) -> String {
     }
     let mut treat = Vec::new();
     if let Some(p) = &c.prophylaxis {
-        treat.push(("Prophylaxis".to_string(), clean(p)));
+        treat.push(("Prophylaxis".to_string(), sanitize(p)));
     }
     for d in &c.last_doses {
-        treat.push(("Last dose".to_string(), clean(&dose_line(d))));
+        treat.push(("Last dose".to_string(), sanitize(&dose_line(d))));
     }
     if let Some(n) = &c.notes {
-        treat.push(("Notes".to_string(), clean(n)));
+        treat.push(("Notes".to_string(), sanitize(n)));
     }
     if !treat.is_empty() {
         let _ = writeln!(o, "\nTREATMENT");
@@ -485,7 +486,7 @@ pub fn text(c: &Card, width: u16) -> String {
     let _ = writeln!(o, "\nFROM THE PATIENT'S DIARY (as of {})", c.date);
     let mut status = vec![("Today".to_string(), level_line(c))];
     for f in &c.findings {
-        status.push((String::new(), clean(&f.message)));
+        status.push((String::new(), sanitize(&f.message)));
     }
     status.extend(baseline_lines(c));
     kv(&mut o, status, width);

@@ -257,7 +257,18 @@ Schedules live in the config, one [[medications]] table each:
 CSV columns: date,time,weight_kg,systolic,diastolic,standing_systolic,standing_diastolic,
 heart_rate,urine,urine_ml,symptoms,labs,medications,note  (symptoms thirst:2;fatigue:1,
 labs hematocrit=44, medications ivig:2g/kg; an empty cell is not measured).
-JSON also keeps each entry's UTC offset and the episodes.")]
+JSON also keeps each entry's UTC offset and the episodes.
+
+In a spreadsheet: notes are kept exactly, so a cell starting with = + - or @ is a
+formula to Excel, LibreOffice and Google Sheets, which may run it. Do not open the
+file directly: import it (Data > From Text/CSV, Insert Sheet from File, File >
+Import) with every column set to Text.
+
+--output never writes over the diary, its -wal/-shm or any SQLite file (a backup);
+a file is replaced atomically, a terminal, pipe or device (/dev/stdout) is written
+in place, a symbolic link to a file is refused. On a terminal the export is shown
+with escapes and invisible characters replaced by U+FFFD; into a file or pipe it
+is byte-exact.")]
     Export(Lazy<ExportArgs>),
 
     /// Add entries from a CSV or JSON export: all or nothing, duplicates skipped

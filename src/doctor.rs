@@ -33,7 +33,7 @@ pub enum Status {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     /// A short stable name: config, rules, diary, integrity, schema,
-    /// permissions, wal, backup, dates, values, leftovers.
+    /// permissions, wal, backup, dates, values, leftovers, temp files.
     pub name: &'static str,
     pub status: Status,
     pub detail: String,
@@ -109,6 +109,7 @@ pub fn run(inp: &Inputs<'_>) -> Vec<Check> {
             ),
         ));
         check_permissions(db, &mut out);
+        check_temp_files(inp, &mut out);
         return out;
     }
     let header = check_file(db);
@@ -168,7 +169,47 @@ pub fn run(inp: &Inputs<'_>) -> Vec<Check> {
             ),
         ));
     }
+    check_temp_files(inp, &mut out);
     out
+}
+
+/// Temporary files a killed `cls` left while writing a report, card,
+/// export or config (`.NAME.cls-PID.tmp`) in the folders doctor knows: the
+/// diary's (where its backups are too) and the config's. They are private
+/// but may hold health data, and are never used again.
+fn check_temp_files(inp: &Inputs<'_>, out: &mut Vec<Check>) {
+    let folder = |p: &Path| {
+        let dir = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
+    };
+    let mut dirs = vec![folder(inp.db), folder(inp.config_path)];
+    dirs.dedup();
+    let left: Vec<String> = dirs
+        .iter()
+        .flat_map(|d| crate::fsutil::temp_files_in(d))
+        .map(|p| p.display().to_string())
+        .collect();
+    if left.is_empty() {
+        out.push(Check::ok(
+            "temp files",
+            "no temporary files from an interrupted report, export or config write",
+        ));
+    } else {
+        out.push(Check::warning(
+            "temp files",
+            format!(
+                "temporary files left by an interrupted report, export or config write: {}",
+                left.join(", ")
+            ),
+            format!(
+                "they are unfinished copies (they may hold health data); delete them: rm {}",
+                left.join(" ")
+            ),
+        ));
+    }
 }
 
 fn open_read_only(db: &Path, immutable: bool) -> rusqlite::Result<Connection> {

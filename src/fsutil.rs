@@ -29,8 +29,9 @@ pub fn make_private(path: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Write `bytes` to `path` atomically (a temporary file in the same folder,
-/// synced, then renamed over) with mode 0600. A reader never sees half a
+/// Write `bytes` to `path` atomically (a temporary file
+/// `.NAME.cls-PID.tmp` in the same folder, synced, then renamed over) with
+/// mode 0600. A reader never sees half a
 /// file, and a failed write leaves the old file as it was.
 pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path
@@ -42,7 +43,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    tmp_name.push(format!(".cls-{}.tmp", std::process::id()));
     let tmp = dir.join(tmp_name);
     let result = (|| {
         let mut f = create_private_file(&tmp)?;
@@ -54,6 +55,34 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// True for the name of a temporary file [`write_private`] makes,
+/// `.NAME.cls-PID.tmp` (or `.NAME.PID.tmp`, as versions before 0.2 named
+/// it): one that is still there was left by a killed `cls`.
+pub fn is_temp_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    let Some((stem, pid)) = rest.rsplit_once('.') else {
+        return false;
+    };
+    let pid = pid.strip_prefix("cls-").unwrap_or(pid);
+    !stem.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The temporary files a killed `cls` left in `dir` ([`is_temp_name`]),
+/// sorted.
+pub fn temp_files_in(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out: Vec<_> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_str().is_some_and(is_temp_name))
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    out
 }
 
 #[cfg(test)]
@@ -76,5 +105,15 @@ mod tests {
             );
         }
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temporary_names_are_recognised() {
+        assert!(is_temp_name(".report.html.cls-4242.tmp"));
+        assert!(is_temp_name(".report.html.4242.tmp"));
+        assert!(!is_temp_name("report.html.4242.tmp"));
+        assert!(!is_temp_name(".report.html.tmp"));
+        assert!(!is_temp_name(".x.cls-.tmp"));
+        assert!(!is_temp_name("..4242.tmp"));
     }
 }

@@ -16,6 +16,7 @@ pub mod doctor;
 pub mod fsutil;
 pub mod input;
 pub mod model;
+pub mod outfile;
 pub mod render;
 pub mod report;
 pub mod rules;

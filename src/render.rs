@@ -66,31 +66,40 @@ pub fn weight(kg: f64, unit: WeightUnit) -> String {
     format!("{:.1} {}", unit.from_kg(kg), unit.as_str())
 }
 
+// Symptom and medication names are the diary's text (a custom symptom, a
+// hand-edited row): the list forms below are for people, so sanitised.
+
 /// "thirst:2 fatigue:1".
 pub fn symptoms_short(s: &[SymptomEntry]) -> String {
-    s.iter()
-        .map(|s| format!("{}:{}", s.name, s.severity))
-        .collect::<Vec<_>>()
-        .join(" ")
+    sanitize(
+        &s.iter()
+            .map(|s| format!("{}:{}", s.name, s.severity))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 /// "thirst (moderate), fatigue (mild)".
 pub fn symptoms_long(s: &[SymptomEntry]) -> String {
-    s.iter()
-        .map(|s| format!("{} ({})", s.name, severity_word(s.severity)))
-        .collect::<Vec<_>>()
-        .join(", ")
+    sanitize(
+        &s.iter()
+            .map(|s| format!("{} ({})", s.name, severity_word(s.severity)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
 }
 
 /// "ivig 2g/kg, terbutaline".
 pub fn meds_short(m: &[Med]) -> String {
-    m.iter()
-        .map(|m| match &m.dose {
-            Some(d) => format!("{} {d}", m.name),
-            None => m.name.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    sanitize(
+        &m.iter()
+            .map(|m| match &m.dose {
+                Some(d) => format!("{} {d}", m.name),
+                None => m.name.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
 }
 
 /// "hematocrit 44 albumin 38".
@@ -101,20 +110,79 @@ pub fn labs_short(l: &[crate::model::Lab]) -> String {
         .join(" ")
 }
 
-/// Replace control characters (terminal escapes included) so that diary
-/// text cannot move the cursor or clear the screen when shown.
+/// The one sanitiser for text from files, the config or the diary that is
+/// shown to a person (terminal, report, card). It replaces with U+FFFD:
+/// - control characters (C0, DEL, C1: every terminal escape starts with
+///   one); a line break or tab becomes a space;
+/// - bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E/F,
+///   U+061C), which can show text in a misleading order;
+/// - invisible characters that can hide or join text (U+200B, U+2060–U+2064,
+///   U+FEFF, U+180E, U+206A–U+206F, U+FFF9–U+FFFB, and tag characters
+///   except in a flag's tag sequence after U+1F3F4);
+/// - a zero-width joiner or non-joiner (U+200D/U+200C) unless it stands
+///   between two non-ASCII letters or symbols, where emoji sequences and
+///   Indic or Persian words need it ("head\u{200D}ache" shows the mark).
+///
+/// The line and paragraph separators U+2028/U+2029 become a space.
 pub fn sanitize(s: &str) -> String {
     // Nearly all text is printable ASCII; copy that without a char walk.
     if s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
         return s.to_owned();
     }
-    s.chars()
-        .map(|c| match c {
-            '\n' | '\t' => ' ',
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let joins = |c: Option<&char>| c.is_some_and(|c| !c.is_ascii() && !c.is_whitespace());
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|j| chars.get(j));
+        out.push(match c {
+            '\n' | '\t' | '\u{2028}' | '\u{2029}' => ' ',
             c if c.is_control() => '\u{FFFD}',
+            '\u{061C}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200B}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{180E}'
+            | '\u{FFF9}'..='\u{FFFB}' => '\u{FFFD}',
+            '\u{200C}' | '\u{200D}' if !(joins(prev) && joins(chars.get(i + 1))) => '\u{FFFD}',
+            '\u{E0000}'..='\u{E007F}' => {
+                // A flag's tag sequence: U+1F3F4, tags, U+E007F.
+                let mut j = i;
+                while j > 0 && ('\u{E0020}'..='\u{E007E}').contains(&chars[j - 1]) {
+                    j -= 1;
+                }
+                let flag =
+                    c != '\u{E0000}' && c != '\u{E0001}' && j > 0 && chars[j - 1] == '\u{1F3F4}';
+                if flag {
+                    c
+                } else {
+                    '\u{FFFD}'
+                }
+            }
             c => c,
-        })
-        .collect()
+        });
+    }
+    out
+}
+
+/// [`sanitize`] line by line, keeping the line breaks: for a whole
+/// document (an export, the config) shown on a terminal.
+pub fn sanitize_lines(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for line in s.split_inclusive('\n') {
+        match line.strip_suffix('\n') {
+            Some(l) => {
+                out.push_str(&sanitize(l.strip_suffix('\r').unwrap_or(l)));
+                out.push('\n');
+            }
+            None => out.push_str(&sanitize(line)),
+        }
+    }
+    out
 }
 
 /// One line listing everything recorded, for confirmations.
@@ -353,6 +421,29 @@ mod tests {
         assert_eq!(sanitize(" plain ~text "), " plain ~text ");
         assert_eq!(sanitize("a\x7fb\tc\x1f"), "a\u{FFFD}b c\u{FFFD}");
         assert_eq!(sanitize("68 kg – ok\u{9b}"), "68 kg – ok\u{FFFD}");
+    }
+
+    #[test]
+    fn bidi_invisible_and_joiners() {
+        assert_eq!(sanitize("a\u{202E}b\x1b"), "a\u{FFFD}b\u{FFFD}");
+        assert_eq!(sanitize("\u{2066}x\u{2069} é"), "\u{FFFD}x\u{FFFD} é");
+        assert_eq!(sanitize("head\u{200B}ache"), "head\u{FFFD}ache");
+        assert_eq!(sanitize("head\u{200D}ache"), "head\u{FFFD}ache");
+        assert_eq!(sanitize("\u{FEFF}x\u{200F}"), "\u{FFFD}x\u{FFFD}");
+        // An emoji ZWJ sequence and a Persian word keep their joiners.
+        let family = "👨\u{200D}👩\u{200D}👧";
+        assert_eq!(sanitize(family), family);
+        assert_eq!(sanitize("می\u{200C}خواهم"), "می\u{200C}خواهم");
+        assert_eq!(sanitize("\u{200D}👩"), "\u{FFFD}👩");
+        // Tags: hidden ASCII is shown; the flag of Scotland is kept.
+        assert_eq!(sanitize("ok\u{E0041}\u{E0042}"), "ok\u{FFFD}\u{FFFD}");
+        let scotland = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}";
+        assert_eq!(sanitize(scotland), scotland);
+        assert_eq!(sanitize("a\u{2028}b"), "a b");
+        assert_eq!(
+            sanitize_lines("a\x1b]0;x\x07\r\nb\u{202E}\n"),
+            "a\u{FFFD}]0;x\u{FFFD}\nb\u{FFFD}\n"
+        );
     }
 
     #[test]

@@ -26,11 +26,11 @@ pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<u8> {
         }
         Some(p) => p.clone(),
     };
-    if super::export::is_diary_file(&dest, &ctx.db) {
-        return Err(usage(format!(
-            "{}: that is the diary itself; choose another path",
-            dest.display()
-        )));
+    match cls::outfile::check(&dest, &ctx.db) {
+        // Any other existing file: the backup itself refuses it as
+        // "already exists" (it never writes over a file).
+        Ok(_) | Err(cls::outfile::Refused::Database(_)) => {}
+        Err(e) => return Err(usage(e.to_string())),
     }
     let store = Store::open_existing(&ctx.db)?;
     // A damaged diary is reported as such (with what to do), not as a

@@ -15,6 +15,7 @@ use crate::cli::{CardArgs, CardFormat};
 pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
     let today = ctx.today();
     let cfg = &ctx.config;
+    let target = ctx.check_output(args.output.as_deref())?;
     let store = ctx.open_read()?;
     let (entries, episodes) = ctx.rules_input(&store, today, today)?;
     let diary = Diary {
@@ -88,7 +89,7 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
         CardFormat::Html => card::html(&c),
         CardFormat::Json => serde_json::to_string_pretty(&c)? + "\n",
     };
-    emit(&out, args.output.as_deref(), "card")?;
+    emit(&out, args.output.as_deref(), target.as_ref(), "card")?;
 
     let mut err = std::io::stderr().lock();
     for m in card::missing(&cfg.patient, &cfg.medications) {

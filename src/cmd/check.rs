@@ -196,12 +196,8 @@ fn write_assessment(
     findings.sort_by_key(|f| std::cmp::Reverse(f.level));
     for f in findings {
         let s = style::level(f.level);
-        let text = format!(
-            "{} [{} {}]",
-            cls::render::sanitize(&f.message),
-            f.rule,
-            f.name
-        );
+        // Custom rules bring their names and messages from the config.
+        let text = cls::render::sanitize(&format!("{} [{} {}]", f.message, f.rule, f.name));
         writeln!(
             o,
             "  {s}{:<9}{s:#} {}",
@@ -210,7 +206,11 @@ fn write_assessment(
         )?;
     }
     for n in &a.notes {
-        writeln!(o, "  note: {}", wrap(n, 8, 8, width))?;
+        writeln!(
+            o,
+            "  note: {}",
+            wrap(&cls::render::sanitize(n), 8, 8, width)
+        )?;
     }
     if !a.skipped.is_empty() {
         let d = style::dim();
@@ -232,7 +232,10 @@ fn write_assessment(
             .iter()
             .map(|d| format!("{} {}", d.rule, d.name))
             .collect();
-        let text = format!("switched off in your config: {}", names.join(", "));
+        let text = cls::render::sanitize(&format!(
+            "switched off in your config: {}",
+            names.join(", ")
+        ));
         writeln!(o, "  {}", wrap(&text, 2, 4, width))?;
     }
     Ok(())
@@ -342,7 +345,7 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
             "{}  {s}{:<9}{s:#}  {:<14} {top}",
             a.date,
             a.level.as_str(),
-            rules.join(",")
+            cls::render::sanitize(&rules.join(","))
         )?;
     }
     let mut counts = Vec::new();

@@ -47,16 +47,19 @@ pub fn doctor(
             .on_default()
             .effects(anstyle::Effects::BOLD);
         for c in &checks {
+            // Details quote the diary's rows and the config's values.
+            let detail = cls::render::sanitize(&c.detail);
+            let fix = c.fix.as_deref().map(cls::render::sanitize);
             match c.status {
-                Status::Ok => writeln!(o, "{ok}ok{ok:#}       {:<12} {}", c.name, c.detail)?,
+                Status::Ok => writeln!(o, "{ok}ok{ok:#}       {:<12} {detail}", c.name)?,
                 Status::Warning => {
-                    writeln!(o, "{warn}WARNING{warn:#}  {:<12} {}", c.name, c.detail)?;
+                    writeln!(o, "{warn}WARNING{warn:#}  {:<12} {detail}", c.name)?;
                 }
                 Status::Problem => {
-                    writeln!(o, "{bad}PROBLEM{bad:#}  {:<12} {}", c.name, c.detail)?;
+                    writeln!(o, "{bad}PROBLEM{bad:#}  {:<12} {detail}", c.name)?;
                 }
             }
-            if let (Status::Warning | Status::Problem, Some(fix)) = (c.status, &c.fix) {
+            if let (Status::Warning | Status::Problem, Some(fix)) = (c.status, &fix) {
                 let dim = style::dim();
                 writeln!(o, "         {dim}{:<12}{dim:#} fix: {fix}", "")?;
             }

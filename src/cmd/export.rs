@@ -2,8 +2,7 @@
 //! or to a private file written atomically.
 
 use cls::render::count;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, IsTerminal, Write};
 
 use anyhow::{Context as _, Result};
 use cls::input;
@@ -33,14 +32,7 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
             return Err(usage("--from: must not be after --to"));
         }
     }
-    if let Some(out) = &args.output {
-        if is_diary_file(out, &ctx.db) {
-            return Err(usage(format!(
-                "--output {}: that is the diary itself; choose another file",
-                out.display()
-            )));
-        }
-    }
+    let target = ctx.check_output(args.output.as_deref())?;
 
     let store = ctx.open_read()?;
     let (entries, episodes) = transfer::select(&store, from, to)?;
@@ -59,10 +51,10 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
             episodes.len()
         )?;
     }
-    match &args.output {
-        None => io::stdout().lock().write_all(&buf)?,
-        Some(path) => {
-            cls::fsutil::write_private(path, &buf)
+    match (&args.output, &target) {
+        (Some(path), Some(target)) => {
+            target
+                .write(&buf)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             let eps = if format == Format::Json {
                 format!(" and {}", count(episodes.len(), "episode", "episodes"))
@@ -76,29 +68,12 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
                 path.display()
             )?;
         }
+        // A terminal shows the text, so it is sanitised like all terminal
+        // text; a pipe or file gets the exact bytes (the round trip).
+        _ if io::stdout().is_terminal() => io::stdout()
+            .lock()
+            .write_all(cls::render::sanitize_lines(&String::from_utf8_lossy(&buf)).as_bytes())?,
+        _ => io::stdout().lock().write_all(&buf)?,
     }
     Ok(0)
-}
-
-/// True when `out` names the diary or one of its SQLite side files, so an
-/// export can never overwrite the diary.
-pub fn is_diary_file(out: &Path, diary: &Path) -> bool {
-    let canon = |p: &Path| -> Option<PathBuf> {
-        if let Ok(c) = std::fs::canonicalize(p) {
-            return Some(c);
-        }
-        let parent = p
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        Some(std::fs::canonicalize(parent).ok()?.join(p.file_name()?))
-    };
-    let (Some(out), Some(diary)) = (canon(out), canon(diary)) else {
-        return false;
-    };
-    ["", "-wal", "-shm", "-journal"].iter().any(|suffix| {
-        let mut d = diary.as_os_str().to_owned();
-        d.push(suffix);
-        out.as_os_str() == d
-    })
 }

@@ -79,7 +79,7 @@ every_days = 28\ngrace_days = 3    # days past due before 'cls check' says so\n\
         let dose = m
             .dose
             .as_deref()
-            .map(|d| format!(":{d}"))
+            .map(|d| format!(":{}", cls::render::sanitize(d)))
             .unwrap_or_default();
         writeln!(
             o,

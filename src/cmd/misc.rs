@@ -1,6 +1,6 @@
 //! Small commands: paths, config init/show, symptoms, completions.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context as _, Result};
@@ -17,7 +17,10 @@ pub fn paths(db: &Path, config: &Path) -> Result<()> {
     Ok(())
 }
 
-pub fn config_init(path: &Path, force: bool) -> Result<()> {
+pub fn config_init(path: &Path, diary: &Path, force: bool) -> Result<()> {
+    // `--force` with CLS_CONFIG naming the diary would replace every entry.
+    let target =
+        cls::outfile::check(path, diary).map_err(|e| super::usage(format!("config {e}")))?;
     if path.exists() && !force {
         bail!(
             "config {} already exists; edit it, or use --force to replace it with the defaults",
@@ -32,7 +35,8 @@ pub fn config_init(path: &Path, force: bool) -> Result<()> {
         b.create(dir)
             .with_context(|| format!("cannot create folder {}", dir.display()))?;
     }
-    cls::fsutil::write_private(path, cls::config::DEFAULT_TOML.as_bytes())
+    target
+        .write(cls::config::DEFAULT_TOML.as_bytes())
         .with_context(|| format!("cannot write config {}", path.display()))?;
     writeln!(io::stdout(), "wrote {}", path.display())?;
     Ok(())
@@ -45,8 +49,18 @@ pub fn config_show(ctx: &Ctx) -> Result<u8> {
     } else {
         format!("{} (missing: built-in defaults)", ctx.config_path.display())
     };
-    writeln!(o, "# effective config from {source}")?;
-    write!(o, "{}", ctx.config.to_toml())?;
+    writeln!(
+        o,
+        "# effective config from {}",
+        cls::render::sanitize(&source)
+    )?;
+    let toml = ctx.config.to_toml();
+    // Byte-exact into a file or pipe; made safe for a terminal.
+    if io::stdout().is_terminal() {
+        write!(o, "{}", cls::render::sanitize_lines(&toml))?;
+    } else {
+        write!(o, "{toml}")?;
+    }
     Ok(0)
 }
 
@@ -76,7 +90,7 @@ pub fn symptoms(ctx: &Ctx) -> Result<u8> {
     if !ctx.config.symptoms.custom.is_empty() {
         writeln!(o, "Your own (from the config):")?;
         for c in &ctx.config.symptoms.custom {
-            writeln!(o, "  {}", symptoms::normalize(c))?;
+            writeln!(o, "  {}", cls::render::sanitize(&symptoms::normalize(c)))?;
         }
     }
     Ok(0)

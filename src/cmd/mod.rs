@@ -147,6 +147,17 @@ impl Ctx {
         Ok(Store::open_or_empty(&self.db)?)
     }
 
+    /// Refuse an `--output` that is the diary, one of its side files or any
+    /// SQLite database ([`cls::outfile::check`]), before any work is done.
+    /// `None` means standard output.
+    pub fn check_output(&self, output: Option<&Path>) -> Result<Option<cls::outfile::Target>> {
+        output
+            .map(|out| {
+                cls::outfile::check(out, &self.db).map_err(|e| usage(format!("--output {e}")))
+            })
+            .transpose()
+    }
+
     /// The entries the rules engine needs to judge `from..=to`, and every
     /// episode.
     pub fn rules_input(
@@ -185,7 +196,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         return Ok(0);
     }
     if let Command::Config(crate::cli::ConfigCommand::Init { force }) = cli.command {
-        misc::config_init(&config_path, force)?;
+        misc::config_init(&config_path, &db, force)?;
         return Ok(0);
     }
     // Doctor reads the config itself, so that a broken one is reported
@@ -375,7 +386,13 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     let is_usage = err
         .chain()
         .any(|c| c.is::<InputError>() || c.is::<UsageError>());
-    let _ = writeln!(io::stderr(), "cls: {}", one_line(err));
+    // Errors quote files (an import's cells and headers, a config's text)
+    // and paths: never let them send escapes to the terminal.
+    let _ = writeln!(
+        io::stderr(),
+        "cls: {}",
+        cls::render::sanitize(&one_line(err))
+    );
     ExitCode::from(if is_usage { 2 } else { 1 })
 }
 

@@ -34,6 +34,7 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
         (None, None) => ReportFormat::Text,
     };
 
+    let target = ctx.check_output(args.output.as_deref())?;
     let store = ctx.open_read()?;
     let lead_in = from - Duration::days(rules::LEAD_IN_DAYS);
     let (entries, episodes) = ctx.rules_input(&store, lead_in, to)?;
@@ -84,7 +85,7 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
         ReportFormat::Csv => report::csv::render(&r),
         ReportFormat::Json => serde_json::to_string_pretty(&r)? + "\n",
     };
-    emit(&out, args.output.as_deref(), "report")?;
+    emit(&out, args.output.as_deref(), target.as_ref(), "report")?;
     // The process ends here; freeing the entries, the history and the
     // report piece by piece would cost about a twentieth of the command.
     // (The diary itself is closed properly: `store` drops as usual.)
@@ -113,15 +114,25 @@ fn format_from_extension(p: &Path) -> Option<ReportFormat> {
     })
 }
 
-/// Write to the file (private, atomic) and say so, or to standard output.
-pub fn emit(out: &str, output: Option<&Path>, what: &str) -> Result<()> {
-    match output {
-        Some(p) => {
-            cls::fsutil::write_private(p, out.as_bytes())
+/// Write to the checked `--output` and say so, or to standard output. A
+/// regular file is replaced atomically and private; a device or FIFO (such
+/// as `/dev/stdout`) is written in place, without the "wrote" line, which
+/// would land in the same stream.
+pub fn emit(
+    out: &str,
+    output: Option<&Path>,
+    target: Option<&cls::outfile::Target>,
+    what: &str,
+) -> Result<()> {
+    match (output, target) {
+        (Some(p), Some(t)) => {
+            t.write(out.as_bytes())
                 .with_context(|| format!("cannot write the {what} to {}", p.display()))?;
-            writeln!(std::io::stdout(), "wrote {what} to {}", p.display())?;
+            if t.is_file() {
+                writeln!(std::io::stdout(), "wrote {what} to {}", p.display())?;
+            }
         }
-        None => std::io::stdout().lock().write_all(out.as_bytes())?,
+        _ => std::io::stdout().lock().write_all(out.as_bytes())?,
     }
     Ok(())
 }

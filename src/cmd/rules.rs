@@ -24,15 +24,21 @@ pub fn rules(ctx: &Ctx, args: &RulesArgs) -> Result<u8> {
     t.set_width(super::entries::table_width().unwrap_or(120));
     t.set_header(vec!["rule", "level", "fires when", "inputs", "your config"]);
     for r in infos.iter().filter(|r| r.enabled) {
+        // Custom rules bring their names and text from the config.
+        let clean = cls::render::sanitize;
         t.add_row(vec![
-            format!("{} {}", r.rule, r.name),
-            r.level.clone(),
-            r.fires_when.clone(),
-            r.inputs.clone(),
+            clean(&format!("{} {}", r.rule, r.name)),
+            clean(&r.level),
+            clean(&r.fires_when),
+            clean(&r.inputs),
             if r.changed.is_empty() {
                 "default".to_string()
             } else {
-                r.changed.join("\n")
+                r.changed
+                    .iter()
+                    .map(|c| clean(c))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             },
         ]);
     }
@@ -40,7 +46,7 @@ pub fn rules(ctx: &Ctx, args: &RulesArgs) -> Result<u8> {
     let disabled: Vec<String> = infos
         .iter()
         .filter(|r| !r.enabled)
-        .map(|r| format!("{} {}", r.rule, r.name))
+        .map(|r| cls::render::sanitize(&format!("{} {}", r.rule, r.name)))
         .collect();
     if disabled.is_empty() {
         writeln!(o, "disabled: none")?;

@@ -6,9 +6,10 @@
 //! a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is
 //! prefixed with `'`.
 
-use super::{clean, num_weight, Report};
+use super::{num_weight, Report};
 use crate::input::WeightUnit;
 use crate::model::Bp;
+use crate::render::sanitize;
 
 /// The header line, with the weight column in `unit`.
 pub fn header(unit: WeightUnit) -> String {
@@ -73,7 +74,7 @@ pub fn render(r: &Report) -> String {
 /// Diary text for a cell: cleaned, and defused if a spreadsheet would read
 /// it as a formula.
 fn text(s: &str) -> String {
-    let s = clean(s);
+    let s = sanitize(s);
     if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
     } else {
@@ -114,7 +115,7 @@ mod tests {
         let s = render(&r);
         let mut lines = s.lines();
         assert_eq!(lines.next(), Some(header(WeightUnit::Kg).as_str()));
-        // A quoted note could hold a line break, but clean() removes those.
+        // A quoted note could hold a line break, but sanitize() removes those.
         assert_eq!(lines.count(), r.days.len());
     }
 

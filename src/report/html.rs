@@ -10,12 +10,13 @@
 //! Every piece of diary text goes through [`esc`] (and is isolated with
 //! `<bdi>` so right-to-left text cannot reorder the page around it).
 
+use crate::render::sanitize;
 use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 
 use super::{
-    baseline_ends, bps, clean, delta_weight, hrs, lab_value, lead_line, num_weight, period_line,
+    baseline_ends, bps, delta_weight, hrs, lab_value, lead_line, num_weight, period_line,
     range_line, Period, Report, WeightSummary, DISCLAIMER, TITLE,
 };
 use crate::model::severity_word;
@@ -26,7 +27,7 @@ use crate::rules::Level;
 /// characters and bidirectional overrides are replaced first.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in clean(s).chars() {
+    for c in sanitize(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -50,7 +51,7 @@ fn bdi(s: &str) -> String {
 /// no text can close the string or the style sheet.
 fn css_string(s: &str) -> String {
     let mut out = String::from("\"");
-    for c in clean(s).chars() {
+    for c in sanitize(s).chars() {
         if c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | ',' | '-' | ':' | '(' | ')') {
             out.push(c);
         } else {

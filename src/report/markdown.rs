@@ -4,11 +4,12 @@
 //! renderers pass raw HTML through) and its Markdown punctuation is
 //! backslash-escaped, so a note is always shown as the text it is.
 
+use crate::render::sanitize;
 use std::fmt::Write as _;
 
 use super::{
-    adherence_line, baseline_line, bps, clean, delta_weight, episodes_line, hrs, lab_value,
-    lead_line, level_days_line, num_weight, patient_line, period_line, range_line, severity_counts,
+    adherence_line, baseline_line, bps, delta_weight, episodes_line, hrs, lab_value, lead_line,
+    level_days_line, num_weight, patient_line, period_line, range_line, severity_counts,
     text::{readings, sparkline},
     truncate, Report, DISCLAIMER, TITLE,
 };
@@ -19,7 +20,7 @@ use crate::rules::Level;
 /// Escape diary text for Markdown, in running text or a table cell.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in clean(s).chars() {
+    for c in sanitize(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

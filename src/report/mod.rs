@@ -1050,24 +1050,6 @@ pub fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-/// Diary text made safe for a terminal or plain file: control characters
-/// (via [`crate::render::sanitize`]) and bidirectional overrides, which
-/// could make text display in a misleading order, are replaced.
-pub fn clean(s: &str) -> String {
-    let mut s = crate::render::sanitize(s);
-    // Only non-ASCII text can hold an override.
-    if !s.is_ascii() {
-        s = s
-            .chars()
-            .map(|c| match c {
-                '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => '\u{FFFD}',
-                c => c,
-            })
-            .collect();
-    }
-    s
-}
-
 #[cfg(test)]
 pub(crate) mod testdata;
 
@@ -1366,8 +1348,5 @@ mod tests {
         assert_eq!(lab_value(LabKind::Hematocrit, 47.0), "47%");
         assert_eq!(lab_value(LabKind::Albumin, 31.5), "31.5 g/L");
         assert_eq!(truncate("abcdef", 4), "abc…");
-        assert_eq!(clean("a\u{202E}b\x1b"), "a\u{FFFD}b\u{FFFD}");
-        assert_eq!(clean("\u{2066}x\u{2069} é"), "\u{FFFD}x\u{FFFD} é");
-        assert_eq!(clean("plain"), "plain");
     }
 }

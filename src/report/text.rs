@@ -1,17 +1,18 @@
 //! The report as plain text for a terminal or a `.txt` file: headed
 //! sections, comfy-table tables wrapped to the given width, and a one-line
 //! sparkline of the morning weights. Diary text goes through
-//! [`super::clean`], so a note cannot send escape sequences to a terminal.
+//! [`crate::render::sanitize`], so a note cannot send escape sequences to a terminal.
 
+use crate::render::sanitize;
 use comfy_table::{
     presets, Cell, CellAlignment, ColumnConstraint, ContentArrangement, LineStyle, Table,
     TableStyle, Width,
 };
 
 use super::{
-    adherence_line, baseline_line, bps, clean, delta_weight, episodes_line, hrs, lab_value,
-    lead_line, level_days_line, num_weight, patient_line, period_line, range_line, severity_counts,
-    truncate, Report, WeightSummary, DISCLAIMER, TITLE,
+    adherence_line, baseline_line, bps, delta_weight, episodes_line, hrs, lab_value, lead_line,
+    level_days_line, num_weight, patient_line, period_line, range_line, severity_counts, truncate,
+    Report, WeightSummary, DISCLAIMER, TITLE,
 };
 use crate::model::severity_word;
 use crate::render;
@@ -37,7 +38,7 @@ pub fn render(r: &Report, width: u16) -> String {
     o.line(&"═".repeat(TITLE.chars().count()));
     let mut head = Vec::new();
     if let Some(p) = patient_line(&r.patient) {
-        head.push(("Patient", clean(&p)));
+        head.push(("Patient", sanitize(&p)));
     }
     head.push(("Period", period_line(&r.period)));
     head.push((
@@ -111,7 +112,7 @@ pub fn render(r: &Report, width: u16) -> String {
         let mut t = o.table(&["symptom", "days", "by severity", "worst", "last"]);
         for s in &r.symptoms {
             t.add_row(vec![
-                Cell::new(clean(&s.name)),
+                Cell::new(sanitize(&s.name)),
                 Cell::new(s.days).set_alignment(CellAlignment::Right),
                 Cell::new(severity_counts(s)),
                 Cell::new(format!("{} {}", severity_word(s.worst), s.worst_date)),
@@ -130,7 +131,15 @@ pub fn render(r: &Report, width: u16) -> String {
             let lines: Vec<String> = d
                 .findings
                 .iter()
-                .map(|f| format!("{} {} ({}): {}", f.rule, f.name, f.level, clean(&f.message)))
+                .map(|f| {
+                    format!(
+                        "{} {} ({}): {}",
+                        f.rule,
+                        f.name,
+                        f.level,
+                        sanitize(&f.message)
+                    )
+                })
                 .collect();
             t.add_row(vec![
                 d.date.to_string(),
@@ -148,7 +157,7 @@ pub fn render(r: &Report, width: u16) -> String {
     if !meds.scheduled.is_empty() {
         let mut t = o.table(&["scheduled", "every", "last dose", "next"]);
         for m in &meds.scheduled {
-            let (name, last) = m.cells(clean);
+            let (name, last) = m.cells(sanitize);
             t.add_row(vec![
                 name,
                 super::days(i64::from(m.every_days)),
@@ -169,8 +178,8 @@ pub fn render(r: &Report, width: u16) -> String {
         for d in &meds.doses {
             t.add_row(vec![
                 format!("{} {}", d.date, d.time.format("%H:%M")),
-                clean(&d.name),
-                d.dose.as_deref().map(clean).unwrap_or_default(),
+                sanitize(&d.name),
+                d.dose.as_deref().map(sanitize).unwrap_or_default(),
             ]);
         }
         o.put(t);
@@ -201,9 +210,9 @@ pub fn render(r: &Report, width: u16) -> String {
             .set_alignment(CellAlignment::Right),
             Cell::new(bp),
             Cell::new(hrs(&d.heart_rate)),
-            Cell::new(clean(&render::symptoms_short(&d.symptoms))),
-            Cell::new(clean(&render::meds_short(&d.meds))),
-            Cell::new(truncate(&clean(&d.notes.join(" / ")), 40)),
+            Cell::new(sanitize(&render::symptoms_short(&d.symptoms))),
+            Cell::new(sanitize(&render::meds_short(&d.meds))),
+            Cell::new(truncate(&sanitize(&d.notes.join(" / ")), 40)),
         ]);
     }
     // Keep the short columns whole where there is room; symptoms, meds
@@ -230,7 +239,7 @@ pub fn render(r: &Report, width: u16) -> String {
             .map(|n| {
                 (
                     format!("{} {}", n.date, n.time.format("%H:%M")),
-                    clean(&n.text),
+                    sanitize(&n.text),
                 )
             })
             .collect();
@@ -447,7 +456,7 @@ fn episodes(o: &mut Doc, r: &Report) {
             Cell::new(e.length_days).set_alignment(CellAlignment::Right),
             Cell::new(if e.hospitalized { "yes" } else { "no" }),
             Cell::new(lead_line(e)),
-            Cell::new(e.note.as_deref().map(clean).unwrap_or_default()),
+            Cell::new(e.note.as_deref().map(sanitize).unwrap_or_default()),
         ]);
     }
     o.put(t);

@@ -51,6 +51,12 @@ mod writers;
 // cls demo: the span it promises, determinism, refusing existing files.
 mod demo;
 
+// Where --output and other user-named files may go; temp files doctor finds.
+mod outputs;
+
+// Escapes, bidi overrides and zero-width characters never reach a terminal raw.
+mod terminal;
+
 /// A module file that is not declared above would silently never run.
 #[test]
 fn every_test_file_is_a_module() {
