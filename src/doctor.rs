@@ -569,6 +569,52 @@ fn check_values(conn: &Connection, custom: &[String], version: i64, out: &mut Ve
                 .to_string(),
         );
     }
+    // The rows every command skips (see store::Unreadable): the same
+    // tests as schema v3's triggers.
+    let unreadable = ids(
+        conn,
+        "SELECT id FROM entry WHERE date(date, '+0 days') IS NOT date
+            OR time NOT BETWEEN '00:00' AND '23:59' ORDER BY id",
+        &[],
+    )
+    .unwrap_or_default();
+    if !unreadable.is_empty() {
+        problems.push(format!(
+            "{} with an impossible date or time, which every command leaves out: {}",
+            count(unreadable.len(), "entry", "entries"),
+            unreadable
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        fixes.push(format!(
+            "note its values (sqlite3 DIARY \"SELECT * FROM entry WHERE id = {0}\"), then 'cls delete {0} --yes' and log it again",
+            unreadable[0]
+        ));
+    }
+    let bad_episodes = ids(
+        conn,
+        "SELECT id FROM episode WHERE date(start_date, '+0 days') IS NOT start_date
+            OR (end_date IS NOT NULL AND date(end_date, '+0 days') IS NOT end_date) ORDER BY id",
+        &[],
+    )
+    .unwrap_or_default();
+    if !bad_episodes.is_empty() {
+        problems.push(format!(
+            "{} with an impossible date, which every command leaves out: {}",
+            count(bad_episodes.len(), "episode", "episodes"),
+            bad_episodes
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        fixes.push(format!(
+            "delete it with 'cls episode delete {}' and start it again with the right date",
+            bad_episodes[0]
+        ));
+    }
     if !bad.is_empty() {
         problems.push(format!(
             "{} with impossible values: {}",

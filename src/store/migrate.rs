@@ -14,6 +14,7 @@ use rusqlite::{Connection, TransactionBehavior};
 const STEPS: &[&str] = &[
     include_str!("sql/0001_init.sql"),
     include_str!("sql/0002_lab_or_med.sql"),
+    include_str!("sql/0003_real_dates.sql"),
 ];
 
 /// The schema version this binary writes.

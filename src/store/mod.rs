@@ -43,6 +43,8 @@ pub enum StoreError {
     ReadOnly { path: String, detail: String },
     #[error("no entry with id {0} (see 'cls list')")]
     NoEntry(i64),
+    #[error("entry {id} cannot be read ({detail}); delete it with 'cls delete {id} --yes', or see 'cls doctor'")]
+    Unreadable { id: i64, detail: String },
     #[error("no episode with id {0} (see 'cls episode list')")]
     NoEpisode(i64),
     #[error("diary {path}: {action}: {source}")]
@@ -370,7 +372,18 @@ impl Store {
 
     pub fn get(&self, id: i64) -> Result<Entry> {
         let mut v = self.load(None, &[id], ByIdChildren::ALL)?;
-        v.pop().ok_or(StoreError::NoEntry(id))
+        v.pop().ok_or_else(|| {
+            match unreadable_rows()
+                .into_iter()
+                .find(|u| u.table == "entry" && u.id == id)
+            {
+                Some(u) => StoreError::Unreadable {
+                    id,
+                    detail: u.detail,
+                },
+                None => StoreError::NoEntry(id),
+            }
+        })
     }
 
     /// Entries dated `from..=to` (either end open), ordered by date, time, id.
@@ -524,11 +537,23 @@ impl Store {
             _ => parts.join(" UNION ALL "),
         };
         let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
-        let mut entries: Vec<Entry> = stmt
-            .query_map(&args[..], row_to_entry)
-            .map_err(&read)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(&read)?;
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut rows = stmt.query(&args[..]).map_err(&read)?;
+        while let Some(r) = rows.next().map_err(&read)? {
+            match row_to_entry(r) {
+                Ok(e) => entries.push(e),
+                // A hand-edited impossible date or time: one bad row must
+                // not stop every command. Its children are left out too
+                // (they have no loaded entry to belong to).
+                Err(e) if is_conversion(&e) => note_unreadable(Unreadable {
+                    table: "entry",
+                    id: r.get(0).map_err(&read)?,
+                    detail: entry_problem(r, &e),
+                }),
+                Err(e) => return Err(read(e)),
+            }
+        }
+        drop(rows);
         if entries.is_empty() {
             return Ok(entries);
         }
@@ -726,22 +751,31 @@ impl Store {
                 "SELECT id, start_date, end_date, hospitalized, note FROM episode ORDER BY start_date, id",
             )
             .map_err(&read)?;
-        let v = stmt
-            .query_map([], |r| {
-                Ok(Episode {
-                    id: r.get(0)?,
-                    start: parse_date_col(r, 1)?,
-                    end: r
-                        .get::<_, Option<String>>(2)?
-                        .map(|s| s.parse().map_err(|e| conversion_error(2, e)))
-                        .transpose()?,
-                    hospitalized: r.get::<_, i64>(3)? != 0,
-                    note: r.get(4)?,
-                })
+        let episode = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Episode> {
+            Ok(Episode {
+                id: r.get(0)?,
+                start: parse_date_col(r, 1)?,
+                end: match r.get_ref(2)? {
+                    rusqlite::types::ValueRef::Null => None,
+                    _ => Some(parse_date_col(r, 2)?),
+                },
+                hospitalized: r.get::<_, i64>(3)? != 0,
+                note: r.get(4)?,
             })
-            .map_err(&read)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(&read)?;
+        };
+        let mut v = Vec::new();
+        let mut rows = stmt.query([]).map_err(&read)?;
+        while let Some(r) = rows.next().map_err(&read)? {
+            match episode(r) {
+                Ok(e) => v.push(e),
+                Err(e) if is_conversion(&e) => note_unreadable(Unreadable {
+                    table: "episode",
+                    id: r.get(0).map_err(&read)?,
+                    detail: bad_text(r, &[(1, "start date"), (2, "end date")], &e),
+                }),
+                Err(e) => return Err(read(e)),
+            }
+        }
         Ok(v)
     }
 
@@ -965,6 +999,84 @@ fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
             note: r.get(13)?,
         },
     })
+}
+
+/// A stored row that no command can read: a hand-edited impossible date or
+/// time. Every read skips it and it is reported once per command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// "entry" or "episode".
+    pub table: &'static str,
+    pub id: i64,
+    /// What is wrong with it, control characters escaped.
+    pub detail: String,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} cannot be read ({}) and was left out; see 'cls doctor'",
+            self.table, self.id, self.detail
+        )
+    }
+}
+
+/// The rows skipped by reads in this process. Process-wide rather than per
+/// [`Store`], so that the binary reports them once after any command,
+/// without every command file having to ask.
+static UNREADABLE: std::sync::Mutex<Vec<Unreadable>> = std::sync::Mutex::new(Vec::new());
+
+fn note_unreadable(u: Unreadable) {
+    let mut v = UNREADABLE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !v.iter().any(|x| x.table == u.table && x.id == u.id) {
+        v.push(u);
+    }
+}
+
+/// The rows skipped so far, in the order met.
+pub fn unreadable_rows() -> Vec<Unreadable> {
+    UNREADABLE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
+
+/// Errors that come from one row's stored values, not from SQLite.
+fn is_conversion(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+            | rusqlite::Error::InvalidColumnType(..)
+    )
+}
+
+/// What is wrong with an entry row that did not convert.
+fn entry_problem(r: &rusqlite::Row<'_>, e: &rusqlite::Error) -> String {
+    bad_text(r, &[(1, "date"), (2, "time")], e)
+}
+
+/// The first of `cols` that is not a real date or time, named and quoted
+/// with control characters escaped; else the conversion error itself.
+fn bad_text(r: &rusqlite::Row<'_>, cols: &[(usize, &str)], e: &rusqlite::Error) -> String {
+    for &(col, what) in cols {
+        let Ok(rusqlite::types::ValueRef::Text(t)) = r.get_ref(col) else {
+            continue;
+        };
+        let t = String::from_utf8_lossy(t);
+        let real = if what.contains("time") {
+            parse_hm(&t).is_some()
+        } else {
+            parse_ymd(&t).is_some()
+        };
+        if !real {
+            return format!("its {what} '{}' is not a real {what}", t.escape_debug());
+        }
+    }
+    e.to_string().escape_debug().to_string()
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {

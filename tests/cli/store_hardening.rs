@@ -1,0 +1,170 @@
+//! Issue 14, the storage items: hostile or hand-edited diaries, backups and
+//! paths. Every diary here is built with rusqlite the way a person with
+//! `sqlite3` (or another program) could have left it; every check goes
+//! through the real binary.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+
+use crate::support::*;
+
+const V1: &str = include_str!("../../src/store/sql/0001_init.sql");
+const V2: &str = include_str!("../../src/store/sql/0002_lab_or_med.sql");
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+fn set_version(db: &Path, v: i64) {
+    Connection::open(db)
+        .unwrap()
+        .pragma_update(None, "user_version", v)
+        .unwrap();
+}
+
+fn version(db: &Path) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Files in the diary's folder whose names contain `needle`.
+fn files_with(env: &TestEnv, needle: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(env.db_path().parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(needle))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Run `cls ARGS`, killing it after 20 s: a hang is a failure, not a stuck
+/// test run.
+fn run_with_timeout(env: &TestEnv, args: &[&str]) -> std::process::Output {
+    let mut child = env
+        .std_cmd(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            let _ = child.wait();
+            panic!("cls {args:?} hung for 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+// ---- item 8: hand-edited impossible dates ----------------------------------
+
+/// A schema-2 diary with good entries 1 and 4, entry 2 on 2026-02-30,
+/// entry 3 at 29:59, entry 5 on 2026-19-39 and episode 1 from 2026-02-30.
+fn diary_with_impossible_dates(db: &Path) {
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let c = Connection::open(db).unwrap();
+    c.execute_batch(V1).unwrap();
+    c.execute_batch(V2).unwrap();
+    c.execute_batch(
+        "PRAGMA user_version = 2;
+         INSERT INTO entry (id, date, time, utc, utc_offset, weight_kg) VALUES
+            (1, '2026-11-23', '08:00', 1795420800, 0, 70),
+            (2, '2026-02-30', '08:00', 1795507200, 0, 71),
+            (3, '2026-11-24', '29:59', 1795507200, 0, 72),
+            (4, '2026-11-25', '08:00', 1795593600, 0, 70.5),
+            (5, '2026-19-39', '08:00', 1795593600, 0, 70.5);
+         INSERT INTO symptom (entry_id, name, severity) VALUES (2, 'thirst', 2);
+         INSERT INTO episode (id, start_date, hospitalized) VALUES (1, '2026-02-30', 1);",
+    )
+    .unwrap();
+}
+
+#[test]
+fn impossible_dates_are_kept_skipped_and_reported_by_id() {
+    let env = TestEnv::new();
+    diary_with_impossible_dates(&env.db_path());
+    // Every read works on the rest and names each skipped row on stderr.
+    let out = env.run(&["check"]);
+    assert!(
+        matches!(code(&out), Some(0 | 10..=13)),
+        "check still judges: {}",
+        describe(&out)
+    );
+    let once = |out: &std::process::Output, needle: &str| {
+        assert_eq!(
+            stderr(out)
+                .lines()
+                .filter(|l| l.starts_with("cls: ") && l.contains(needle))
+                .count(),
+            1,
+            "{needle}\n{}",
+            describe(out)
+        );
+    };
+    // check reads its window: the row in it that cannot be read, and the
+    // episodes.
+    once(
+        &out,
+        "entry 3 cannot be read (its time '29:59' is not a real time)",
+    );
+    once(
+        &out,
+        "episode 1 cannot be read (its start date '2026-02-30'",
+    );
+    // The migration to v3 kept them (and made its backup).
+    assert_eq!(version(&env.db_path()), 3);
+    assert_eq!(files_with(&env, ".schema-v2-").len(), 1);
+    let out = env.run(&["list", "--all", "--json"]);
+    assert_eq!(code(&out), Some(0), "{}", describe(&out));
+    once(
+        &out,
+        "entry 2 cannot be read (its date '2026-02-30' is not a real date)",
+    );
+    once(&out, "entry 3 cannot be read");
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    // Doctor lists each.
+    let out = env.run(&["doctor"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "3 entries with an impossible date or time, which every command leaves out: 2, 3, 5"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("1 episode with an impossible date"), "{text}");
+    // show explains in one line; delete works.
+    let line = env.runtime_error(&["show", "5"], "'2026-19-39' is not a real date");
+    assert!(line.contains("cls delete 5"), "{line}");
+    for id in ["2", "3", "5"] {
+        let out = env.run(&["delete", id, "--yes"]);
+        assert_eq!(code(&out), Some(0), "{}", describe(&out));
+        assert!(
+            stdout(&out).contains(&format!("deleted entry {id} (unreadable")),
+            "{}",
+            describe(&out)
+        );
+    }
+    env.ok(&["episode", "delete", "1", "--yes"]);
+    assert!(env.run(&["check"]).stderr.is_empty());
+    // From v3 on the schema refuses such rows.
+    let c = Connection::open(env.db_path()).unwrap();
+    for sql in [
+        "INSERT INTO entry (date, time, utc, utc_offset) VALUES ('2026-02-30', '08:00', 0, 0)",
+        "INSERT INTO entry (date, time, utc, utc_offset) VALUES ('2026-02-28', '24:00', 0, 0)",
+        "UPDATE entry SET date = '2026-19-39' WHERE id = 1",
+        "INSERT INTO episode (start_date) VALUES ('2026-04-31')",
+    ] {
+        assert!(c.execute(sql, []).is_err(), "{sql}");
+    }
+}
