@@ -400,6 +400,33 @@ fn check_database(
             return;
         }
     };
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE substr(name, 1, 7) <> 'sqlite_'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or(0);
+    if version < 0 || (version == 0 && tables > 0) {
+        out.push(Check::problem(
+            "schema",
+            format!(
+                "schema version {version} with {tables} tables and indexes: no cls writes that, so the diary was damaged or edited; cls will not open it"
+            ),
+            hint,
+        ));
+        return;
+    }
+    if (1..=SCHEMA_VERSION).contains(&version) {
+        if let Err(why) = crate::store::verify_schema(conn, "main") {
+            out.push(Check::problem(
+                "schema",
+                format!("the diary's tables are not what cls writes: {why}"),
+                hint,
+            ));
+            return;
+        }
+    }
     if version == SCHEMA_VERSION {
         out.push(Check::ok(
             "schema",

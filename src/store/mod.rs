@@ -4,6 +4,7 @@
 //! there at all. A new file is created 0600 in a 0700 folder.
 
 mod migrate;
+mod schema;
 
 use std::collections::HashMap;
 use std::fs;
@@ -18,7 +19,7 @@ use crate::model::{
     Bp, Entry, Episode, Lab, LabKind, Measurements, Med, Stamp, SymptomEntry, Urine,
 };
 
-pub use migrate::SCHEMA_VERSION;
+pub use migrate::{verify_schema, SCHEMA_VERSION};
 
 /// How long a writer waits for another `cls` holding the lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -218,6 +219,12 @@ impl Store {
                     path: display,
                     found,
                     supported: SCHEMA_VERSION,
+                })
+            }
+            migrate::Error::Damaged(detail) => {
+                return Err(StoreError::Corrupt {
+                    path: display,
+                    detail,
                 })
             }
             migrate::Error::Backup(e) => StoreError::Io {

@@ -66,6 +66,40 @@ fn run_with_timeout(env: &TestEnv, args: &[&str]) -> std::process::Output {
     child.wait_with_output().unwrap()
 }
 
+// ---- item 2: a negative user_version ---------------------------------------
+
+#[test]
+fn a_negative_schema_version_is_a_damaged_diary_not_a_panic() {
+    let env = TestEnv::new();
+    env.log(&["--weight", "70"]);
+    let bak = env.path("good.bak");
+    env.ok(&["backup", bak.to_str().unwrap()]);
+    set_version(&env.db_path(), -3);
+    let before = env.diary_bytes();
+    for args in [
+        &["list"][..],
+        &["check"],
+        &["log", "--weight", "71"],
+        &["show", "1"],
+    ] {
+        let line = env.runtime_error(args, "damaged");
+        assert!(line.contains("-3"), "{line}");
+    }
+    assert_eq!(env.diary_bytes(), before, "nothing was written");
+    let out = env.run(&["doctor"]);
+    assert_eq!(code(&out), Some(1), "{}", describe(&out));
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("PROBLEM") && l.contains("schema") && l.contains("-3")),
+        "{text}"
+    );
+    // Restore takes the damaged-diary path: the bytes are kept aside.
+    let out = env.ok(&["restore", bak.to_str().unwrap(), "--yes"]);
+    assert!(out.contains("damaged diary is kept"), "{out}");
+    assert_eq!(env.entries().len(), 1);
+}
+
 // ---- item 8: hand-edited impossible dates ----------------------------------
 
 /// A schema-2 diary with good entries 1 and 4, entry 2 on 2026-02-30,
@@ -167,4 +201,44 @@ fn impossible_dates_are_kept_skipped_and_reported_by_id() {
     ] {
         assert!(c.execute(sql, []).is_err(), "{sql}");
     }
+}
+
+// ---- item 9: a schema version that does not describe the tables ------------
+
+#[test]
+fn a_version_1_label_on_current_tables_is_explained_once_without_backups() {
+    let env = TestEnv::new();
+    env.log(&["--weight", "70"]);
+    set_version(&env.db_path(), 1);
+    let before = env.diary_bytes();
+    for _ in 0..2 {
+        let line = env.runtime_error(&["list"], "says schema version 1");
+        assert!(line.contains("exactly those of schema version 3"), "{line}");
+        assert!(line.len() < 400, "{line}");
+    }
+    assert_eq!(env.diary_bytes(), before);
+    assert_eq!(
+        files_with(&env, ".bak"),
+        Vec::<String>::new(),
+        "no copies left"
+    );
+    let out = env.run(&["doctor"]);
+    assert!(
+        stdout(&out)
+            .lines()
+            .any(|l| l.starts_with("PROBLEM") && l.contains("schema")),
+        "{}",
+        describe(&out)
+    );
+}
+
+#[test]
+fn tables_without_a_schema_version_are_explained_in_one_short_line() {
+    let env = TestEnv::new();
+    env.log(&["--weight", "70"]);
+    set_version(&env.db_path(), 0);
+    let line = env.runtime_error(&["log", "--weight", "71"], "no schema version");
+    assert!(line.len() < 400, "{} chars: {line}", line.len());
+    assert!(!line.contains("CREATE TABLE"), "{line}");
+    assert_eq!(files_with(&env, ".bak"), Vec::<String>::new());
 }
