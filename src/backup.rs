@@ -371,6 +371,10 @@ fn verify_file(path: &Path) -> Result<Verified> {
         path: path.display().to_string(),
         detail,
     };
+    // Before opening it: a FIFO would block the open forever.
+    if !fs::metadata(path).map_err(io(path, "open"))?.is_file() {
+        return Err(invalid("it is not a regular file".into()));
+    }
     let mut f = fs::File::open(path).map_err(io(path, "open"))?;
     let bytes = f.metadata().map_err(io(path, "read"))?.len();
     let mut head = [0u8; 16];
@@ -429,7 +433,10 @@ pub fn restore(diary: &Path, backup: &Path, now: NaiveDateTime) -> Result<Restor
             });
         }
     }
-    let from = verify_file(backup)?;
+    // A device, FIFO or link at the diary's path is refused, not "restored
+    // over" (a damaged diary's bytes are copied aside first).
+    store::check_diary_path(diary)?;
+    let from = verify(backup)?;
     if let Some(dir) = diary
         .parent()
         .filter(|p| !p.as_os_str().is_empty() && !p.exists())

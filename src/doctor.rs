@@ -100,6 +100,30 @@ pub fn run(inp: &Inputs<'_>) -> Vec<Check> {
     let db = inp.db;
     let restore_hint = restore_hint(db);
 
+    // Before anything opens it: a FIFO would block the read forever.
+    match crate::fsutil::kind(db) {
+        Ok(crate::fsutil::Kind::File | crate::fsutil::Kind::Missing) => {}
+        Ok(other) => {
+            out.push(Check::problem(
+                "diary",
+                format!(
+                    "{} is {}, not a diary file; cls does not open it",
+                    db.display(),
+                    other.describe()
+                ),
+                "give the path of the diary file itself with --db (or CLS_DB)",
+            ));
+            return out;
+        }
+        Err(e) => {
+            out.push(Check::problem(
+                "diary",
+                format!("cannot look at {}: {e}", db.display()),
+                "check the path given with --db (or CLS_DB)",
+            ));
+            return out;
+        }
+    }
     if !db.exists() {
         out.push(Check::ok(
             "diary",
@@ -108,7 +132,7 @@ pub fn run(inp: &Inputs<'_>) -> Vec<Check> {
                 db.display()
             ),
         ));
-        check_permissions(db, &mut out);
+        check_permissions(db, inp.config_path, &mut out);
         return out;
     }
     let header = check_file(db);
@@ -117,7 +141,7 @@ pub fn run(inp: &Inputs<'_>) -> Vec<Check> {
         Ok(d) => out.push(Check::ok("diary", d)),
         Err(d) => out.push(Check::problem("diary", d, restore_hint.clone())),
     }
-    check_permissions(db, &mut out);
+    check_permissions(db, inp.config_path, &mut out);
     if readable_header {
         let mut checks = Vec::new();
         let before = fingerprint(db);
@@ -686,27 +710,77 @@ fn check_values(conn: &Connection, custom: &[String], version: i64, out: &mut Ve
     }
 }
 
-fn check_permissions(db: &Path, out: &mut Vec<Check>) {
+fn check_permissions(db: &Path, config: &Path, out: &mut Vec<Check>) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mut loose = Vec::new();
         let mut fixes = Vec::new();
+        let before = out.len();
         let dir = db
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         if let Ok(m) = fs::metadata(dir) {
             let mode = m.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
+            if mode & 0o022 != 0 {
+                // Worse than reading: whoever can write there can plant a
+                // `-wal` link or swap the diary for a file of their own.
+                out.push(Check::problem(
+                    "permissions",
+                    format!(
+                        "others can write to the diary's folder {} ({mode:03o}): they could replace the diary or plant files beside it",
+                        dir.display()
+                    ),
+                    format!("chmod 700 {} (or move the diary to a private folder)", dir.display()),
+                ));
+            } else if mode & 0o077 != 0 {
                 loose.push(format!("folder {} is {mode:03o}", dir.display()));
                 fixes.push(format!("chmod 700 {}", dir.display()));
+            }
+        }
+        for f in [sibling(db, "-wal"), sibling(db, "-shm")] {
+            if let Ok(
+                k @ (crate::fsutil::Kind::Symlink
+                | crate::fsutil::Kind::Folder
+                | crate::fsutil::Kind::Special(_)),
+            ) = crate::fsutil::kind(&f)
+            {
+                out.push(Check::problem(
+                    "permissions",
+                    format!(
+                        "{} is {}: cls refuses to open the diary while it is there",
+                        f.display(),
+                        k.describe()
+                    ),
+                    format!(
+                        "if you did not make it, someone who can write to the folder did: remove it (rm {}) and chmod 700 {}",
+                        f.display(),
+                        dir.display()
+                    ),
+                ));
+            }
+        }
+        // The config holds the emergency card's name, birth date and
+        // contacts. A warning, not a problem: it is the user's own file,
+        // often written by hand under umask 022.
+        if let Ok(m) = fs::symlink_metadata(config) {
+            let mode = m.permissions().mode() & 0o777;
+            if m.is_file() && mode & 0o044 != 0 {
+                out.push(Check::warning(
+                    "permissions",
+                    format!(
+                        "others can read your config {} ({mode:03o}), which may hold your name, birth date and contacts",
+                        config.display()
+                    ),
+                    format!("chmod 600 {}", config.display()),
+                ));
             }
         }
         let mut files = vec![db.to_path_buf(), sibling(db, "-wal"), sibling(db, "-shm")];
         files.extend(backup::find_backups(db).into_iter().map(|(p, _)| p));
         for f in files {
-            if let Ok(m) = fs::metadata(&f) {
+            if let Ok(m) = fs::symlink_metadata(&f) {
                 let mode = m.permissions().mode() & 0o777;
                 if mode & 0o077 != 0 {
                     loose.push(format!("{} is {mode:03o}", f.display()));
@@ -715,10 +789,12 @@ fn check_permissions(db: &Path, out: &mut Vec<Check>) {
             }
         }
         if loose.is_empty() {
-            out.push(Check::ok(
-                "permissions",
-                "the diary, its folder and backups are private to you",
-            ));
+            if out.len() == before {
+                out.push(Check::ok(
+                    "permissions",
+                    "the diary, its folder and backups are private to you",
+                ));
+            }
         } else {
             out.push(Check::problem(
                 "permissions",
@@ -729,7 +805,7 @@ fn check_permissions(db: &Path, out: &mut Vec<Check>) {
     }
     #[cfg(not(unix))]
     {
-        let _ = db;
+        let _ = (db, config);
         out.push(Check::ok("permissions", "not checked on this system"));
     }
 }

@@ -42,6 +42,10 @@ pub enum StoreError {
     WriteFailed { path: String, detail: String },
     #[error("diary {path} is read-only ({detail}); nothing was written")]
     ReadOnly { path: String, detail: String },
+    #[error("{path} is {kind}, not a diary file; cls neither opens nor changes it (nothing was changed). Give the path of the diary itself")]
+    NotAFile { path: String, kind: &'static str },
+    #[error("{path} is {kind} where SQLite keeps the diary's journal; cls does not follow or change it, as someone who can write to that folder may have put it there: remove it and run 'cls doctor' (nothing was changed)")]
+    NotAJournal { path: String, kind: &'static str },
     #[error("no entry with id {0} (see 'cls list')")]
     NoEntry(i64),
     #[error("entry {id} cannot be read ({detail}); delete it with 'cls delete {id} --yes', or see 'cls doctor'")]
@@ -118,6 +122,7 @@ impl Store {
     /// Open the diary at `path`, creating it (and its folder) if missing, and
     /// bring its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
+        check_diary_path(path)?;
         create_private(path)?;
         let store = Store::open_at(path, Use::Write)?;
         // Never write into a damaged file: an insert that happens to miss the
@@ -178,6 +183,15 @@ impl Store {
 
     fn open_at(path: &Path, usage: Use) -> Result<Store> {
         let display = path.display().to_string();
+        // Before anything opens or changes it: a FIFO would block the open
+        // forever, and a device or a link's target is not ours to chmod.
+        if !check_diary_path(path)? {
+            return Err(StoreError::Io {
+                path: display,
+                action: "open",
+                source: std::io::ErrorKind::NotFound.into(),
+            });
+        }
         check_header(path)?;
         tighten_permissions(path)?;
         let conn = Connection::open_with_flags(
@@ -254,7 +268,7 @@ impl Store {
     /// Open the diary if it exists; otherwise an empty in-memory diary, so a
     /// read (`cls check` on a fresh machine) does not create files.
     pub fn open_or_empty(path: &Path) -> Result<Store> {
-        if path.exists() {
+        if check_diary_path(path)? {
             Store::open_existing(path)
         } else {
             let mut s = Store::open_in_memory()?;
@@ -1269,38 +1283,69 @@ fn create_private(path: &Path) -> Result<()> {
     }
 }
 
+/// True when a diary file is at `path`, false when nothing is; an error for
+/// anything else (a device, a FIFO, a folder, a symbolic link), found with
+/// `lstat` before anything opens or changes it. A link is refused too:
+/// SQLite keeps `-wal` and `-shm` beside the file the link points to, where
+/// cls would not look for them.
+pub fn check_diary_path(path: &Path) -> Result<bool> {
+    match crate::fsutil::kind(path) {
+        Ok(crate::fsutil::Kind::Missing) => Ok(false),
+        Ok(crate::fsutil::Kind::File) => Ok(true),
+        Ok(other) => Err(StoreError::NotAFile {
+            path: path.display().to_string(),
+            kind: other.describe(),
+        }),
+        Err(source) => Err(StoreError::Io {
+            path: path.display().to_string(),
+            action: "look at",
+            source,
+        }),
+    }
+}
+
 /// Remove group and other permissions from the diary and its WAL files: the
-/// diary is private health data.
+/// diary is private health data. Never through a link: a `-wal` or `-shm`
+/// that is not a regular file is refused before SQLite could open it.
 fn tighten_permissions(path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mut files = vec![path.to_path_buf()];
-        for suffix in ["-wal", "-shm"] {
-            let mut p = path.as_os_str().to_owned();
-            p.push(suffix);
-            files.push(PathBuf::from(p));
-        }
-        for f in files {
-            let Ok(meta) = fs::metadata(&f) else { continue };
-            let mode = meta.permissions().mode();
-            if mode & 0o077 != 0 {
-                match fs::set_permissions(&f, fs::Permissions::from_mode(mode & 0o700)) {
-                    // Read-only media (a copy on a USB stick): its modes
-                    // cannot change, nor can anything be written there;
-                    // reading goes on, and `cls doctor` shows the modes.
-                    Err(e) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {}
-                    r => r.map_err(|source| StoreError::Io {
-                        path: f.display().to_string(),
-                        action: "make private (chmod 600)",
-                        source,
-                    })?,
-                }
+    let mut files = vec![path.to_path_buf()];
+    for suffix in ["-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let p = PathBuf::from(p);
+        match crate::fsutil::kind(&p) {
+            Ok(crate::fsutil::Kind::File | crate::fsutil::Kind::Missing) => files.push(p),
+            Ok(other) => {
+                return Err(StoreError::NotAJournal {
+                    path: p.display().to_string(),
+                    kind: other.describe(),
+                })
+            }
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path: p.display().to_string(),
+                    action: "look at",
+                    source,
+                })
             }
         }
     }
-    #[cfg(not(unix))]
-    let _ = path;
+    for f in files {
+        match crate::fsutil::make_private(&f) {
+            Ok(()) => {}
+            // Read-only media (a copy on a USB stick): its modes cannot
+            // change, nor can anything be written there; reading goes on,
+            // and `cls doctor` shows the modes.
+            Err(e) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {}
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path: f.display().to_string(),
+                    action: "make private (chmod 600)",
+                    source,
+                })
+            }
+        }
+    }
     Ok(())
 }
 

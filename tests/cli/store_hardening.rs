@@ -100,6 +100,126 @@ fn a_negative_schema_version_is_a_damaged_diary_not_a_panic() {
     assert_eq!(env.entries().len(), 1);
 }
 
+// ---- item 5: --db on something that is not a regular file ------------------
+
+#[cfg(unix)]
+#[test]
+fn a_device_as_the_diary_is_refused_and_left_alone() {
+    let env = TestEnv::new();
+    let before = mode(Path::new("/dev/null"));
+    for args in [
+        &["check", "--db", "/dev/null"][..],
+        &["list", "--db", "/dev/null"],
+    ] {
+        env.runtime_error(args, "character device");
+    }
+    env.runtime_error(&["log", "--weight", "70", "--db", "/dev/null"], "/dev/null");
+    assert_eq!(mode(Path::new("/dev/null")), before);
+    assert!(std::fs::symlink_metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device_like());
+}
+
+#[cfg(unix)]
+trait CharDevice {
+    fn is_char_device_like(&self) -> bool;
+}
+
+#[cfg(unix)]
+impl CharDevice for std::fs::FileType {
+    fn is_char_device_like(&self) -> bool {
+        std::os::unix::fs::FileTypeExt::is_char_device(self)
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_the_diary_is_refused_at_once() {
+    let env = TestEnv::new();
+    let fifo = env.path("pipe");
+    let st = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let f = fifo.to_str().unwrap();
+    for args in [
+        &["check", "--db", f][..],
+        &["log", "--weight", "70", "--db", f],
+        &["backup", "--db", f],
+    ] {
+        let out = run_with_timeout(&env, args);
+        assert_one_line_error(&out, 1, "FIFO", args);
+    }
+    let out = run_with_timeout(&env, &["doctor", "--db", f]);
+    assert_eq!(code(&out), Some(1), "{}", describe(&out));
+    assert!(stdout(&out).contains("FIFO"), "{}", describe(&out));
+    // A FIFO as the backup to restore is refused too.
+    let out = run_with_timeout(&env, &["restore", f, "--yes"]);
+    assert_eq!(code(&out), Some(1), "{}", describe(&out));
+}
+
+// ---- item 6: links are never followed when tightening ----------------------
+
+#[cfg(unix)]
+#[test]
+fn a_planted_wal_link_is_refused_and_its_target_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    env.log(&["--weight", "70"]);
+    let victim = env.path("someone-elses.txt");
+    std::fs::write(&victim, "not the patient's").unwrap();
+    std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let wal = sibling(&env.db_path(), "-wal");
+    assert!(!wal.exists());
+    std::os::unix::fs::symlink(&victim, &wal).unwrap();
+    for args in [&["list"][..], &["check"], &["log", "--weight", "71"]] {
+        env.runtime_error(args, "symbolic link");
+    }
+    assert_eq!(mode(&victim), 0o644);
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "not the patient's"
+    );
+    let out = env.run(&["doctor"]);
+    assert!(
+        stdout(&out)
+            .lines()
+            .any(|l| l.starts_with("PROBLEM") && l.contains("-wal is a symbolic link")),
+        "{}",
+        describe(&out)
+    );
+    std::fs::remove_file(&wal).unwrap();
+    assert_eq!(env.entries().len(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn doctor_flags_a_folder_others_can_write_and_a_config_others_can_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    env.log(&["--weight", "70"]);
+    env.ok(&["backup"]);
+    let dir = env.db_path().parent().unwrap().to_path_buf();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o733)).unwrap();
+    std::fs::set_permissions(env.config_path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = env.run(&["doctor"]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), Some(1), "{}", describe(&out));
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("PROBLEM")
+                && l.contains("others can write to the diary's folder")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("WARNING") && l.contains("others can read your config")),
+        "{text}"
+    );
+}
+
 // ---- item 8: hand-edited impossible dates ----------------------------------
 
 /// A schema-2 diary with good entries 1 and 4, entry 2 on 2026-02-30,
