@@ -100,6 +100,88 @@ fn a_negative_schema_version_is_a_damaged_diary_not_a_panic() {
     assert_eq!(env.entries().len(), 1);
 }
 
+// ---- item 3: restore verifies the backup's schema --------------------------
+
+#[test]
+fn restore_refuses_a_backup_with_a_trigger_of_its_own() {
+    let env = TestEnv::new();
+    env.log(&["--weight", "70"]);
+    let bak = env.path("hostile.bak");
+    env.ok(&["backup", bak.to_str().unwrap()]);
+    Connection::open(&bak)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER wipe AFTER INSERT ON entry BEGIN DELETE FROM entry; END;
+             CREATE VIEW v AS SELECT * FROM entry;",
+        )
+        .unwrap();
+    // Onto a new path: nothing is created.
+    let new = env.path("new.sqlite3");
+    let line = env.runtime_error(
+        &[
+            "restore",
+            bak.to_str().unwrap(),
+            "--yes",
+            "--db",
+            new.to_str().unwrap(),
+        ],
+        "trigger 'wipe'",
+    );
+    assert!(line.contains("never creates"), "{line}");
+    assert!(!new.exists());
+    // Over the diary: it is left as it was.
+    let before = env.diary_snapshot();
+    env.runtime_error(&["restore", bak.to_str().unwrap(), "--yes"], "trigger");
+    assert_eq!(env.diary_snapshot(), before);
+}
+
+/// A backup whose `entry` table has heart_rate and urine_ml swapped: a
+/// copy by position turned heart rate 70 into "urine 70 mL". cls refuses
+/// the backup (its schema is not cls's), and the diary is unchanged.
+#[test]
+fn restore_of_a_backup_with_columns_in_another_order_is_refused() {
+    let env = TestEnv::new();
+    env.log(&["--weight", "71", "--hr", "60"]);
+    let bak = env.path("swapped.bak");
+    {
+        let swapped = V1
+            .replace(
+                "heart_rate INTEGER CHECK (heart_rate BETWEEN 20 AND 250),",
+                "@HR@",
+            )
+            .replace(
+                "urine_ml INTEGER CHECK (urine_ml BETWEEN 0 AND 10000),",
+                "heart_rate INTEGER CHECK (heart_rate BETWEEN 20 AND 250),",
+            )
+            .replace(
+                "@HR@",
+                "urine_ml INTEGER CHECK (urine_ml BETWEEN 0 AND 10000),",
+            );
+        assert_ne!(swapped, V1);
+        let c = Connection::open(&bak).unwrap();
+        c.execute_batch(&swapped).unwrap();
+        c.execute_batch(V2).unwrap();
+        c.execute_batch(include_str!("../../src/store/sql/0003_real_dates.sql"))
+            .unwrap();
+        c.pragma_update(None, "user_version", 3).unwrap();
+        c.execute(
+            "INSERT INTO entry (date, time, utc, utc_offset, weight_kg, heart_rate)
+             VALUES ('2026-11-20', '08:00', 1795161600, 0, 70, 70)",
+            [],
+        )
+        .unwrap();
+    }
+    let before = env.diary_snapshot();
+    let line = env.runtime_error(&["restore", bak.to_str().unwrap(), "--yes"], "entry");
+    assert!(
+        line.contains("not defined the way cls defines it"),
+        "{line}"
+    );
+    assert_eq!(env.diary_snapshot(), before);
+    let e = env.entry(1);
+    assert_eq!(e["heart_rate"], 60, "{e}");
+}
+
 // ---- item 5: --db on something that is not a regular file ------------------
 
 #[cfg(unix)]
@@ -361,4 +443,24 @@ fn tables_without_a_schema_version_are_explained_in_one_short_line() {
     assert!(line.len() < 400, "{} chars: {line}", line.len());
     assert!(!line.contains("CREATE TABLE"), "{line}");
     assert_eq!(files_with(&env, ".bak"), Vec::<String>::new());
+}
+
+// ---- item 11: restore leaves nothing beside its source ---------------------
+
+#[test]
+fn restore_leaves_no_wal_or_shm_beside_its_source() {
+    let env = TestEnv::new();
+    env.log(&["--weight", "70"]);
+    // A plain copy of a diary: a WAL-mode file, as a USB copy would be.
+    let copy = env.path("copy.sqlite3");
+    std::fs::copy(env.db_path(), &copy).unwrap();
+    let c = copy.to_str().unwrap();
+    let other = env.path("other/diary.sqlite3");
+    env.ok(&["restore", c, "--yes", "--db", other.to_str().unwrap()]);
+    env.log(&["--weight", "71"]);
+    env.ok(&["restore", c, "--yes"]);
+    for s in ["-wal", "-shm", "-journal"] {
+        assert!(!sibling(&copy, s).exists(), "{s} left beside the source");
+    }
+    assert_eq!(env.entries().len(), 1);
 }
