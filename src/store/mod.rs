@@ -287,7 +287,7 @@ impl Store {
         };
         store
             .conn
-            .execute_batch("PRAGMA foreign_keys = ON;")
+            .execute_batch("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;")
             .map_err(|e| classify(":memory:", "configure", e))?;
         migrate::migrate(&mut store.conn, Path::new(":memory:")).map_err(|e| match e {
             migrate::Error::Sqlite(e) => classify(":memory:", "migrate", e),
@@ -336,7 +336,12 @@ impl Store {
             }
         }
         self.conn
-            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            // temp_store: sorts and temporary tables stay in memory rather
+            // than in files under /var/tmp or /tmp, where health data would
+            // outlive the command on a shared disk.
+            .execute_batch(
+                "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
+            )
             .map_err(|e| classify(&path, "configure", e))?;
         Ok(())
     }
@@ -1168,7 +1173,7 @@ fn open_immutable(path: &Path) -> rusqlite::Result<Connection> {
             | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
             | rusqlite::OpenFlags::SQLITE_OPEN_URI,
     )?;
-    conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;")?;
     Ok(conn)
 }
 
@@ -1898,6 +1903,27 @@ mod tests {
         let e = Store::open(&path).err().unwrap();
         assert!(matches!(e, StoreError::NewerSchema { .. }), "{e}");
         assert!(e.to_string().contains("upgrade cls"));
+    }
+
+    /// Sorts and temporary tables never go to files in /var/tmp or /tmp,
+    /// where health data would outlive the command.
+    #[test]
+    fn temporary_data_stays_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        let temp_store = |s: &Store| -> i64 {
+            s.conn
+                .query_row("PRAGMA temp_store", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(temp_store(&Store::open(&path).unwrap()), 2);
+        assert_eq!(temp_store(&Store::open_existing(&path).unwrap()), 2);
+        assert_eq!(temp_store(&Store::open_in_memory().unwrap()), 2);
+        let immutable = open_immutable(&path).unwrap();
+        let t: i64 = immutable
+            .query_row("PRAGMA temp_store", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(t, 2);
     }
 
     #[test]
