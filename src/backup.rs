@@ -202,6 +202,13 @@ fn counts_in(conn: &Connection, schema: &str) -> rusqlite::Result<Counts> {
     Ok(Counts(counts))
 }
 
+/// The column names of `table` in database `db`, in their order.
+fn columns(conn: &Connection, db: &str, table: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("PRAGMA \"{db}\".table_info({})", quote(table)))?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(1))?;
+    rows.collect()
+}
+
 fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
@@ -361,9 +368,56 @@ fn sync_dir(path: &Path) {
 }
 
 /// Check that `path` is a complete, undamaged cls diary this binary can
-/// read, without changing it.
+/// read, without changing it or leaving anything beside it, and that its
+/// schema is exactly what cls writes at its version: no trigger, view or
+/// table of its own, the columns in cls's order with cls's constraints. A
+/// backup is a file anyone could have handed over; restoring installs it.
 pub fn verify(path: &Path) -> Result<Verified> {
-    verify_file(path)
+    let v = verify_file(path)?;
+    let conn = open_source(path).map_err(|e| BackupError::Invalid {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    })?;
+    store::verify_schema(&conn, "main").map_err(|detail| BackupError::Invalid {
+        path: path.display().to_string(),
+        detail,
+    })?;
+    Ok(v)
+}
+
+/// Open a file to read it only, creating nothing beside it. With no
+/// `-wal`, `-shm` or `-journal` beside it nothing is pending and
+/// `immutable=1` reads it without the `-wal`/`-shm` that a read-only open
+/// of a WAL-mode file would leave behind. Otherwise (another program has it
+/// open, or a write was interrupted) an ordinary read-only open, which
+/// reads those files; they were there before and are left as they were.
+fn open_source(path: &Path) -> rusqlite::Result<Connection> {
+    let quiet = ["-wal", "-shm", "-journal"]
+        .iter()
+        .all(|s| matches!(fsutil::kind(&sibling(path, s)), Ok(fsutil::Kind::Missing)));
+    let conn = if quiet {
+        let abs = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        // In a URI, '%', '?' and '#' in the path must be escaped.
+        let p = abs
+            .to_string_lossy()
+            .replace('%', "%25")
+            .replace('?', "%3f")
+            .replace('#', "%23");
+        Connection::open_with_flags(
+            format!("file:{p}?mode=ro&immutable=1"),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )?
+    } else {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?
+    };
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.execute_batch("PRAGMA temp_store = MEMORY")?;
+    Ok(conn)
 }
 
 fn verify_file(path: &Path) -> Result<Verified> {
@@ -371,6 +425,10 @@ fn verify_file(path: &Path) -> Result<Verified> {
         path: path.display().to_string(),
         detail,
     };
+    // Before opening it: a FIFO would block the open forever.
+    if !fs::metadata(path).map_err(io(path, "open"))?.is_file() {
+        return Err(invalid("it is not a regular file".into()));
+    }
     let mut f = fs::File::open(path).map_err(io(path, "open"))?;
     let bytes = f.metadata().map_err(io(path, "read"))?.len();
     let mut head = [0u8; 16];
@@ -378,11 +436,7 @@ fn verify_file(path: &Path) -> Result<Verified> {
         return Err(invalid("it is not an SQLite database".into()));
     }
     drop(f);
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| invalid(e.to_string()))?;
+    let conn = open_source(path).map_err(|e| invalid(e.to_string()))?;
     let problems = integrity_problems(&conn, 5).map_err(|e| invalid(e.to_string()))?;
     if !problems.is_empty() {
         return Err(invalid(format!("integrity_check: {}", problems.join("; "))));
@@ -429,7 +483,10 @@ pub fn restore(diary: &Path, backup: &Path, now: NaiveDateTime) -> Result<Restor
             });
         }
     }
-    let from = verify_file(backup)?;
+    // A device, FIFO or link at the diary's path is refused, not "restored
+    // over" (a damaged diary's bytes are copied aside first).
+    store::check_diary_path(diary)?;
+    let from = verify(backup)?;
     if let Some(dir) = diary
         .parent()
         .filter(|p| !p.as_os_str().is_empty() && !p.exists())
@@ -446,11 +503,7 @@ pub fn restore(diary: &Path, backup: &Path, now: NaiveDateTime) -> Result<Restor
     let _ = fs::remove_file(&staged);
     let result = (|| {
         {
-            let src = Connection::open_with_flags(
-                backup,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-            .map_err(sql(backup, "open"))?;
+            let src = open_source(backup).map_err(sql(backup, "open"))?;
             snapshot(&src, &staged)?;
         }
         // Brings an older backup up to date (a no-op at the same version);
@@ -527,10 +580,22 @@ fn replace_rows(store: &Store, staged: &Path, now: NaiveDateTime) -> Result<Path
             conn.execute(&format!("DELETE FROM main.{}", quote(table)), [])
                 .map_err(&err)?;
         }
+        // By column name, never by position: a table whose columns come in
+        // another order must not put a heart rate into the urine column.
+        // (verify() refuses such a backup already; this holds regardless.)
         for table in src_counts.0.keys() {
+            let cols = columns(conn, "main", table).map_err(&err)?;
+            let theirs = columns(conn, "restore_src", table).map_err(&err)?;
+            if cols.is_empty() || !cols.iter().all(|c| theirs.contains(c)) {
+                return Err(BackupError::Invalid {
+                    path: staged.display().to_string(),
+                    detail: format!("its table '{table}' lacks columns of the diary's"),
+                });
+            }
+            let list = cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ");
             conn.execute(
                 &format!(
-                    "INSERT INTO main.{t} SELECT * FROM restore_src.{t}",
+                    "INSERT INTO main.{t} ({list}) SELECT {list} FROM restore_src.{t}",
                     t = quote(table)
                 ),
                 [],

@@ -100,6 +100,30 @@ pub fn run(inp: &Inputs<'_>) -> Vec<Check> {
     let db = inp.db;
     let restore_hint = restore_hint(db);
 
+    // Before anything opens it: a FIFO would block the read forever.
+    match crate::fsutil::kind(db) {
+        Ok(crate::fsutil::Kind::File | crate::fsutil::Kind::Missing) => {}
+        Ok(other) => {
+            out.push(Check::problem(
+                "diary",
+                format!(
+                    "{} is {}, not a diary file; cls does not open it",
+                    db.display(),
+                    other.describe()
+                ),
+                "give the path of the diary file itself with --db (or CLS_DB)",
+            ));
+            return out;
+        }
+        Err(e) => {
+            out.push(Check::problem(
+                "diary",
+                format!("cannot look at {}: {e}", db.display()),
+                "check the path given with --db (or CLS_DB)",
+            ));
+            return out;
+        }
+    }
     if !db.exists() {
         out.push(Check::ok(
             "diary",
@@ -108,7 +132,7 @@ pub fn run(inp: &Inputs<'_>) -> Vec<Check> {
                 db.display()
             ),
         ));
-        check_permissions(db, &mut out);
+        check_permissions(db, inp.config_path, &mut out);
         check_temp_files(inp, &mut out);
         return out;
     }
@@ -118,7 +142,7 @@ pub fn run(inp: &Inputs<'_>) -> Vec<Check> {
         Ok(d) => out.push(Check::ok("diary", d)),
         Err(d) => out.push(Check::problem("diary", d, restore_hint.clone())),
     }
-    check_permissions(db, &mut out);
+    check_permissions(db, inp.config_path, &mut out);
     if readable_header {
         let mut checks = Vec::new();
         let before = fingerprint(db);
@@ -441,6 +465,33 @@ fn check_database(
             return;
         }
     };
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE substr(name, 1, 7) <> 'sqlite_'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or(0);
+    if version < 0 || (version == 0 && tables > 0) {
+        out.push(Check::problem(
+            "schema",
+            format!(
+                "schema version {version} with {tables} tables and indexes: no cls writes that, so the diary was damaged or edited; cls will not open it"
+            ),
+            hint,
+        ));
+        return;
+    }
+    if (1..=SCHEMA_VERSION).contains(&version) {
+        if let Err(why) = crate::store::verify_schema(conn, "main") {
+            out.push(Check::problem(
+                "schema",
+                format!("the diary's tables are not what cls writes: {why}"),
+                hint,
+            ));
+            return;
+        }
+    }
     if version == SCHEMA_VERSION {
         out.push(Check::ok(
             "schema",
@@ -610,6 +661,52 @@ fn check_values(conn: &Connection, custom: &[String], version: i64, out: &mut Ve
                 .to_string(),
         );
     }
+    // The rows every command skips (see store::Unreadable): the same
+    // tests as schema v3's triggers.
+    let unreadable = ids(
+        conn,
+        "SELECT id FROM entry WHERE date(date, '+0 days') IS NOT date
+            OR time NOT BETWEEN '00:00' AND '23:59' ORDER BY id",
+        &[],
+    )
+    .unwrap_or_default();
+    if !unreadable.is_empty() {
+        problems.push(format!(
+            "{} with an impossible date or time, which every command leaves out: {}",
+            count(unreadable.len(), "entry", "entries"),
+            unreadable
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        fixes.push(format!(
+            "note its values (sqlite3 DIARY \"SELECT * FROM entry WHERE id = {0}\"), then 'cls delete {0} --yes' and log it again",
+            unreadable[0]
+        ));
+    }
+    let bad_episodes = ids(
+        conn,
+        "SELECT id FROM episode WHERE date(start_date, '+0 days') IS NOT start_date
+            OR (end_date IS NOT NULL AND date(end_date, '+0 days') IS NOT end_date) ORDER BY id",
+        &[],
+    )
+    .unwrap_or_default();
+    if !bad_episodes.is_empty() {
+        problems.push(format!(
+            "{} with an impossible date, which every command leaves out: {}",
+            count(bad_episodes.len(), "episode", "episodes"),
+            bad_episodes
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        fixes.push(format!(
+            "delete it with 'cls episode delete {}' and start it again with the right date",
+            bad_episodes[0]
+        ));
+    }
     if !bad.is_empty() {
         problems.push(format!(
             "{} with impossible values: {}",
@@ -654,27 +751,77 @@ fn check_values(conn: &Connection, custom: &[String], version: i64, out: &mut Ve
     }
 }
 
-fn check_permissions(db: &Path, out: &mut Vec<Check>) {
+fn check_permissions(db: &Path, config: &Path, out: &mut Vec<Check>) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mut loose = Vec::new();
         let mut fixes = Vec::new();
+        let before = out.len();
         let dir = db
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         if let Ok(m) = fs::metadata(dir) {
             let mode = m.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
+            if mode & 0o022 != 0 {
+                // Worse than reading: whoever can write there can plant a
+                // `-wal` link or swap the diary for a file of their own.
+                out.push(Check::problem(
+                    "permissions",
+                    format!(
+                        "others can write to the diary's folder {} ({mode:03o}): they could replace the diary or plant files beside it",
+                        dir.display()
+                    ),
+                    format!("chmod 700 {} (or move the diary to a private folder)", dir.display()),
+                ));
+            } else if mode & 0o077 != 0 {
                 loose.push(format!("folder {} is {mode:03o}", dir.display()));
                 fixes.push(format!("chmod 700 {}", dir.display()));
+            }
+        }
+        for f in [sibling(db, "-wal"), sibling(db, "-shm")] {
+            if let Ok(
+                k @ (crate::fsutil::Kind::Symlink
+                | crate::fsutil::Kind::Folder
+                | crate::fsutil::Kind::Special(_)),
+            ) = crate::fsutil::kind(&f)
+            {
+                out.push(Check::problem(
+                    "permissions",
+                    format!(
+                        "{} is {}: cls refuses to open the diary while it is there",
+                        f.display(),
+                        k.describe()
+                    ),
+                    format!(
+                        "if you did not make it, someone who can write to the folder did: remove it (rm {}) and chmod 700 {}",
+                        f.display(),
+                        dir.display()
+                    ),
+                ));
+            }
+        }
+        // The config holds the emergency card's name, birth date and
+        // contacts. A warning, not a problem: it is the user's own file,
+        // often written by hand under umask 022.
+        if let Ok(m) = fs::symlink_metadata(config) {
+            let mode = m.permissions().mode() & 0o777;
+            if m.is_file() && mode & 0o044 != 0 {
+                out.push(Check::warning(
+                    "permissions",
+                    format!(
+                        "others can read your config {} ({mode:03o}), which may hold your name, birth date and contacts",
+                        config.display()
+                    ),
+                    format!("chmod 600 {}", config.display()),
+                ));
             }
         }
         let mut files = vec![db.to_path_buf(), sibling(db, "-wal"), sibling(db, "-shm")];
         files.extend(backup::find_backups(db).into_iter().map(|(p, _)| p));
         for f in files {
-            if let Ok(m) = fs::metadata(&f) {
+            if let Ok(m) = fs::symlink_metadata(&f) {
                 let mode = m.permissions().mode() & 0o777;
                 if mode & 0o077 != 0 {
                     loose.push(format!("{} is {mode:03o}", f.display()));
@@ -683,10 +830,12 @@ fn check_permissions(db: &Path, out: &mut Vec<Check>) {
             }
         }
         if loose.is_empty() {
-            out.push(Check::ok(
-                "permissions",
-                "the diary, its folder and backups are private to you",
-            ));
+            if out.len() == before {
+                out.push(Check::ok(
+                    "permissions",
+                    "the diary, its folder and backups are private to you",
+                ));
+            }
         } else {
             out.push(Check::problem(
                 "permissions",
@@ -697,7 +846,7 @@ fn check_permissions(db: &Path, out: &mut Vec<Check>) {
     }
     #[cfg(not(unix))]
     {
-        let _ = db;
+        let _ = (db, config);
         out.push(Check::ok("permissions", "not checked on this system"));
     }
 }

@@ -14,19 +14,125 @@ pub fn create_private_file(path: &Path) -> io::Result<fs::File> {
     o.open(path)
 }
 
-/// Remove group and other permission bits.
+/// What is at a path, seen with `lstat` (a final symbolic link is not
+/// followed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Missing,
+    File,
+    Symlink,
+    Folder,
+    /// A FIFO, a device, a socket: opening one can block or reach hardware.
+    Special(&'static str),
+}
+
+impl Kind {
+    /// "a symbolic link", "a character device", ... for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Missing => "missing",
+            Kind::File => "a regular file",
+            Kind::Symlink => "a symbolic link",
+            Kind::Folder => "a folder",
+            Kind::Special(what) => what,
+        }
+    }
+}
+
+/// What is at `path`, without following a final link and without opening
+/// anything (a FIFO would block an open forever).
+pub fn kind(path: &Path) -> io::Result<Kind> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Kind::Missing),
+        Err(e) => return Err(e),
+    };
+    let t = meta.file_type();
+    Ok(if t.is_file() {
+        Kind::File
+    } else if t.is_symlink() {
+        Kind::Symlink
+    } else if t.is_dir() {
+        Kind::Folder
+    } else {
+        Kind::Special(special(&t))
+    })
+}
+
+#[cfg(unix)]
+fn special(t: &fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special(_: &fs::FileType) -> &'static str {
+    "not a regular file"
+}
+
+/// Remove group and other permission bits from the regular file at `path`
+/// (nothing to do when it is missing). Never follows a link: anything but a
+/// regular file is an error, and the mode is changed through a descriptor
+/// of the very file `lstat` saw, so a name swapped for a link in between
+/// changes nothing.
 pub fn make_private(path: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path)?.permissions().mode();
-        if mode & 0o077 != 0 {
-            fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700))?;
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = match fs::symlink_metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        if !meta.file_type().is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "{} is {}, not a regular file; its mode is left as it is",
+                    path.display(),
+                    kind(path).map_or("not a regular file", Kind::describe)
+                ),
+            ));
+        }
+        let mode = meta.permissions().mode();
+        if mode & 0o077 == 0 {
+            return Ok(());
+        }
+        let private = fs::Permissions::from_mode(mode & 0o700);
+        match fs::File::open(path) {
+            Ok(f) => {
+                let now = f.metadata()?;
+                if (now.dev(), now.ino()) != (meta.dev(), meta.ino()) {
+                    return Err(io::Error::other(format!(
+                        "{} was replaced while cls looked at it; its mode is left as it is",
+                        path.display()
+                    )));
+                }
+                f.set_permissions(private)
+            }
+            // Not readable by its owner (mode 0200): lstat said it is a
+            // regular file a moment ago.
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+                fs::set_permissions(path, private)
+            }
+            Err(e) => Err(e),
         }
     }
     #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
+    {
+        let _ = path;
+        Ok(())
+    }
 }
 
 /// Write `bytes` to `path` atomically (a temporary file

@@ -118,14 +118,20 @@ pub fn show(ctx: &Ctx, args: &ShowArgs) -> Result<u8> {
 
 pub fn delete(ctx: &Ctx, args: &DeleteArgs) -> Result<u8> {
     let mut store = ctx.open_modify()?;
-    let e = store.get(args.id)?;
-    let what = format!(
-        "entry {} ({} {}: {})",
-        e.id,
-        e.stamp.date,
-        e.stamp.time.format("%H:%M"),
-        render::summary(&e.m, ctx.config.units.weight)
-    );
+    let what = match store.get(args.id) {
+        Ok(e) => format!(
+            "entry {} ({} {}: {})",
+            e.id,
+            e.stamp.date,
+            e.stamp.time.format("%H:%M"),
+            render::summary(&e.m, ctx.config.units.weight)
+        ),
+        // A row no command can read (an impossible date) can still go.
+        Err(cls::store::StoreError::Unreadable { id, detail }) => {
+            format!("entry {id} (unreadable: {detail})")
+        }
+        Err(e) => return Err(e.into()),
+    };
     if !args.yes {
         if !std::io::stdin().is_terminal() {
             return Err(usage(format!(

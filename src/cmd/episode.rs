@@ -126,7 +126,13 @@ pub fn run(ctx: &Ctx, c: EpisodeCommand) -> Result<u8> {
         }
         EpisodeCommand::Delete { id, yes } => {
             let mut store = ctx.open_modify()?;
-            if !store.episodes()?.iter().any(|e| e.id == id) {
+            // An episode with an impossible date is not listed, but can go.
+            let unreadable = || {
+                cls::store::unreadable_rows()
+                    .iter()
+                    .any(|u| u.table == "episode" && u.id == id)
+            };
+            if !store.episodes()?.iter().any(|e| e.id == id) && !unreadable() {
                 return Err(cls::store::StoreError::NoEpisode(id).into());
             }
             if !yes {

@@ -211,7 +211,14 @@ pub fn run(cli: Cli) -> Result<u8> {
         config,
         now: now()?,
     };
-    match cli.command {
+    // `show` and `delete` of an unreadable row say so themselves.
+    let named = match &cli.command {
+        Command::Show(a) => Some(("entry", a.id)),
+        Command::Delete(a) => Some(("entry", a.id)),
+        Command::Episode(crate::cli::EpisodeCommand::Delete { id, .. }) => Some(("episode", *id)),
+        _ => None,
+    };
+    let result = match cli.command {
         Command::Log(a) => log::log(&ctx, &a),
         Command::Check(a) => check::check(&ctx, &a),
         Command::Report(a) => report::report(&ctx, &a),
@@ -233,7 +240,16 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Config(_) | Command::Paths | Command::Completions { .. } | Command::Doctor(_) => {
             unreachable!("handled above")
         }
+    };
+    // Rows a read had to skip (a hand-edited impossible date): one line
+    // each, whatever the command, so that nothing is left out silently.
+    let mut err = io::stderr().lock();
+    for u in cls::store::unreadable_rows() {
+        if Some((u.table, u.id)) != named {
+            let _ = writeln!(err, "cls: {u}");
+        }
     }
+    result
 }
 
 /// Flag beats environment variable beats the platform default.

@@ -14,6 +14,7 @@ use rusqlite::{Connection, TransactionBehavior};
 const STEPS: &[&str] = &[
     include_str!("sql/0001_init.sql"),
     include_str!("sql/0002_lab_or_med.sql"),
+    include_str!("sql/0003_real_dates.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -25,6 +26,10 @@ pub enum Error {
     /// The diary's schema is newer than this binary.
     Newer(i64),
     Backup(std::io::Error),
+    /// The schema is not one cls wrote at the version it claims: a negative
+    /// or reset `user_version`, or tables that differ from that version's.
+    /// Nothing is changed and no backup is left.
+    Damaged(String),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -54,6 +59,11 @@ fn migrate_steps(conn: &mut Connection, path: &Path, steps: &[&str]) -> Result<(
     if v > latest {
         return Err(Error::Newer(v));
     }
+    // No cls writes a negative version (and slicing the steps with it
+    // would panic): damaged, whatever else happens.
+    if v < 0 {
+        return check_claimed_version(conn, steps, v);
+    }
     // A file SQLite opened read-only (mode 0400, read-only media) cannot be
     // migrated: say so before making a backup that nothing would follow.
     if conn.is_readonly(rusqlite::MAIN_DB)? {
@@ -71,15 +81,102 @@ fn migrate_steps(conn: &mut Connection, path: &Path, steps: &[&str]) -> Result<(
     if v == latest {
         return Ok(());
     }
-    if v > 0 && path != Path::new(":memory:") {
-        backup_before_migration(&tx, path, v)?;
+    // Before anything is written or backed up, and under the write lock
+    // (so no concurrent first run is half-way): a migration applied to
+    // tables that are not what the version says fails half-way ("duplicate
+    // column") or does worse.
+    check_claimed_version(&tx, steps, v)?;
+    let backup = if v > 0 && path != Path::new(":memory:") {
+        Some(backup_before_migration(&tx, path, v)?)
+    } else {
+        None
+    };
+    let from = usize::try_from(v).unwrap_or(0);
+    let applied = steps[from..]
+        .iter()
+        .try_for_each(|step| tx.execute_batch(step))
+        .and_then(|()| tx.pragma_update(None, "user_version", latest))
+        .and_then(|()| tx.commit());
+    if let Err(e) = applied {
+        // Rolled back: the diary is as it was, so the copy made for this
+        // migration is not needed (a migration failing on every run would
+        // otherwise leave a new full copy each time). Only our own file.
+        if let Some(b) = backup {
+            let _ = std::fs::remove_file(b);
+        }
+        return Err(e.into());
     }
-    for step in &steps[v as usize..] {
-        tx.execute_batch(step)?;
-    }
-    tx.pragma_update(None, "user_version", latest)?;
-    tx.commit()?;
     Ok(())
+}
+
+/// Refuse a diary whose `user_version` does not describe its tables.
+/// Costs nothing on a new file; otherwise a read of `sqlite_schema` and an
+/// in-memory build of the claimed version, only when a migration is due.
+fn check_claimed_version(conn: &Connection, steps: &[&str], v: i64) -> Result<(), Error> {
+    if v < 0 {
+        return Err(Error::Damaged(format!(
+            "its schema version is {v}, which no cls ever wrote: the file was damaged or edited"
+        )));
+    }
+    let got = super::schema::shape(conn, "main")?;
+    if v == 0 {
+        if got.is_empty() {
+            return Ok(());
+        }
+        let known = super::schema::matching_version(steps, &got)
+            .map(|k| format!("; they are exactly those of schema version {k}, so its version number was reset"))
+            .unwrap_or_default();
+        return Err(Error::Damaged(format!(
+            "it has tables but no schema version (user_version 0), so cls cannot tell what they hold{known}"
+        )));
+    }
+    match claimed_version_mismatch(conn, steps, "main", v)? {
+        None => Ok(()),
+        Some(why) => Err(Error::Damaged(why)),
+    }
+}
+
+/// Why the tables of `db` are not those of schema version `v`, in one line;
+/// `None` when they are.
+fn claimed_version_mismatch(
+    conn: &Connection,
+    steps: &[&str],
+    db: &str,
+    v: i64,
+) -> rusqlite::Result<Option<String>> {
+    let got = super::schema::shape(conn, db)?;
+    let want = super::schema::expected(steps, v)?;
+    Ok(super::schema::difference(&got, &want).map(|diff| {
+        let known = super::schema::matching_version(steps, &got)
+            .map(|k| {
+                format!(
+                    "; its tables are exactly those of schema version {k} (its version number was changed)"
+                )
+            })
+            .unwrap_or_default();
+        format!("it says schema version {v} but {diff}{known}")
+    }))
+}
+
+/// Check that database `db` of `conn` is exactly what cls writes at the
+/// version it claims (restore, doctor): `Err` says why not, in one line.
+pub fn verify_schema(conn: &Connection, db: &str) -> Result<i64, String> {
+    let v: i64 = conn
+        .query_row(&format!("PRAGMA \"{db}\".user_version"), [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if v < 1 {
+        return Err(format!(
+            "its schema version is {v}, which is not a cls diary's"
+        ));
+    }
+    if v > SCHEMA_VERSION {
+        return Ok(v);
+    }
+    match claimed_version_mismatch(conn, STEPS, db, v) {
+        Ok(None) => Ok(v),
+        Ok(Some(why)) => Err(why),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Copy the diary, as it is before migrating, to

@@ -4,6 +4,7 @@
 //! there at all. A new file is created 0600 in a 0700 folder.
 
 mod migrate;
+mod schema;
 
 use std::collections::HashMap;
 use std::fs;
@@ -18,7 +19,7 @@ use crate::model::{
     Bp, Entry, Episode, Lab, LabKind, Measurements, Med, Stamp, SymptomEntry, Urine,
 };
 
-pub use migrate::SCHEMA_VERSION;
+pub use migrate::{verify_schema, SCHEMA_VERSION};
 
 /// How long a writer waits for another `cls` holding the lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -41,8 +42,14 @@ pub enum StoreError {
     WriteFailed { path: String, detail: String },
     #[error("diary {path} is read-only ({detail}); nothing was written")]
     ReadOnly { path: String, detail: String },
+    #[error("{path} is {kind}, not a diary file; cls neither opens nor changes it (nothing was changed). Give the path of the diary itself")]
+    NotAFile { path: String, kind: &'static str },
+    #[error("{path} is {kind} where SQLite keeps the diary's journal; cls does not follow or change it, as someone who can write to that folder may have put it there: remove it and run 'cls doctor' (nothing was changed)")]
+    NotAJournal { path: String, kind: &'static str },
     #[error("no entry with id {0} (see 'cls list')")]
     NoEntry(i64),
+    #[error("entry {id} cannot be read ({detail}); delete it with 'cls delete {id} --yes', or see 'cls doctor'")]
+    Unreadable { id: i64, detail: String },
     #[error("no episode with id {0} (see 'cls episode list')")]
     NoEpisode(i64),
     #[error("diary {path}: {action}: {source}")]
@@ -115,6 +122,7 @@ impl Store {
     /// Open the diary at `path`, creating it (and its folder) if missing, and
     /// bring its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
+        check_diary_path(path)?;
         create_private(path)?;
         let store = Store::open_at(path, Use::Write)?;
         // Never write into a damaged file: an insert that happens to miss the
@@ -175,6 +183,15 @@ impl Store {
 
     fn open_at(path: &Path, usage: Use) -> Result<Store> {
         let display = path.display().to_string();
+        // Before anything opens or changes it: a FIFO would block the open
+        // forever, and a device or a link's target is not ours to chmod.
+        if !check_diary_path(path)? {
+            return Err(StoreError::Io {
+                path: display,
+                action: "open",
+                source: std::io::ErrorKind::NotFound.into(),
+            });
+        }
         check_header(path)?;
         tighten_permissions(path)?;
         let conn = Connection::open_with_flags(
@@ -218,6 +235,12 @@ impl Store {
                     supported: SCHEMA_VERSION,
                 })
             }
+            migrate::Error::Damaged(detail) => {
+                return Err(StoreError::Corrupt {
+                    path: display,
+                    detail,
+                })
+            }
             migrate::Error::Backup(e) => StoreError::Io {
                 path: display,
                 action: "back up before migrating",
@@ -245,7 +268,7 @@ impl Store {
     /// Open the diary if it exists; otherwise an empty in-memory diary, so a
     /// read (`cls check` on a fresh machine) does not create files.
     pub fn open_or_empty(path: &Path) -> Result<Store> {
-        if path.exists() {
+        if check_diary_path(path)? {
             Store::open_existing(path)
         } else {
             let mut s = Store::open_in_memory()?;
@@ -264,7 +287,7 @@ impl Store {
         };
         store
             .conn
-            .execute_batch("PRAGMA foreign_keys = ON;")
+            .execute_batch("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;")
             .map_err(|e| classify(":memory:", "configure", e))?;
         migrate::migrate(&mut store.conn, Path::new(":memory:")).map_err(|e| match e {
             migrate::Error::Sqlite(e) => classify(":memory:", "migrate", e),
@@ -313,7 +336,12 @@ impl Store {
             }
         }
         self.conn
-            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            // temp_store: sorts and temporary tables stay in memory rather
+            // than in files under /var/tmp or /tmp, where health data would
+            // outlive the command on a shared disk.
+            .execute_batch(
+                "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
+            )
             .map_err(|e| classify(&path, "configure", e))?;
         Ok(())
     }
@@ -370,7 +398,18 @@ impl Store {
 
     pub fn get(&self, id: i64) -> Result<Entry> {
         let mut v = self.load(None, &[id], ByIdChildren::ALL)?;
-        v.pop().ok_or(StoreError::NoEntry(id))
+        v.pop().ok_or_else(|| {
+            match unreadable_rows()
+                .into_iter()
+                .find(|u| u.table == "entry" && u.id == id)
+            {
+                Some(u) => StoreError::Unreadable {
+                    id,
+                    detail: u.detail,
+                },
+                None => StoreError::NoEntry(id),
+            }
+        })
     }
 
     /// Entries dated `from..=to` (either end open), ordered by date, time, id.
@@ -524,11 +563,23 @@ impl Store {
             _ => parts.join(" UNION ALL "),
         };
         let mut stmt = self.conn.prepare_cached(&sql).map_err(&read)?;
-        let mut entries: Vec<Entry> = stmt
-            .query_map(&args[..], row_to_entry)
-            .map_err(&read)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(&read)?;
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut rows = stmt.query(&args[..]).map_err(&read)?;
+        while let Some(r) = rows.next().map_err(&read)? {
+            match row_to_entry(r) {
+                Ok(e) => entries.push(e),
+                // A hand-edited impossible date or time: one bad row must
+                // not stop every command. Its children are left out too
+                // (they have no loaded entry to belong to).
+                Err(e) if is_conversion(&e) => note_unreadable(Unreadable {
+                    table: "entry",
+                    id: r.get(0).map_err(&read)?,
+                    detail: entry_problem(r, &e),
+                }),
+                Err(e) => return Err(read(e)),
+            }
+        }
+        drop(rows);
         if entries.is_empty() {
             return Ok(entries);
         }
@@ -726,22 +777,31 @@ impl Store {
                 "SELECT id, start_date, end_date, hospitalized, note FROM episode ORDER BY start_date, id",
             )
             .map_err(&read)?;
-        let v = stmt
-            .query_map([], |r| {
-                Ok(Episode {
-                    id: r.get(0)?,
-                    start: parse_date_col(r, 1)?,
-                    end: r
-                        .get::<_, Option<String>>(2)?
-                        .map(|s| s.parse().map_err(|e| conversion_error(2, e)))
-                        .transpose()?,
-                    hospitalized: r.get::<_, i64>(3)? != 0,
-                    note: r.get(4)?,
-                })
+        let episode = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Episode> {
+            Ok(Episode {
+                id: r.get(0)?,
+                start: parse_date_col(r, 1)?,
+                end: match r.get_ref(2)? {
+                    rusqlite::types::ValueRef::Null => None,
+                    _ => Some(parse_date_col(r, 2)?),
+                },
+                hospitalized: r.get::<_, i64>(3)? != 0,
+                note: r.get(4)?,
             })
-            .map_err(&read)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(&read)?;
+        };
+        let mut v = Vec::new();
+        let mut rows = stmt.query([]).map_err(&read)?;
+        while let Some(r) = rows.next().map_err(&read)? {
+            match episode(r) {
+                Ok(e) => v.push(e),
+                Err(e) if is_conversion(&e) => note_unreadable(Unreadable {
+                    table: "episode",
+                    id: r.get(0).map_err(&read)?,
+                    detail: bad_text(r, &[(1, "start date"), (2, "end date")], &e),
+                }),
+                Err(e) => return Err(read(e)),
+            }
+        }
         Ok(v)
     }
 
@@ -967,6 +1027,84 @@ fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     })
 }
 
+/// A stored row that no command can read: a hand-edited impossible date or
+/// time. Every read skips it and it is reported once per command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// "entry" or "episode".
+    pub table: &'static str,
+    pub id: i64,
+    /// What is wrong with it, control characters escaped.
+    pub detail: String,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} cannot be read ({}) and was left out; see 'cls doctor'",
+            self.table, self.id, self.detail
+        )
+    }
+}
+
+/// The rows skipped by reads in this process. Process-wide rather than per
+/// [`Store`], so that the binary reports them once after any command,
+/// without every command file having to ask.
+static UNREADABLE: std::sync::Mutex<Vec<Unreadable>> = std::sync::Mutex::new(Vec::new());
+
+fn note_unreadable(u: Unreadable) {
+    let mut v = UNREADABLE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !v.iter().any(|x| x.table == u.table && x.id == u.id) {
+        v.push(u);
+    }
+}
+
+/// The rows skipped so far, in the order met.
+pub fn unreadable_rows() -> Vec<Unreadable> {
+    UNREADABLE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
+
+/// Errors that come from one row's stored values, not from SQLite.
+fn is_conversion(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+            | rusqlite::Error::InvalidColumnType(..)
+    )
+}
+
+/// What is wrong with an entry row that did not convert.
+fn entry_problem(r: &rusqlite::Row<'_>, e: &rusqlite::Error) -> String {
+    bad_text(r, &[(1, "date"), (2, "time")], e)
+}
+
+/// The first of `cols` that is not a real date or time, named and quoted
+/// with control characters escaped; else the conversion error itself.
+fn bad_text(r: &rusqlite::Row<'_>, cols: &[(usize, &str)], e: &rusqlite::Error) -> String {
+    for &(col, what) in cols {
+        let Ok(rusqlite::types::ValueRef::Text(t)) = r.get_ref(col) else {
+            continue;
+        };
+        let t = String::from_utf8_lossy(t);
+        let real = if what.contains("time") {
+            parse_hm(&t).is_some()
+        } else {
+            parse_ymd(&t).is_some()
+        };
+        if !real {
+            return format!("its {what} '{}' is not a real {what}", t.escape_debug());
+        }
+    }
+    e.to_string().escape_debug().to_string()
+}
+
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
@@ -1035,7 +1173,7 @@ fn open_immutable(path: &Path) -> rusqlite::Result<Connection> {
             | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
             | rusqlite::OpenFlags::SQLITE_OPEN_URI,
     )?;
-    conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;")?;
     Ok(conn)
 }
 
@@ -1150,38 +1288,69 @@ fn create_private(path: &Path) -> Result<()> {
     }
 }
 
+/// True when a diary file is at `path`, false when nothing is; an error for
+/// anything else (a device, a FIFO, a folder, a symbolic link), found with
+/// `lstat` before anything opens or changes it. A link is refused too:
+/// SQLite keeps `-wal` and `-shm` beside the file the link points to, where
+/// cls would not look for them.
+pub fn check_diary_path(path: &Path) -> Result<bool> {
+    match crate::fsutil::kind(path) {
+        Ok(crate::fsutil::Kind::Missing) => Ok(false),
+        Ok(crate::fsutil::Kind::File) => Ok(true),
+        Ok(other) => Err(StoreError::NotAFile {
+            path: path.display().to_string(),
+            kind: other.describe(),
+        }),
+        Err(source) => Err(StoreError::Io {
+            path: path.display().to_string(),
+            action: "look at",
+            source,
+        }),
+    }
+}
+
 /// Remove group and other permissions from the diary and its WAL files: the
-/// diary is private health data.
+/// diary is private health data. Never through a link: a `-wal` or `-shm`
+/// that is not a regular file is refused before SQLite could open it.
 fn tighten_permissions(path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mut files = vec![path.to_path_buf()];
-        for suffix in ["-wal", "-shm"] {
-            let mut p = path.as_os_str().to_owned();
-            p.push(suffix);
-            files.push(PathBuf::from(p));
-        }
-        for f in files {
-            let Ok(meta) = fs::metadata(&f) else { continue };
-            let mode = meta.permissions().mode();
-            if mode & 0o077 != 0 {
-                match fs::set_permissions(&f, fs::Permissions::from_mode(mode & 0o700)) {
-                    // Read-only media (a copy on a USB stick): its modes
-                    // cannot change, nor can anything be written there;
-                    // reading goes on, and `cls doctor` shows the modes.
-                    Err(e) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {}
-                    r => r.map_err(|source| StoreError::Io {
-                        path: f.display().to_string(),
-                        action: "make private (chmod 600)",
-                        source,
-                    })?,
-                }
+    let mut files = vec![path.to_path_buf()];
+    for suffix in ["-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let p = PathBuf::from(p);
+        match crate::fsutil::kind(&p) {
+            Ok(crate::fsutil::Kind::File | crate::fsutil::Kind::Missing) => files.push(p),
+            Ok(other) => {
+                return Err(StoreError::NotAJournal {
+                    path: p.display().to_string(),
+                    kind: other.describe(),
+                })
+            }
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path: p.display().to_string(),
+                    action: "look at",
+                    source,
+                })
             }
         }
     }
-    #[cfg(not(unix))]
-    let _ = path;
+    for f in files {
+        match crate::fsutil::make_private(&f) {
+            Ok(()) => {}
+            // Read-only media (a copy on a USB stick): its modes cannot
+            // change, nor can anything be written there; reading goes on,
+            // and `cls doctor` shows the modes.
+            Err(e) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {}
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path: f.display().to_string(),
+                    action: "make private (chmod 600)",
+                    source,
+                })
+            }
+        }
+    }
     Ok(())
 }
 
@@ -1734,6 +1903,27 @@ mod tests {
         let e = Store::open(&path).err().unwrap();
         assert!(matches!(e, StoreError::NewerSchema { .. }), "{e}");
         assert!(e.to_string().contains("upgrade cls"));
+    }
+
+    /// Sorts and temporary tables never go to files in /var/tmp or /tmp,
+    /// where health data would outlive the command.
+    #[test]
+    fn temporary_data_stays_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        let temp_store = |s: &Store| -> i64 {
+            s.conn
+                .query_row("PRAGMA temp_store", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(temp_store(&Store::open(&path).unwrap()), 2);
+        assert_eq!(temp_store(&Store::open_existing(&path).unwrap()), 2);
+        assert_eq!(temp_store(&Store::open_in_memory().unwrap()), 2);
+        let immutable = open_immutable(&path).unwrap();
+        let t: i64 = immutable
+            .query_row("PRAGMA temp_store", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(t, 2);
     }
 
     #[test]

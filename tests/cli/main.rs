@@ -46,6 +46,8 @@ mod parsers;
 mod roundtrip;
 mod safety;
 mod safety_util;
+// Issue 14's storage items: hostile diaries, backups and paths.
+mod store_hardening;
 mod writers;
 
 // cls demo: the span it promises, determinism, refusing existing files.

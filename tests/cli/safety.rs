@@ -674,7 +674,10 @@ fn doctor_reports_each_problem_with_its_fix() {
     let r = env.run(&["doctor"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
     r.assert_stdout_has("ok       integrity    integrity_check: ok");
-    r.assert_stdout_has("schema version 2 (current)");
+    r.assert_stdout_has(&format!(
+        "schema version {} (current)",
+        cls::store::SCHEMA_VERSION
+    ));
     let json: serde_json::Value =
         serde_json::from_str(&env.ok(&["doctor", "--json"]).stdout).unwrap();
     assert_eq!(json["healthy"], true);
@@ -1036,7 +1039,7 @@ fn restoring_a_schema_1_backup_brings_it_up_to_date() {
     let version: i64 = c
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, cls::store::SCHEMA_VERSION);
     let marked: Vec<String> = c
         .prepare("SELECT date FROM entry WHERE has_lab_or_med = 1 ORDER BY date")
         .unwrap()

@@ -44,6 +44,9 @@ impl Env {
         fs::create_dir_all(&home).unwrap();
         let config = dir.path().join("config.toml");
         fs::write(&config, "").unwrap();
+        // Private, as `cls config init` writes it (doctor warns otherwise).
+        #[cfg(unix)]
+        fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
         Env {
             db: dir.path().join("data").join("diary.sqlite3"),
             home,

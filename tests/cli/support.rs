@@ -138,9 +138,16 @@ impl TestEnv {
         self.env.push((key.as_ref().to_owned(), None));
     }
 
-    /// Write the config file (`CLS_CONFIG`).
+    /// Write the config file (`CLS_CONFIG`), private (0600) like the one
+    /// `cls config init` writes: `cls doctor` warns about one others can read.
     pub fn write_config(&self, text: &str) {
         std::fs::write(self.config_path(), text).expect("write config");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(self.config_path(), std::fs::Permissions::from_mode(0o600))
+                .expect("make config private");
+        }
     }
 
     /// A command for the real `cls` binary with a cleared environment:
