@@ -16,7 +16,10 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
     let format = args
         .format
         .map(Format::from)
-        .or_else(|| args.output.as_deref().and_then(Format::from_path))
+        .or_else(|| {
+            let out = args.output.as_deref()?;
+            Format::from_path(&cls::crypt::without_age_extension(out))
+        })
         .unwrap_or(Format::Csv);
     let from = args
         .from
@@ -33,7 +36,9 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
             return Err(usage("--from: must not be after --to"));
         }
     }
-    if let Some(out) = &args.output {
+    let lock = super::crypt::lock(&args.encrypt)?;
+    let output = super::crypt::output(lock.as_ref(), args.output.as_deref())?;
+    if let Some(out) = &output {
         if is_diary_file(out, &ctx.db) {
             return Err(usage(format!(
                 "--output {}: that is the diary itself; choose another file",
@@ -51,6 +56,9 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
             transfer::json::write(&entries, &episodes, &ctx.now.to_rfc3339(), &mut buf)?;
         }
     }
+    if let Some(l) = &lock {
+        buf = cls::crypt::encrypt(&buf, l)?;
+    }
     let mut err = io::stderr().lock();
     if format == Format::Csv && !episodes.is_empty() {
         writeln!(
@@ -59,7 +67,7 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
             episodes.len()
         )?;
     }
-    match &args.output {
+    match &output {
         None => io::stdout().lock().write_all(&buf)?,
         Some(path) => {
             cls::fsutil::write_private(path, &buf)
