@@ -51,7 +51,7 @@ pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<u8> {
         size(v.bytes)
     )?;
     if let Some(l) = &lock {
-        writeln!(io::stdout(), "encrypted with age {}", l.describe())?;
+        writeln!(io::stdout(), "the copy is encrypted (age) {}", l.describe())?;
     }
     Ok(0)
 }
