@@ -253,6 +253,7 @@ Schedules live in the config, one [[medications]] table each:
   cls export > diary.csv                           every entry, CSV, to stdout
   cls export --output diary.json                   JSON (from the extension), file mode 0600
   cls export --format json --from 2026-01-01 --to 2026-03-31
+  cls export -o diary.csv --encrypt --recipient age1...   diary.csv.age (README: Encrypted copies)
 
 CSV columns: date,time,weight_kg,systolic,diastolic,standing_systolic,standing_diastolic,
 heart_rate,urine,urine_ml,symptoms,labs,medications,note  (symptoms thirst:2;fatigue:1,
@@ -276,6 +277,7 @@ is byte-exact.")]
   cls import diary.csv                 format from the extension
   cls import --dry-run old.json        check the file and count, write nothing
   cls import - --format csv < rows.csv
+  cls import diary.csv.age --identity ~/age-key.txt   an encrypted export
 
 Every value is checked with the same ranges as `cls log`; the first bad row rejects the whole
 file with its line number (exit 2) and nothing is written. Rows identical to entries already in
@@ -288,6 +290,8 @@ this machine's time zone (JSON keeps the offset it was written with).")]
   cls backup                           diary.sqlite3.<date>T<time>.bak beside the diary
   cls backup /media/usb/               into a folder (same file name)
   cls backup ~/diary-2026-11.bak
+  cls backup /media/usb/ --encrypt --recipient age1...   an age-encrypted .bak.age
+  cls backup --encrypt                 the same with a passphrase, asked twice
 
 The copy is checked (integrity_check, row counts equal) before cls says it succeeded; it is
 one self-contained file, mode 0600. Keep a copy on another disk.")]
@@ -297,6 +301,7 @@ one self-contained file, mode 0600. Keep a copy on another disk.")]
     #[command(after_help = "Examples:
   cls restore ~/.local/share/cls/diary.sqlite3.2026-11-25T080000.bak
   cls restore old.bak --yes            without asking (scripts)
+  cls restore old.bak.age --identity ~/age-key.txt   an encrypted backup
 
 The backup is verified first; the diary as it was is kept beside it as a timestamped .bak
 (a damaged one as .damaged.bak), so a restore can itself be undone.")]
@@ -692,6 +697,9 @@ pub struct ExportArgs {
     /// Write to this file (mode 0600, replaced atomically) instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub encrypt: EncryptArgs,
 }
 
 #[derive(Debug, Args)]
@@ -706,12 +714,18 @@ pub struct ImportArgs {
     /// Check the whole file and count what would be imported; write nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    #[command(flatten)]
+    pub decrypt: DecryptArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct BackupArgs {
     /// Where to write the backup: a new file, or a folder [default: beside the diary]
     pub path: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub encrypt: EncryptArgs,
 }
 
 #[derive(Debug, Args)]
@@ -722,6 +736,48 @@ pub struct RestoreArgs {
     /// Do not ask for confirmation
     #[arg(long, short = 'y')]
     pub yes: bool,
+
+    #[command(flatten)]
+    pub decrypt: DecryptArgs,
+}
+
+/// `--encrypt` and its keys, for `backup` and `export` (src/crypt.rs).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Encryption")]
+pub struct EncryptArgs {
+    /// Write an age-encrypted file (NAME.age): to --recipient keys, or with a passphrase asked twice
+    #[arg(long)]
+    pub encrypt: bool,
+
+    /// An age public key (age1..., from age-keygen) that can open the file; repeatable
+    #[arg(long, value_name = "KEY", requires = "encrypt")]
+    pub recipient: Vec<String>,
+
+    /// A file of age public keys, one per line (# comments allowed); repeatable
+    #[arg(long, value_name = "FILE", requires = "encrypt")]
+    pub recipients_file: Vec<PathBuf>,
+
+    /// Take the passphrase from the first line of FILE instead of asking (for scripts)
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "encrypt",
+        conflicts_with_all = ["recipient", "recipients_file"]
+    )]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+/// How `restore` and `import` open an age-encrypted file (src/crypt.rs).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Encrypted files (.age)")]
+pub struct DecryptArgs {
+    /// An age identity file (AGE-SECRET-KEY-1..., from age-keygen) to open an encrypted file; repeatable
+    #[arg(long, value_name = "FILE")]
+    pub identity: Vec<PathBuf>,
+
+    /// Take the passphrase of an encrypted file from the first line of FILE instead of asking
+    #[arg(long, value_name = "FILE", conflicts_with = "identity")]
+    pub passphrase_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -5,12 +5,14 @@
 //! ([`model`]), parsing of what a patient types ([`input`], [`symptoms`]),
 //! the configuration ([`config`]), the SQLite diary ([`store`]), the
 //! rules engine ([`rules`]), export and import ([`transfer`]), backups
-//! ([`backup`]) and health checks ([`doctor`]). It never prints and never reads the clock:
-//! "now" and paths are passed in.
+//! ([`backup`]), encrypted copies ([`crypt`]) and health checks
+//! ([`doctor`]). It never prints and never reads the clock: "now" and paths
+//! are passed in.
 
 pub mod backup;
 pub mod card;
 pub mod config;
+pub mod crypt;
 pub mod demo;
 pub mod doctor;
 pub mod fsutil;

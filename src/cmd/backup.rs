@@ -26,6 +26,9 @@ pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<u8> {
         }
         Some(p) => p.clone(),
     };
+    let lock = super::crypt::lock(&args.encrypt)?;
+    let default_name = args.path.as_deref().is_none_or(std::path::Path::is_dir);
+    let dest = super::crypt::backup_name(dest, lock.as_ref(), default_name);
     match cls::outfile::check(&dest, &ctx.db) {
         // Any other existing file: the backup itself refuses it as
         // "already exists" (it never writes over a file).
@@ -36,7 +39,10 @@ pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<u8> {
     // A damaged diary is reported as such (with what to do), not as a
     // backup that failed its check.
     store.quick_check()?;
-    let v = backup::backup(&store, &dest)?;
+    let v = match &lock {
+        None => backup::backup(&store, &dest)?,
+        Some(l) => super::crypt::encrypted_backup(&ctx.db, &store, &dest, l)?,
+    };
     writeln!(
         io::stdout(),
         "backed up {} to {} ({}); verified: integrity ok, row counts equal",
@@ -44,11 +50,22 @@ pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<u8> {
         v.path.display(),
         size(v.bytes)
     )?;
+    if let Some(l) = &lock {
+        writeln!(io::stdout(), "the copy is encrypted (age) {}", l.describe())?;
+    }
     Ok(0)
 }
 
 pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<u8> {
-    let v = backup::verify(&args.path)?;
+    // An encrypted backup is restored from its plaintext in a private
+    // temporary file, removed when `plain` is dropped.
+    let plain = super::crypt::decrypted_backup(&ctx.db, &args.path, &args.decrypt)?;
+    let source = plain.as_ref().map_or(args.path.as_path(), |p| p.path());
+    let shown = |e: backup::BackupError| match &plain {
+        Some(p) => p.rename_in(e, &args.path),
+        None => e.into(),
+    };
+    let v = backup::verify(source).map_err(shown)?;
     if !args.yes {
         let current = if ctx.db.exists() {
             match Store::open_existing(&ctx.db).and_then(|s| s.count_entries()) {
@@ -74,7 +91,7 @@ pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<u8> {
             return Ok(1);
         }
     }
-    let r = backup::restore(&ctx.db, &args.path, ctx.now.naive_local())?;
+    let r = backup::restore(&ctx.db, source, ctx.now.naive_local()).map_err(shown)?;
     let mut o = io::stdout().lock();
     writeln!(
         o,

@@ -15,7 +15,10 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
     let format = args
         .format
         .map(Format::from)
-        .or_else(|| args.output.as_deref().and_then(Format::from_path))
+        .or_else(|| {
+            let out = args.output.as_deref()?;
+            Format::from_path(&cls::crypt::without_age_extension(out))
+        })
         .unwrap_or(Format::Csv);
     let from = args
         .from
@@ -32,7 +35,9 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
             return Err(usage("--from: must not be after --to"));
         }
     }
-    let target = ctx.check_output(args.output.as_deref())?;
+    let lock = super::crypt::lock(&args.encrypt)?;
+    let output = super::crypt::output(lock.as_ref(), args.output.as_deref())?;
+    let target = ctx.check_output(output.as_deref())?;
 
     let store = ctx.open_read()?;
     let (entries, episodes) = transfer::select(&store, from, to)?;
@@ -43,6 +48,9 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
             transfer::json::write(&entries, &episodes, &ctx.now.to_rfc3339(), &mut buf)?;
         }
     }
+    if let Some(l) = &lock {
+        buf = cls::crypt::encrypt(&buf, l)?;
+    }
     let mut err = io::stderr().lock();
     if format == Format::Csv && !episodes.is_empty() {
         writeln!(
@@ -51,7 +59,7 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
             episodes.len()
         )?;
     }
-    match (&args.output, &target) {
+    match (&output, &target) {
         (Some(path), Some(target)) => {
             target
                 .write(&buf)
@@ -70,7 +78,7 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
         }
         // A terminal shows the text, so it is sanitised like all terminal
         // text; a pipe or file gets the exact bytes (the round trip).
-        _ if io::stdout().is_terminal() => io::stdout()
+        _ if lock.is_none() && io::stdout().is_terminal() => io::stdout()
             .lock()
             .write_all(cls::render::sanitize_lines(&String::from_utf8_lossy(&buf)).as_bytes())?,
         _ => io::stdout().lock().write_all(&buf)?,

@@ -21,7 +21,8 @@ const BAR_AFTER: Duration = Duration::from_millis(300);
 pub fn import(ctx: &Ctx, args: &ImportArgs) -> Result<u8> {
     let name = args.file.display().to_string();
     let stdin = args.file == Path::new("-");
-    let format = match args.format.map(Format::from).or_else(|| Format::from_path(&args.file)) {
+    let inside = cls::crypt::without_age_extension(&args.file);
+    let format = match args.format.map(Format::from).or_else(|| Format::from_path(&inside)) {
         Some(f) => f,
         None if stdin => return Err(usage("import from stdin: add --format csv or --format json")),
         None => {
@@ -39,6 +40,7 @@ pub fn import(ctx: &Ctx, args: &ImportArgs) -> Result<u8> {
     } else {
         std::fs::read(&args.file).with_context(|| format!("import {name}: cannot read the file"))?
     };
+    let bytes = super::crypt::open_bytes(&format!("import {name}"), bytes, &args.decrypt)?;
     let opts = Options {
         today: ctx.today(),
         custom_symptoms: ctx.config.symptoms.custom.clone(),

@@ -4,6 +4,7 @@
 mod backup;
 mod card;
 mod check;
+mod crypt;
 mod demo;
 mod doctor;
 mod entries;

@@ -38,8 +38,9 @@ mod timelines;
 mod rules_v2;
 
 // Data safety and portability: export/import, backup/restore, doctor,
-// faults (kill -9, disk full, read-only, corruption), many writers at once,
+// encrypted copies (age), faults (kill -9, disk full, read-only, corruption), many writers at once,
 // round trips, parsers under proptest, DST.
+mod crypt;
 mod dst;
 mod faults;
 mod parsers;
