@@ -193,12 +193,13 @@ pub fn run(cli: Cli) -> Result<u8> {
     if let Command::Doctor(a) = &cli.command {
         return doctor::doctor(&db, &config_path, explicit_config, now()?, a);
     }
-    let config = load_config(&config_path, explicit_config)?;
+    let now = now()?;
+    let config = load_config(&config_path, explicit_config, now.date_naive())?;
     let ctx = Ctx {
         db,
         config_path,
         config,
-        now: now()?,
+        now,
     };
     match cli.command {
         Command::Log(a) => log::log(&ctx, &a),
@@ -262,8 +263,8 @@ fn config_from_flag() -> bool {
 
 /// A missing default config means built-in defaults; a missing file the
 /// user named is an error.
-fn load_config(path: &Path, explicit: bool) -> Result<Config> {
-    match Config::load(path)? {
+fn load_config(path: &Path, explicit: bool, today: NaiveDate) -> Result<Config> {
+    match Config::load_as_of(path, Some(today))? {
         Some(c) => Ok(c),
         None if explicit => Err(anyhow!(
             "config {}: no such file (run 'cls config init --config {}' to create one)",

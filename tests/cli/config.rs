@@ -528,3 +528,121 @@ fn the_config_flag_beats_the_environment() {
     assert_eq!(e[0]["weight_kg"], serde_json::json!(68.0));
     assert_eq!(e[1]["weight_kg"], serde_json::json!(68.04));
 }
+
+// ---- names, dates and rules a config must not accept (issue 14, item 11) --
+
+#[test]
+fn custom_symptoms_that_could_not_be_logged_are_refused_naming_the_key() {
+    let env = TestEnv::new();
+    let path = env.config_path().display().to_string();
+    for (text, needles) in [
+        // "a:b" would read as symptom "a" at severity "b".
+        (
+            "[symptoms]\ncustom = [\"a:b\"]\n",
+            &["line 2", "symptoms.custom[0]", "'a:b'", "':'"][..],
+        ),
+        // Names ignore case and separators: the second is the first again.
+        (
+            "[symptoms]\ncustom = [\"Joint pain\", \"joint-PAIN\"]\n",
+            &["symptoms.custom[1]", "custom[0] 'Joint pain'"],
+        ),
+        (
+            "[symptoms]\ncustom = [\"rash\", \"RASH\"]\n",
+            &["symptoms.custom[1]", "'RASH'"],
+        ),
+        // A case variant of a canonical name stays refused.
+        (
+            "[symptoms]\ncustom = [\"Thirst\"]\n",
+            &["symptoms.custom[0]", "already a known symptom"],
+        ),
+    ] {
+        env.write_config(text);
+        let err = env.runtime_error(&["check"], &format!("config {path}: "));
+        for n in needles {
+            assert!(err.contains(n), "{text:?}: {err:?} should name {n:?}");
+        }
+    }
+    assert!(!env.diary_exists());
+    // Distinct names are still fine, and loggable as written.
+    env.write_config("[symptoms]\ncustom = [\"joint pain\", \"rash\"]\n");
+    env.log(&["--symptom", "Joint_Pain:2,rash"]);
+}
+
+#[test]
+fn a_date_of_birth_in_the_future_is_refused_not_printed_as_a_negative_age() {
+    let env = TestEnv::new();
+    let path = env.config_path().display().to_string();
+    env.write_config("[patient]\nname = \"A\"\ndate_of_birth = 2999-01-31\n");
+    for args in [&["card"][..], &["check"], &["report"]] {
+        let err = env.runtime_error(args, &format!("config {path}: "));
+        assert!(
+            err.contains("line 3")
+                && err.contains("patient.date_of_birth: 2999-01-31 is in the future"),
+            "{err}"
+        );
+    }
+    env.write_config("[patient]\ndate_of_birth = \"1850-01-31\"\n");
+    env.runtime_error(
+        &["card"],
+        "patient.date_of_birth: 1850-01-31 is before 1900",
+    );
+    // Today itself (the clock is CLS_NOW) is a valid birth date; the card
+    // says age 0.
+    env.write_config("[patient]\nname = \"A\"\ndate_of_birth = 2026-11-25\n");
+    let out = env.run(&["card"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert!(
+        stdout(&out).contains("2026-11-25 (age 0)"),
+        "{}",
+        describe(&out)
+    );
+}
+
+#[test]
+fn all_and_any_in_one_custom_rule_mean_every_all_and_at_least_one_any() {
+    // Documented (examples/config.toml, README), so kept and pinned down:
+    // all = AND, any = OR, both = (AND of all) AND (OR of any).
+    let env = TestEnv::new();
+    env.write_config(
+        r#"[[rules.custom]]
+id = "thirsty_and_fast"
+level = "watch"
+message = "thirst with a fast pulse or a low pressure"
+all = [ { symptom = "thirst", min = 2 } ]
+any = [ { heart_rate_above = 110 }, { systolic_below = 95 } ]
+"#,
+    );
+    let fired = |v: &serde_json::Value| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "thirsty_and_fast")
+    };
+    // `all` alone is not enough...
+    env.log(&[
+        "--symptom",
+        "thirst:2",
+        "--hr",
+        "80",
+        "--bp",
+        "120/80",
+        "--weight",
+        "68",
+    ]);
+    assert!(!fired(&env.check(None)));
+    // ...one `any` with `all` fires...
+    env.log(&["--symptom", "thirst:2", "--hr", "115"]);
+    assert!(fired(&env.check(None)));
+    // ...and `any` without `all` does not.
+    let env2 = TestEnv::new();
+    env2.write_config(&std::fs::read_to_string(env.config_path()).unwrap());
+    env2.log(&["--hr", "115", "--bp", "90/60", "--weight", "68"]);
+    assert!(!fired(&env2.check(None)));
+    // `cls rules` says both parts.
+    let rules = env.ok(&["rules", "--json"]);
+    assert!(
+        rules.contains("all of: thirst") && rules.contains("; and any of: heart rate"),
+        "{rules}"
+    );
+}
