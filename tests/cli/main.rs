@@ -48,6 +48,10 @@ mod safety;
 mod safety_util;
 mod writers;
 
+// cls import as a stream: the size limit, endless inputs, a BOM in JSON,
+// all-or-nothing when the diary exists (issue 14, item 10).
+mod import_stream;
+
 // cls demo: the span it promises, determinism, refusing existing files.
 mod demo;
 
