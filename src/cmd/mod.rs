@@ -52,6 +52,10 @@ pub struct Ctx {
     pub config_path: PathBuf,
     pub config: Config,
     pub now: DateTime<Local>,
+    /// Why the config could not be loaded, for `cls log` only (which then
+    /// runs on the built-in defaults, see log.rs); every other command
+    /// stops at a broken config.
+    pub config_error: Option<anyhow::Error>,
 }
 
 impl Ctx {
@@ -194,12 +198,20 @@ pub fn run(cli: Cli) -> Result<u8> {
         return doctor::doctor(&db, &config_path, explicit_config, now()?, a);
     }
     let now = now()?;
-    let config = load_config(&config_path, explicit_config, now.date_naive())?;
+    let (config, config_error) = match load_config(&config_path, explicit_config, now.date_naive())
+    {
+        Ok(c) => (c, None),
+        // A typo in the config must not cost a morning entry: `log`
+        // still saves it, then reports the error (log.rs).
+        Err(e) if matches!(cli.command, Command::Log(_)) => (Config::default(), Some(e)),
+        Err(e) => return Err(e),
+    };
     let ctx = Ctx {
         db,
         config_path,
         config,
         now,
+        config_error,
     };
     match cli.command {
         Command::Log(a) => log::log(&ctx, &a),

@@ -142,7 +142,7 @@ fn a_missing_config_named_by_the_flag_is_an_error() {
     for args in [
         &["--config", m, "list"][..],
         &["list", "--config", m],
-        &[&format!("--config={m}"), "log", "--weight", "68"],
+        &[&format!("--config={m}"), "check"],
         &["--config", m, "config", "show"],
     ] {
         let err = env.runtime_error(args, "no such file");
@@ -219,12 +219,12 @@ const BROKEN: &[(&str, &[&str])] = &[
 ];
 
 #[test]
-fn a_broken_config_stops_every_command_before_the_diary_is_created() {
+fn a_broken_config_stops_every_command_but_log_before_the_diary_is_created() {
     let env = TestEnv::new();
     let path = env.config_path().display().to_string();
     for (text, needles) in BROKEN {
         env.write_config(text);
-        let err = env.runtime_error(&["log", "--weight", "68"], &format!("config {path}: "));
+        let err = env.runtime_error(&["check"], &format!("config {path}: "));
         for n in *needles {
             assert!(
                 err.contains(n),
@@ -258,8 +258,7 @@ fn a_broken_config_never_opens_an_existing_diary() {
     let before = env.diary_snapshot();
     env.write_config("[units]\nweight = \"stone\"\n");
     for args in [
-        &["log", "--weight", "70"][..],
-        &["list"],
+        &["list"][..],
         &["show", "1"],
         &["edit", "1", "--weight", "70"],
         &["delete", "1", "--yes"],
@@ -281,7 +280,7 @@ fn a_broken_config_never_opens_an_existing_diary() {
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(env.db_path(), std::fs::Permissions::from_mode(0o644)).unwrap();
-        env.runtime_error(&["log", "--weight", "70"], "stone");
+        env.runtime_error(&["check"], "stone");
         assert_eq!(crate::support::mode(&env.db_path()), 0o644);
     }
 }
@@ -645,4 +644,98 @@ any = [ { heart_rate_above = 110 }, { systolic_below = 95 } ]
         rules.contains("all of: thirst") && rules.contains("; and any of: heart rate"),
         "{rules}"
     );
+}
+
+// ---- a broken config does not cost a morning entry (issue 14, item 12) ----
+
+#[test]
+fn log_saves_the_entry_when_the_config_is_broken_and_says_so() {
+    let env = TestEnv::new();
+    let path = env.config_path().display().to_string();
+    // A typo: "stone" is not a unit.
+    env.write_config("[units]\nweight = \"stone\"\n");
+    let out = env.run(&[
+        "log",
+        "--weight",
+        "151lb",
+        "--bp",
+        "118/76",
+        "--symptom",
+        "thirst:2",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(
+        stdout(&out),
+        "logged entry 1 for 2026-11-25 08:00: weight 68.5 kg, BP 118/76, thirst (moderate)\n\
+         status for 2026-11-25: unknown — your config cannot be read, so the rules were not run; \
+         fix it, then run 'cls check'\n"
+    );
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!("cls: config {path}: line 2"))
+            && err.contains("stone")
+            && err.trim_end().ends_with(
+                "; entry 1 WAS saved (do not log it again): fix the config, then run 'cls check'"
+            ),
+        "{err}"
+    );
+    // It is in the diary, in kg from the lb given.
+    env.write_config("");
+    let e = &env.entries()[0];
+    assert_eq!(e["weight_kg"], 68.49);
+    assert_eq!(e["symptoms"][0]["name"], "thirst");
+    assert_eq!(e["symptoms"][0]["severity"], 2);
+
+    // `check` still refuses with the file, line and key.
+    env.write_config("[units]\nweight = \"stone\"\n");
+    let err = env.runtime_error(&["check"], &format!("config {path}: line 2"));
+    assert!(err.contains("stone") && !err.contains("saved"), "{err}");
+}
+
+#[test]
+fn log_with_a_broken_config_refuses_only_what_the_config_would_decide() {
+    let env = TestEnv::new();
+    let path = env.config_path().display().to_string();
+    env.write_config("[symptoms]\ncustom = [\"joint pain\"]\n[rules.no_such_rule]\n");
+    // A bare number is kg or lb by the config: ambiguous now.
+    let err = env.usage_error(&["log", "--weight", "68.4"], "--weight");
+    assert_eq!(
+        err,
+        format!(
+            "cls: --weight: '68.4' has no unit and config {path} (which sets it) cannot be read; \
+             write 68.4kg or 68.4lb"
+        )
+    );
+    // The config's own symptoms are unknown without it.
+    let err = env.usage_error(
+        &["log", "--weight", "68.4kg", "--symptom", "joint pain"],
+        "--symptom",
+    );
+    assert!(
+        err.contains("unknown symptom 'joint pain'") && err.contains("cannot be read"),
+        "{err}"
+    );
+    assert!(!env.diary_exists(), "nothing was written");
+    // A unit written out, built-in symptoms, no weight at all: saved.
+    for args in [
+        &["log", "--weight", "68.4 kg"][..],
+        &["log", "--symptom", "fatigue:1"],
+        &["log", "--bp", "110/70"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+        assert!(
+            stdout(&out).starts_with("logged entry"),
+            "{}",
+            describe(&out)
+        );
+        assert!(stderr(&out).contains("WAS saved"), "{}", describe(&out));
+    }
+    // A config named with --config that does not exist is unreadable too.
+    env.write_config("");
+    let out = env.run(&["--config", "nope.toml", "log", "--weight", "70kg"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(stderr(&out).contains("no such file") && stderr(&out).contains("WAS saved"));
+    assert_eq!(env.entries().len(), 4);
 }
