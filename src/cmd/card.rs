@@ -15,7 +15,7 @@ use crate::cli::{CardArgs, CardFormat};
 pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
     let today = ctx.today();
     let cfg = &ctx.config;
-    let store = ctx.open_read()?;
+    let store = ctx.open_to_show()?;
     let (entries, episodes) = ctx.rules_input(&store, today, today)?;
     let diary = Diary {
         entries: &entries,

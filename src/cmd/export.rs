@@ -42,7 +42,7 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
         }
     }
 
-    let store = ctx.open_read()?;
+    let store = ctx.open_to_show()?;
     let (entries, episodes) = transfer::select(&store, from, to)?;
     let mut buf = Vec::new();
     match format {

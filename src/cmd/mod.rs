@@ -129,9 +129,35 @@ impl Ctx {
         Ok((from, to))
     }
 
-    /// Open the diary for writing, creating it on first use.
+    /// Open the diary for writing, creating it on first use. Creating it
+    /// is said once, on stderr: a mistyped `--db` or `CLS_DB` must not
+    /// silently start a second diary.
     pub fn open_write(&self) -> Result<Store> {
-        Ok(Store::open(&self.db)?)
+        let existed = std::fs::symlink_metadata(&self.db).is_ok();
+        let store = Store::open(&self.db)?;
+        if !existed {
+            let _ = writeln!(
+                io::stderr(),
+                "cls: note: created a new diary at {}",
+                self.db.display()
+            );
+        }
+        Ok(store)
+    }
+
+    /// Open the diary for a command that shows or copies it (list, report,
+    /// export, card): a missing diary reads as empty, and says so on
+    /// stderr, like `cls check`, so that a mistyped `--db` is not taken
+    /// for an empty diary. (Stderr, because stdout may be CSV or JSON.)
+    pub fn open_to_show(&self) -> Result<Store> {
+        if std::fs::symlink_metadata(&self.db).is_err() {
+            let _ = writeln!(
+                io::stderr(),
+                "cls: note: no diary at {} yet; 'cls log' creates it ('cls paths' shows where cls looks)",
+                self.db.display()
+            );
+        }
+        self.open_read()
     }
 
     /// Open the diary to change rows that must already exist (edit, delete,

@@ -34,7 +34,7 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
         (None, None) => ReportFormat::Text,
     };
 
-    let store = ctx.open_read()?;
+    let store = ctx.open_to_show()?;
     let lead_in = from - Duration::days(rules::LEAD_IN_DAYS);
     let (entries, episodes) = ctx.rules_input(&store, lead_in, to)?;
     let cfg = &ctx.config;

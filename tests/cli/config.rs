@@ -69,7 +69,7 @@ fn config_init_repairs_a_broken_config_with_force() {
     env.runtime_error(&["list"], "wieght");
     env.runtime_error(&["config", "init"], "already exists");
     env.ok(&["config", "init", "--force"]);
-    env.ok(&["list"]);
+    env.ok(&["config", "show"]);
 }
 
 #[test]
@@ -437,9 +437,11 @@ fn default_paths_live_under_home() {
         format!("{home}/.config/cls/config.toml\n")
     );
     // A missing default config is silently the defaults, and the first
-    // write creates the diary there, privately.
-    env.log(&["--weight", "68"]);
+    // write creates the diary there, privately, and says where.
     let db = env.home().join(".local/share/cls/diary.sqlite3");
+    let out = env.run(&["log", "--weight", "68"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert_eq!(stderr(&out), crate::support::creation_note(&db));
     assert!(db.exists());
     #[cfg(unix)]
     {
@@ -503,8 +505,10 @@ fn writes_go_to_the_flags_diary_not_the_environments() {
     assert!(out.starts_with("logged entry 1"), "{out}");
     assert!(flag_db.exists());
     assert!(!env.diary_exists(), "CLS_DB's diary was written");
-    // Reads follow the flag too.
-    assert_eq!(env.ok(&["list", "--all", "--json"]).trim(), "[]");
+    // Reads follow the flag too (CLS_DB's diary does not exist, and says so).
+    let out = env.run(&["list", "--all", "--json"]);
+    assert_eq!(stdout(&out).trim(), "[]");
+    assert!(stderr(&out).contains("no diary at"), "{}", describe(&out));
     let listed = env.ok(&["--db", f, "list", "--all", "--json"]);
     assert!(listed.contains("68.4"), "{listed}");
     let id_in_env = env.log(&["--weight", "70"]);
