@@ -584,6 +584,14 @@ fn a_date_of_birth_in_the_future_is_refused_not_printed_as_a_negative_age() {
             "{err}"
         );
     }
+    // Doctor, which reads a broken config rather than stop at it, says so.
+    let out = env.run(&["doctor"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(
+        stdout(&out).contains("patient.date_of_birth: 2999-01-31 is in the future"),
+        "{}",
+        describe(&out)
+    );
     env.write_config("[patient]\ndate_of_birth = \"1850-01-31\"\n");
     env.runtime_error(
         &["card"],
