@@ -372,16 +372,31 @@ pub struct Outcome {
 struct Seen {
     entries: HashSet<u128>,
     episodes: HashSet<String>,
+    /// The keys of one day's entries in the diary, read to confirm a
+    /// repeated hash; files are mostly in date order, so one day is read
+    /// once, not once per row.
+    day: Option<(NaiveDate, HashSet<String>)>,
 }
 
 impl Seen {
     fn new(store: &Store) -> store::Result<Seen> {
         let mut entries = HashSet::new();
-        for e in store.entries(None, None)? {
-            entries.insert(hash128(&entry_key(&e.stamp, &e.m)));
+        // A year at a time, so that a large diary is never all in memory.
+        let year = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1);
+        let mut ranges = vec![(None, year(1900).and_then(|d| d.pred_opt()))];
+        ranges.extend((1900..=2200).map(|y| (year(y), year(y + 1).and_then(|d| d.pred_opt()))));
+        ranges.push((year(2201), None));
+        for (from, to) in ranges {
+            for e in store.entries(from, to)? {
+                entries.insert(hash128(&entry_key(&e.stamp, &e.m)));
+            }
         }
         let episodes = store.episodes()?.iter().map(episode_key).collect();
-        Ok(Seen { entries, episodes })
+        Ok(Seen {
+            entries,
+            episodes,
+            day: None,
+        })
     }
 
     /// True when this entry is already in the diary or was imported
@@ -390,17 +405,30 @@ impl Seen {
     /// compare with).
     fn entry(&mut self, store: &Store, r: &Record, confirm: bool) -> store::Result<bool> {
         let key = entry_key(&r.stamp, &r.m);
+        let date = r.stamp.date;
         if self.entries.insert(hash128(&key)) {
+            // New: it is about to be written, so it joins the day read.
+            if let Some((day, keys)) = &mut self.day {
+                if *day == date {
+                    keys.insert(key);
+                }
+            }
             return Ok(false);
         }
         if !confirm {
             return Ok(true);
         }
-        let day = Some(r.stamp.date);
-        Ok(store
-            .entries(day, day)?
-            .iter()
-            .any(|e| entry_key(&e.stamp, &e.m) == key))
+        if self.day.as_ref().is_none_or(|(day, _)| *day != date) {
+            let keys = store
+                .entries(Some(date), Some(date))?
+                .iter()
+                .map(|e| entry_key(&e.stamp, &e.m))
+                .collect();
+            self.day = Some((date, keys));
+        }
+        // Present: a duplicate. Absent (two rows whose hashes collide): it
+        // is written, and so joins the day.
+        Ok(self.day.as_mut().is_some_and(|(_, keys)| !keys.insert(key)))
     }
 
     fn episode(&mut self, e: &Episode) -> bool {
