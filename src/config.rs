@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::input::WeightUnit;
@@ -206,6 +207,17 @@ impl std::error::Error for ConfigError {}
 impl Config {
     /// Parse and validate TOML text. `path` is only used in messages.
     pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        Config::from_toml_as_of(text, path, None)
+    }
+
+    /// [`Config::from_toml`], plus the checks that need "today" (the
+    /// caller's clock, passed in): a date of birth must not be in the
+    /// future.
+    pub fn from_toml_as_of(
+        text: &str,
+        path: &Path,
+        today: Option<NaiveDate>,
+    ) -> Result<Config, ConfigError> {
         let err = |message: String| ConfigError {
             path: path.to_path_buf(),
             message,
@@ -214,8 +226,31 @@ impl Config {
             toml::from_str(text).map_err(|e| err(one_line_toml_error(&e, text)))?;
         cfg.validate()
             .map_err(|m| err(with_line_of_key(&m, text)))?;
+        if let Some(today) = today {
+            cfg.validate_as_of(today)
+                .map_err(|m| err(with_line_of_key(&m, text)))?;
+        }
         cfg.resolve().map_err(|m| err(with_line_of_key(&m, text)))?;
         Ok(cfg)
+    }
+
+    /// The date checks: a birth date after today (a typo such as 2999 made
+    /// the card say "age -973") or before 1900 (the diary's own range) is
+    /// refused rather than printed on an emergency card.
+    fn validate_as_of(&self, today: NaiveDate) -> Result<(), String> {
+        if let Some(b) = self.patient.date_of_birth {
+            if b > today {
+                return Err(format!(
+                    "patient.date_of_birth: {b} is in the future (today is {today})"
+                ));
+            }
+            if b.year() < 1900 {
+                return Err(format!(
+                    "patient.date_of_birth: {b} is before 1900; check the year"
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Copy what the rules read from other tables into [`RulesConfig`]: the
@@ -245,6 +280,15 @@ impl Config {
     /// whether that means defaults (the default path) or an error (a path the
     /// user named).
     pub fn load(path: &Path) -> Result<Option<Config>, ConfigError> {
+        Config::load_as_of(path, None)
+    }
+
+    /// [`Config::load`] with the checks that need today's date (see
+    /// [`Config::from_toml_as_of`]).
+    pub fn load_as_of(
+        path: &Path,
+        today: Option<NaiveDate>,
+    ) -> Result<Option<Config>, ConfigError> {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -262,7 +306,7 @@ impl Config {
                 e.utf8_error().valid_up_to()
             ),
         })?;
-        Config::from_toml(&text, path).map(Some)
+        Config::from_toml_as_of(&text, path, today).map(Some)
     }
 
     /// Checks that serde cannot express.
@@ -272,12 +316,13 @@ impl Config {
             if n.is_empty() {
                 return Err(format!("symptoms.custom[{i}]: empty symptom name"));
             }
-            // ',' separates symptoms on the command line and ';' in CSV: a
-            // name holding one could not be logged, or not read back. (':'
-            // is fine: the severity follows the last one.)
-            if let Some(sep) = c.chars().find(|ch| [',', ';'].contains(ch)) {
+            // ',' separates symptoms on the command line and ';' in CSV, and
+            // ':' a name from its severity: a name holding one could not be
+            // logged as typed ("a:b" reads as symptom "a" at severity "b"),
+            // nor read back from a JSON export.
+            if let Some(sep) = c.chars().find(|ch| [',', ';', ':'].contains(ch)) {
                 return Err(format!(
-                    "symptoms.custom[{i}]: '{c}' must not contain '{sep}' (',' and ';' separate symptoms)"
+                    "symptoms.custom[{i}]: '{c}' must not contain '{sep}' (',' and ';' separate symptoms, ':' comes before a severity)"
                 ));
             }
             let len = n.chars().count();
@@ -289,6 +334,18 @@ impl Config {
             if crate::symptoms::resolve(&n, &[]).is_ok() {
                 return Err(format!(
                     "symptoms.custom[{i}]: '{c}' is already a known symptom or alias; remove it from custom"
+                ));
+            }
+            // Names are matched case- and separator-insensitively, so
+            // "Joint pain" and "joint-pain" are one symptom: the second could
+            // never be logged as itself.
+            if let Some((j, other)) = self.symptoms.custom[..i]
+                .iter()
+                .enumerate()
+                .find(|(_, o)| crate::symptoms::normalize(o) == n)
+            {
+                return Err(format!(
+                    "symptoms.custom[{i}]: '{c}' is the same symptom as custom[{j}] '{other}' (names ignore case, spaces, '-' and '_'); list it once"
                 ));
             }
         }
@@ -567,7 +624,12 @@ mod tests {
             .to_string();
         assert!(e.contains("101 characters") && e.contains("100"), "{e}");
         assert!(parse(&format!("[symptoms]\ncustom = [\"{}\"]\n", "a".repeat(100))).is_ok());
-        assert!(parse("[symptoms]\ncustom = [\"covid:long\"]\n").is_ok());
+        // `--symptom covid:long` reads as "covid" at severity "long", and a
+        // JSON export of it could not be imported.
+        let e = parse("[symptoms]\ncustom = [\"covid:long\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("symptoms.custom[0]") && e.contains("':'"), "{e}");
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
     let today = ctx.today();
     let cfg = &ctx.config;
     let target = ctx.check_output(args.output.as_deref())?;
-    let store = ctx.open_read()?;
+    let store = ctx.open_to_show()?;
     let (entries, episodes) = ctx.rules_input(&store, today, today)?;
     let diary = Diary {
         entries: &entries,

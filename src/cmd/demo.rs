@@ -37,6 +37,22 @@ pub fn demo(ctx: &Ctx, args: &DemoArgs) -> Result<u8> {
             )
         })?,
     };
+    // A diary holds dates from 1900 on (the same range as every date flag
+    // and an import): a demo reaching earlier could not be imported again.
+    let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
+    if first < earliest {
+        let span = match args.days {
+            Some(n) => count(n as usize, "day", "days"),
+            None => count(args.years as usize, "year", "years"),
+        };
+        return Err(InputError::new(
+            "--end",
+            format!(
+                "{span} ending {end} would start on {first}; a diary holds dates from {earliest} on (choose a later --end or fewer days)"
+            ),
+        )
+        .into());
+    }
     let demo = cls::demo::generate(first, end, args.seed);
     let stamps = demo
         .entries

@@ -23,7 +23,7 @@ pub fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8> {
         args.last.as_deref(),
         (!args.all).then_some(14),
     )?;
-    let store = ctx.open_read()?;
+    let store = ctx.open_to_show()?;
     let entries = store.entries(from, Some(to))?;
     let mut o = anstream::stdout().lock();
     if args.json {

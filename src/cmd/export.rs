@@ -39,7 +39,7 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
     let output = super::crypt::output(lock.as_ref(), args.output.as_deref())?;
     let target = ctx.check_output(output.as_deref())?;
 
-    let store = ctx.open_read()?;
+    let store = ctx.open_to_show()?;
     let (entries, episodes) = transfer::select(&store, from, to)?;
     let mut buf = Vec::new();
     match format {

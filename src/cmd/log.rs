@@ -1,6 +1,15 @@
 //! `cls log` and `cls edit`: turn flags (or answers to prompts) into an
 //! entry, check every value before anything is written, write it in one
 //! transaction, and confirm with the day's status.
+//!
+//! A broken config does not stop `cls log` (a typo must not cost a morning
+//! entry): the entry is saved with the built-in defaults where they cannot
+//! change its meaning, the status is `unknown` (the rules cannot run
+//! without the config), and the config error follows on stderr with exit
+//! status 1, saying that the entry was saved. Only what the config would
+//! decide is refused: a weight without a unit (`--weight 68.4` is kg or lb
+//! by `[units]`; `68.4kg` is not ambiguous) and the config's own custom
+//! symptoms, unknown without it.
 
 use std::io::{self, IsTerminal, Write};
 
@@ -58,7 +67,45 @@ pub fn log(ctx: &Ctx, args: &LogArgs) -> Result<u8> {
     }
     let mut store = ctx.open_write()?;
     let id = store.insert(&stamp, &m)?;
+    if let Some(err) = &ctx.config_error {
+        return saved_without_config(ctx, err, id, &stamp, &m);
+    }
     confirm(ctx, &store, "logged", id, &stamp, &m)
+}
+
+/// The entry is in the diary, but the config could not be read: confirm
+/// it, give the status as `unknown` (the rules were not run), and fail
+/// with the config's own error and the fact that the entry was saved.
+///
+/// Exit status 1, not 0: the patient has no judgement this morning until
+/// the config is fixed, and a script or notification hook must notice that;
+/// the message says the entry was saved so that it is not logged twice.
+fn saved_without_config(
+    ctx: &Ctx,
+    err: &anyhow::Error,
+    id: i64,
+    stamp: &Stamp,
+    m: &Measurements,
+) -> Result<u8> {
+    let mut o = anstream::stdout().lock();
+    let day = ctx.config.rules.day_start.day_of(stamp.date, stamp.time);
+    writeln!(
+        o,
+        "logged entry {id} for {} {}{}: {}",
+        stamp.date,
+        stamp.time.format("%H:%M"),
+        render::counted_for(stamp.date, day),
+        render::summary(m, ctx.config.units.weight)
+    )?;
+    writeln!(
+        o,
+        "status for {day}: unknown — your config cannot be read, so the rules were not run; fix it, then run 'cls check'"
+    )?;
+    o.flush()?;
+    Err(anyhow::anyhow!(
+        "{}; entry {id} WAS saved (do not log it again): fix the config, then run 'cls check'",
+        super::one_line(err)
+    ))
 }
 
 pub fn edit(ctx: &Ctx, args: &EditArgs) -> Result<u8> {
@@ -187,9 +234,8 @@ fn set_and_removed(field: &str, name: &str, set_flag: &str, text: &str) -> anyho
 /// anything is written. Returns the symptoms and labs as given, for
 /// `cls edit` to check its removals against.
 fn apply(ctx: &Ctx, v: &EntryValues, m: &mut Measurements) -> Result<EntryLists, InputError> {
-    let unit = ctx.config.units.weight;
     if let Some(w) = &v.weight {
-        m.weight_kg = Some(input::parse_weight("--weight", w, unit)?);
+        m.weight_kg = Some(weight(ctx, "--weight", w)?);
     }
     if let Some(bp) = &v.bp {
         m.bp = Some(input::parse_bp("--bp", bp)?);
@@ -223,12 +269,45 @@ fn apply(ctx: &Ctx, v: &EntryValues, m: &mut Measurements) -> Result<EntryLists,
 fn given_lists(ctx: &Ctx, v: &EntryValues) -> Result<EntryLists, InputError> {
     let mut lists = EntryLists::default();
     for s in &v.symptoms {
-        lists.add_symptoms("--symptom", s, &ctx.config.symptoms.custom)?;
+        lists
+            .add_symptoms("--symptom", s, &ctx.config.symptoms.custom)
+            .map_err(|mut e| {
+                if ctx.config_error.is_some() && e.message.starts_with("unknown symptom") {
+                    e.message.push_str(&format!(
+                        " (your own symptoms are in config {}, which cannot be read; 'cls check' says why)",
+                        ctx.config_path.display()
+                    ));
+                }
+                e
+            })?;
     }
     for l in &v.labs {
         lists.add_lab("--lab", l)?;
     }
     Ok(lists)
+}
+
+/// A weight in the configured unit; without a readable config, only with
+/// its unit written out.
+fn weight(ctx: &Ctx, field: &str, s: &str) -> Result<f64, InputError> {
+    let unit = ctx.config.units.weight;
+    if ctx.config_error.is_some() && !has_unit(s) {
+        return Err(InputError::new(
+            field,
+            format!(
+                "'{}' has no unit and config {} (which sets it) cannot be read; write {0}kg or {0}lb",
+                s.trim(),
+                ctx.config_path.display()
+            ),
+        ));
+    }
+    input::parse_weight(field, s, unit)
+}
+
+/// True when a weight names its unit (`68.4kg`, `151 lb`, `151lbs`).
+fn has_unit(s: &str) -> bool {
+    let t = s.trim().to_ascii_lowercase();
+    ["kg", "lb", "lbs"].iter().any(|u| t.ends_with(u))
 }
 
 /// Entries may be dated at most one day ahead (time zones, travel).
@@ -304,6 +383,7 @@ fn prompt(ctx: &Ctx, date: NaiveDate) -> Result<Option<Measurements>> {
     use inquire::{InquireError, Text};
 
     let unit = ctx.config.units.weight;
+    let unit_known = ctx.config_error.is_none();
     let custom = ctx.config.symptoms.custom.clone();
     writeln!(
         io::stderr(),
@@ -335,11 +415,26 @@ fn prompt(ctx: &Ctx, date: NaiveDate) -> Result<Option<Measurements>> {
     // Each field is asked in turn, so it is assigned in turn.
     #[allow(clippy::field_reassign_with_default)]
     let result = (|| -> Result<EntryValues, InquireError> {
-        let weight = ask(
-            &format!("Weight ({}):", unit.as_str()),
-            "this morning, after the toilet, before breakfast; e.g. 68.4 or 151lb",
-            move |s| input::parse_weight("weight", s, unit).map(drop),
-        )?;
+        let (label, help) = if unit_known {
+            (
+                format!("Weight ({}):", unit.as_str()),
+                "this morning, after the toilet, before breakfast; e.g. 68.4 or 151lb",
+            )
+        } else {
+            (
+                "Weight (with its unit):".to_string(),
+                "your config cannot be read, so write the unit: e.g. 68.4kg or 151lb",
+            )
+        };
+        let weight = ask(&label, help, move |s| {
+            if !unit_known && !has_unit(s) {
+                return Err(InputError::new(
+                    "weight",
+                    "write the unit: e.g. 68.4kg or 151lb",
+                ));
+            }
+            input::parse_weight("weight", s, unit).map(drop)
+        })?;
         let bp = ask("Blood pressure sitting (SYS/DIA):", "e.g. 118/76", |s| {
             input::parse_bp("blood pressure", s).map(drop)
         })?;

@@ -53,6 +53,10 @@ pub struct Ctx {
     pub config_path: PathBuf,
     pub config: Config,
     pub now: DateTime<Local>,
+    /// Why the config could not be loaded, for `cls log` only (which then
+    /// runs on the built-in defaults, see log.rs); every other command
+    /// stops at a broken config.
+    pub config_error: Option<anyhow::Error>,
 }
 
 impl Ctx {
@@ -126,9 +130,35 @@ impl Ctx {
         Ok((from, to))
     }
 
-    /// Open the diary for writing, creating it on first use.
+    /// Open the diary for writing, creating it on first use. Creating it
+    /// is said once, on stderr: a mistyped `--db` or `CLS_DB` must not
+    /// silently start a second diary.
     pub fn open_write(&self) -> Result<Store> {
-        Ok(Store::open(&self.db)?)
+        let existed = std::fs::symlink_metadata(&self.db).is_ok();
+        let store = Store::open(&self.db)?;
+        if !existed {
+            let _ = writeln!(
+                io::stderr(),
+                "cls: note: created a new diary at {}",
+                self.db.display()
+            );
+        }
+        Ok(store)
+    }
+
+    /// Open the diary for a command that shows or copies it (list, report,
+    /// export, card): a missing diary reads as empty, and says so on
+    /// stderr, like `cls check`, so that a mistyped `--db` is not taken
+    /// for an empty diary. (Stderr, because stdout may be CSV or JSON.)
+    pub fn open_to_show(&self) -> Result<Store> {
+        if std::fs::symlink_metadata(&self.db).is_err() {
+            let _ = writeln!(
+                io::stderr(),
+                "cls: note: no diary at {} yet; 'cls log' creates it ('cls paths' shows where cls looks)",
+                self.db.display()
+            );
+        }
+        self.open_read()
     }
 
     /// Open the diary to change rows that must already exist (edit, delete,
@@ -205,12 +235,21 @@ pub fn run(cli: Cli) -> Result<u8> {
     if let Command::Doctor(a) = &cli.command {
         return doctor::doctor(&db, &config_path, explicit_config, now()?, a);
     }
-    let config = load_config(&config_path, explicit_config)?;
+    let now = now()?;
+    let (config, config_error) = match load_config(&config_path, explicit_config, now.date_naive())
+    {
+        Ok(c) => (c, None),
+        // A typo in the config must not cost a morning entry: `log`
+        // still saves it, then reports the error (log.rs).
+        Err(e) if matches!(cli.command, Command::Log(_)) => (Config::default(), Some(e)),
+        Err(e) => return Err(e),
+    };
     let ctx = Ctx {
         db,
         config_path,
         config,
-        now: now()?,
+        now,
+        config_error,
     };
     // `show` and `delete` of an unreadable row say so themselves.
     let named = match &cli.command {
@@ -290,8 +329,8 @@ fn config_from_flag() -> bool {
 
 /// A missing default config means built-in defaults; a missing file the
 /// user named is an error.
-fn load_config(path: &Path, explicit: bool) -> Result<Config> {
-    match Config::load(path)? {
+fn load_config(path: &Path, explicit: bool, today: NaiveDate) -> Result<Config> {
+    match Config::load_as_of(path, Some(today))? {
         Some(c) => Ok(c),
         None if explicit => Err(anyhow!(
             "config {}: no such file (run 'cls config init --config {}' to create one)",

@@ -35,7 +35,7 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
     };
 
     let target = ctx.check_output(args.output.as_deref())?;
-    let store = ctx.open_read()?;
+    let store = ctx.open_to_show()?;
     let lead_in = from - Duration::days(rules::LEAD_IN_DAYS);
     let (entries, episodes) = ctx.rules_input(&store, lead_in, to)?;
     let cfg = &ctx.config;

@@ -8,13 +8,17 @@
 //! time is read in the importing machine's time zone. The JSON format keeps
 //! the offset.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{Read, Write};
+use std::rc::Rc;
 
 use crate::input::InputError;
 use crate::model::Entry;
 
-use super::{check_entry, ImportError, Options, Plan, RawEntry, Record};
+use super::{
+    check_entry, ImportError, ImportFailure, Item, Meter, Metered, Options, RawEntry, Record, Sink,
+};
 
 /// The header, in this order (interface.md).
 pub const COLUMNS: [&str; 14] = [
@@ -82,16 +86,47 @@ pub fn row(e: &Entry) -> [String; 14] {
     ]
 }
 
-/// Read and check a whole CSV file. Columns are found by the header, so a
-/// hand-made file may leave some out or reorder them; `date` is required
-/// and an unknown column is an error (a typo must not drop data).
-pub fn parse(bytes: &[u8], opts: &Options) -> Result<Plan, ImportError> {
-    check_quotes(bytes)?;
+/// Read and check a CSV file as a stream, handing each row to `sink`.
+/// Columns are found by the header, so a hand-made file may leave some out
+/// or reorder them; `date` is required and an unknown column is an error
+/// (a typo must not drop data).
+pub(super) fn stream<R: Read>(
+    reader: Metered<R>,
+    meter: &Rc<RefCell<Meter>>,
+    opts: &Options,
+    sink: &mut Sink<'_>,
+) -> Result<(), ImportFailure> {
     let mut r = ::csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .from_reader(bytes);
-    let header = r.headers().map_err(|e| csv_error(&e, 1))?.clone();
+        .from_reader(reader);
+    let result = rows(&mut r, meter, opts, sink);
+    if let Err(ImportFailure::Invalid(_)) = &result {
+        if meter.borrow().refusal().is_none() {
+            // A stray quote earlier or later in the file is the likelier
+            // cause of a bad row (and what the patient must fix), so it is
+            // reported first, as it was when the whole file was read at
+            // once: read on, counting only, to the end.
+            let _ = std::io::copy(r.get_mut(), &mut std::io::sink());
+        }
+    }
+    let m = meter.borrow();
+    if let Some(refusal) = m.refusal() {
+        return Err(refusal.into());
+    }
+    match (result, m.unclosed_quote()) {
+        (Err(ImportFailure::Invalid(_)) | Ok(()), Some(line)) => Err(unclosed_quote(line).into()),
+        (result, _) => result,
+    }
+}
+
+fn rows<R: Read>(
+    r: &mut ::csv::Reader<Metered<R>>,
+    meter: &Rc<RefCell<Meter>>,
+    opts: &Options,
+    sink: &mut Sink<'_>,
+) -> Result<(), ImportFailure> {
+    let header = r.headers().map_err(|e| csv_failure(&e, 1, meter))?.clone();
     if header.is_empty() || (header.len() == 1 && header[0].trim().is_empty()) {
         return Err(ImportError::whole_file(
             "header",
@@ -99,7 +134,8 @@ pub fn parse(bytes: &[u8], opts: &Options) -> Result<Plan, ImportError> {
                 "the file is empty; expected the header {}",
                 COLUMNS.join(",")
             ),
-        ));
+        )
+        .into());
     }
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, name) in header.iter().enumerate() {
@@ -114,13 +150,15 @@ pub fn parse(bytes: &[u8], opts: &Options) -> Result<Plan, ImportError> {
                         COLUMNS.join(",")
                     ),
                 ),
-            ));
+            )
+            .into());
         };
         if index.insert(known, i).is_some() {
             return Err(ImportError::at(
                 1,
                 InputError::new("header", format!("column '{known}' appears twice")),
-            ));
+            )
+            .into());
         }
     }
     if !index.contains_key("date") {
@@ -133,17 +171,17 @@ pub fn parse(bytes: &[u8], opts: &Options) -> Result<Plan, ImportError> {
                     COLUMNS.join(",")
                 ),
             ),
-        ));
+        )
+        .into());
     }
 
-    let mut plan = Plan::default();
     let mut record = ::csv::StringRecord::new();
     loop {
         let line = r.position().line();
         match r.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
-            Err(e) => return Err(csv_error(&e, line)),
+            Err(e) => return Err(csv_failure(&e, line, meter)),
         }
         let line = record.position().map_or(line, |p| p.line());
         let cell = |name: &str| -> Option<String> {
@@ -179,41 +217,36 @@ pub fn parse(bytes: &[u8], opts: &Options) -> Result<Plan, ImportError> {
             note: cell("note"),
         };
         let (stamp, m) = check_entry(&raw, opts).map_err(|e| ImportError::at(line, e))?;
-        plan.entries.push(Record { line, stamp, m });
+        let bytes = meter.borrow().bytes();
+        sink(Item::Entry(Record { line, stamp, m }), bytes)?;
     }
-    Ok(plan)
+    Ok(())
 }
 
 /// The csv reader accepts a quoted cell that is never closed, taking the
-/// rest of the file into it: rows would silently vanish into a note. In
-/// well-formed CSV every cell's quotes pair up, so an odd count means a
-/// stray quote; report the line where the unclosed one opens.
-fn check_quotes(bytes: &[u8]) -> Result<(), ImportError> {
-    let mut open = false;
-    let mut line = 1u64;
-    let mut opened_at = 1u64;
-    for &b in bytes {
-        match b {
-            b'"' => {
-                open = !open;
-                if open {
-                    opened_at = line;
-                }
-            }
-            b'\n' => line += 1,
-            _ => {}
-        }
+/// rest of the file into it: rows would silently vanish into a note. The
+/// [`Meter`] finds it (an odd count of quotes); this is the message, at
+/// the line where the unclosed one opens.
+fn unclosed_quote(line: u64) -> ImportError {
+    ImportError::at(
+        line,
+        InputError::new(
+            "row",
+            "a \"double quote\" is never closed (a cell holding quotes, commas or line breaks must be in double quotes, with each \" inside written twice: \"5\"\" tall\")",
+        ),
+    )
+}
+
+/// A csv error: the meter's refusal when it stopped the reading, a read
+/// error as such, else the row's problem.
+fn csv_failure(e: &::csv::Error, fallback_line: u64, meter: &Rc<RefCell<Meter>>) -> ImportFailure {
+    if let Some(refusal) = meter.borrow().refusal() {
+        return refusal.into();
     }
-    if open {
-        return Err(ImportError::at(
-            opened_at,
-            InputError::new(
-                "row",
-                "a \"double quote\" is never closed (a cell holding quotes, commas or line breaks must be in double quotes, with each \" inside written twice: \"5\"\" tall\")",
-            ),
-        ));
+    if let ::csv::ErrorKind::Io(io) = e.kind() {
+        return ImportFailure::Read(std::io::Error::new(io.kind(), io.to_string()));
     }
-    Ok(())
+    csv_error(e, fallback_line).into()
 }
 
 fn csv_error(e: &::csv::Error, fallback_line: u64) -> ImportError {

@@ -19,10 +19,12 @@
 //! and ignored on import. The export writes one entry per line, so an error
 //! message's line number points at the entry.
 
+use std::cell::{Cell, RefCell};
 use std::fmt;
-use std::io::Write;
+use std::io::{BufReader, Read, Write};
+use std::rc::Rc;
 
-use serde::de::{MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::Number;
@@ -31,8 +33,8 @@ use crate::input::InputError;
 use crate::model::{Entry, Episode};
 
 use super::{
-    check_entry, check_episode, format_offset, EpisodeRecord, ImportError, Options, Plan, RawEntry,
-    Record,
+    check_entry, check_episode, format_offset, EpisodeRecord, ImportError, ImportFailure, Item,
+    Meter, Metered, Options, RawEntry, Record, Sink,
 };
 
 /// The `format` value of a cls JSON document.
@@ -143,20 +145,6 @@ struct JsonEpisode {
     note: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Document<'a> {
-    format: Option<String>,
-    version: Option<i64>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    exported_at: Option<String>,
-    #[serde(default, borrow)]
-    entries: Vec<&'a RawValue>,
-    #[serde(default, borrow)]
-    episodes: Vec<&'a RawValue>,
-}
-
 fn number_f64(v: f64) -> Number {
     Number::from_f64(v).unwrap_or_else(|| Number::from(0))
 }
@@ -234,90 +222,251 @@ pub fn write(
     out.flush()
 }
 
-/// Read and check a whole JSON document.
-pub fn parse(bytes: &[u8], opts: &Options) -> Result<Plan, ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64
-            + 1;
-        ImportError::at(
-            line,
-            InputError::new("json", "not valid UTF-8 text (save the file as UTF-8)"),
-        )
-    })?;
-    if text.trim_start().starts_with('[') {
-        return Err(ImportError::whole_file(
-            "format",
-            "a JSON array is not a cls export ('cls list --json' is for reading; \
-             make a file to import with 'cls export --format json')",
-        ));
+/// The keys of a document, for serde's "unknown field" message.
+const FIELDS: &[&str] = &["format", "version", "exported_at", "entries", "episodes"];
+
+/// Counts the line breaks serde_json has consumed: it reads a byte at a
+/// time (from a buffer below), so after an entry the count is the line the
+/// entry ends on.
+struct Lines<R> {
+    inner: R,
+    breaks: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let k = buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.breaks.set(self.breaks.get() + k);
+        Ok(n)
     }
-    let doc: Document<'_> = serde_json::from_str(text).map_err(|e| syntax(&e, 1))?;
-    match doc.format.as_deref() {
-        Some(FORMAT) => {}
-        Some(other) => {
-            return Err(ImportError::whole_file(
-                "format",
-                format!("'{other}' is not a cls diary export (expected \"format\": \"{FORMAT}\")"),
-            ))
-        }
-        None => {
-            return Err(ImportError::whole_file(
-                "format",
-                format!("missing: a cls export starts with {{\"format\": \"{FORMAT}\", \"version\": {VERSION}, ...}}"),
-            ))
-        }
-    }
-    match doc.version {
-        Some(v) if (1..=VERSION).contains(&v) => {}
-        Some(v) if v > VERSION => {
-            return Err(ImportError::whole_file(
-                "version",
-                format!("{v} is newer than this cls reads ({VERSION}); upgrade cls"),
-            ))
-        }
-        Some(v) => {
-            return Err(ImportError::whole_file(
-                "version",
-                format!("{v} is not a valid version"),
-            ))
-        }
-        None => return Err(ImportError::whole_file("version", "missing")),
+}
+
+/// What the streaming visitors share: the options, where checked rows go,
+/// the line count, and the first problem (serde's own error type cannot
+/// carry ours, so a visitor stores it here and stops serde with a
+/// placeholder).
+struct Doc<'a, 's> {
+    opts: &'a Options,
+    sink: &'a mut Sink<'s>,
+    breaks: Rc<Cell<u64>>,
+    meter: &'a Rc<RefCell<Meter>>,
+    failure: Option<ImportFailure>,
+}
+
+impl Doc<'_, '_> {
+    fn fail<E: de::Error>(&mut self, f: impl Into<ImportFailure>) -> E {
+        self.failure = Some(f.into());
+        E::custom("stopped")
     }
 
-    let line_of = |raw: &RawValue| -> u64 {
-        let offset = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-        text.as_bytes()[..offset.min(text.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64
-            + 1
-    };
-
-    let mut plan = Plan::default();
-    for raw in &doc.entries {
-        let line = line_of(raw);
+    fn entry(&mut self, raw: &RawValue) -> Result<(), ImportFailure> {
+        let line = self.start_line(raw);
         let j: JsonEntry = serde_json::from_str(raw.get()).map_err(|e| syntax(&e, line))?;
         let raw_entry = from_json(j).map_err(|e| ImportError::at(line, e))?;
-        let (stamp, m) = check_entry(&raw_entry, opts).map_err(|e| ImportError::at(line, e))?;
-        plan.entries.push(Record { line, stamp, m });
+        let (stamp, m) =
+            check_entry(&raw_entry, self.opts).map_err(|e| ImportError::at(line, e))?;
+        let bytes = self.meter.borrow().bytes();
+        (self.sink)(Item::Entry(Record { line, stamp, m }), bytes)
     }
-    for raw in &doc.episodes {
-        let line = line_of(raw);
+
+    fn episode(&mut self, raw: &RawValue) -> Result<(), ImportFailure> {
+        let line = self.start_line(raw);
         let j: JsonEpisode = serde_json::from_str(raw.get()).map_err(|e| syntax(&e, line))?;
         let episode = check_episode(
             &j.start,
             j.end.as_deref(),
             j.hospitalized,
             j.note.as_deref(),
-            opts,
+            self.opts,
         )
         .map_err(|e| ImportError::at(line, e))?;
-        plan.episodes.push(EpisodeRecord { line, episode });
+        let bytes = self.meter.borrow().bytes();
+        (self.sink)(Item::Episode(EpisodeRecord { line, episode }), bytes)
     }
-    Ok(plan)
+
+    /// The line a value just read starts on: the line it ends on, less the
+    /// line breaks inside it.
+    fn start_line(&self, raw: &RawValue) -> u64 {
+        let inside = raw.get().bytes().filter(|&b| b == b'\n').count() as u64;
+        1 + self.breaks.get().saturating_sub(inside)
+    }
+}
+
+/// The whole document: an object whose entries and episodes are checked
+/// and handed on one at a time, never held together.
+struct Top<'d, 'a, 's>(&'d mut Doc<'a, 's>);
+
+impl<'de> Visitor<'de> for Top<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a cls export (a JSON object)")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(self.0.fail(ImportError::whole_file(
+            "format",
+            "a JSON array is not a cls export ('cls list --json' is for reading; \
+             make a file to import with 'cls export --format json')",
+        )))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let doc = self.0;
+        let mut format: Option<Option<String>> = None;
+        let mut version: Option<Option<i64>> = None;
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if seen.contains(&key) {
+                return Err(A::Error::custom(format!("duplicate field `{key}`")));
+            }
+            match key.as_str() {
+                "format" => {
+                    let f = map.next_value::<Option<String>>()?;
+                    check_format(f.as_deref()).map_err(|e| doc.fail::<A::Error>(e))?;
+                    format = Some(f);
+                }
+                "version" => {
+                    let v = map.next_value::<Option<i64>>()?;
+                    check_version(v).map_err(|e| doc.fail::<A::Error>(e))?;
+                    version = Some(v);
+                }
+                "exported_at" => {
+                    map.next_value::<Option<String>>()?;
+                }
+                "entries" => map.next_value_seed(List {
+                    doc: &mut *doc,
+                    episodes: false,
+                })?,
+                "episodes" => map.next_value_seed(List {
+                    doc: &mut *doc,
+                    episodes: true,
+                })?,
+                other => return Err(A::Error::unknown_field(other, FIELDS)),
+            }
+            seen.push(key);
+        }
+        // Keys may come in any order (`jq -S` sorts them), so a missing
+        // format or version is only known here; every row read so far was
+        // written inside the import's transaction, which this rolls back.
+        check_format(format.flatten().as_deref()).map_err(|e| doc.fail::<A::Error>(e))?;
+        check_version(version.flatten()).map_err(|e| doc.fail::<A::Error>(e))?;
+        Ok(())
+    }
+}
+
+/// `entries` or `episodes`: each element is read as raw text (one at a
+/// time), then checked and handed on.
+struct List<'d, 'a, 's> {
+    doc: &'d mut Doc<'a, 's>,
+    episodes: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for List<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for List<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+            let done = if self.episodes {
+                self.doc.episode(&raw)
+            } else {
+                self.doc.entry(&raw)
+            };
+            done.map_err(|e| self.doc.fail::<A::Error>(e))?;
+        }
+        Ok(())
+    }
+}
+
+fn check_format(format: Option<&str>) -> Result<(), ImportError> {
+    match format {
+        Some(FORMAT) => Ok(()),
+        Some(other) => Err(ImportError::whole_file(
+            "format",
+            format!("'{other}' is not a cls diary export (expected \"format\": \"{FORMAT}\")"),
+        )),
+        None => Err(ImportError::whole_file(
+            "format",
+            format!("missing: a cls export starts with {{\"format\": \"{FORMAT}\", \"version\": {VERSION}, ...}}"),
+        )),
+    }
+}
+
+fn check_version(version: Option<i64>) -> Result<(), ImportError> {
+    match version {
+        Some(v) if (1..=VERSION).contains(&v) => Ok(()),
+        Some(v) if v > VERSION => Err(ImportError::whole_file(
+            "version",
+            format!("{v} is newer than this cls reads ({VERSION}); upgrade cls"),
+        )),
+        Some(v) => Err(ImportError::whole_file(
+            "version",
+            format!("{v} is not a valid version"),
+        )),
+        None => Err(ImportError::whole_file("version", "missing")),
+    }
+}
+
+/// Read and check a JSON document as a stream, handing each entry and
+/// episode to `sink`. A UTF-8 byte order mark at the start is skipped (as
+/// the CSV reader does): some editors on Windows write one.
+pub(super) fn stream<R: Read>(
+    reader: Metered<R>,
+    meter: &Rc<RefCell<Meter>>,
+    opts: &Options,
+    sink: &mut Sink<'_>,
+) -> Result<(), ImportFailure> {
+    let mut buffered = BufReader::new(reader);
+    let mut head = Vec::with_capacity(3);
+    (&mut buffered)
+        .take(3)
+        .read_to_end(&mut head)
+        .map_err(|e| read_failure(e, meter))?;
+    if head == b"\xEF\xBB\xBF" {
+        head.clear();
+    }
+    let breaks = Rc::new(Cell::new(0));
+    let lines = Lines {
+        inner: std::io::Cursor::new(head).chain(buffered),
+        breaks: Rc::clone(&breaks),
+    };
+    let mut doc = Doc {
+        opts,
+        sink,
+        breaks,
+        meter,
+        failure: None,
+    };
+    let mut de = serde_json::Deserializer::from_reader(lines);
+    let result = de.deserialize_any(Top(&mut doc)).and_then(|()| de.end());
+    match (result, doc.failure) {
+        (Ok(()), _) => Ok(()),
+        (Err(_), Some(f)) => Err(f),
+        (Err(e), None) => Err(match meter.borrow().refusal() {
+            Some(refusal) => refusal.into(),
+            None if e.is_io() => ImportFailure::Read(std::io::Error::other(e.to_string())),
+            None => syntax(&e, 1).into(),
+        }),
+    }
+}
+
+fn read_failure(e: std::io::Error, meter: &Rc<RefCell<Meter>>) -> ImportFailure {
+    match meter.borrow().refusal() {
+        Some(refusal) => refusal.into(),
+        None => ImportFailure::Read(e),
+    }
 }
 
 /// A serde error inside a value that starts on `base_line`.

@@ -2,19 +2,25 @@
 //! columns fixed in interface.md) or to a versioned JSON document that also
 //! carries episodes, and import of either.
 //!
-//! Import is two steps so that nothing is written unless everything is good:
-//! [`parse`] reads and checks the whole file with the same parsers and ranges
-//! as `cls log`, stopping at the first bad row with its line number; then
-//! [`apply`] writes every new row in one `BEGIN IMMEDIATE` transaction,
-//! skipping rows identical to entries already in the diary. A crash, a full
-//! disk or a busy diary leaves the diary exactly as it was.
+//! Import streams: [`import`] reads the file a row at a time, checks each
+//! with the same parsers and ranges as `cls log` and writes it inside one
+//! `BEGIN IMMEDIATE` transaction, skipping rows identical to entries already
+//! in the diary or earlier in the file; the first bad row (named by its
+//! line) rolls everything back. A crash, a full disk or a busy diary leaves
+//! the diary exactly as it was. Memory does not grow with the file, which
+//! may be at most [`MAX_IMPORT_BYTES`]. [`check`] is the same pass without
+//! a diary (so a refused file creates none); [`parse`] and [`apply`] are
+//! the in-memory two steps, for tests.
 
 pub mod csv;
 pub mod json;
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
+use std::rc::Rc;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Utc};
 use rusqlite::{Transaction, TransactionBehavior};
@@ -109,11 +115,241 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
-/// Read and check a whole file. Nothing is written.
-pub fn parse(format: Format, bytes: &[u8], opts: &Options) -> Result<Plan, ImportError> {
+/// The largest file `cls import` reads: 200 MB (200,000,000 bytes), about
+/// two million CSV rows, centuries of daily entries. A larger file is
+/// refused before it is read (or, from a pipe or a device, as soon as it
+/// passes the limit): it is not a diary export, and memory stays bounded.
+pub const MAX_IMPORT_BYTES: u64 = 200_000_000;
+
+/// The longest line a CSV file may have (a row holds at most a 4,000
+/// character note and a few short lists). Without it, a file with no line
+/// break (`/dev/zero`) would be buffered whole as one row.
+pub const MAX_CSV_LINE_BYTES: u64 = 1_000_000;
+
+/// Why an import stopped: the file is not acceptable (exit 2, names the
+/// line), it could not be read, or the diary could not be written.
+#[derive(Debug)]
+pub enum ImportFailure {
+    Invalid(ImportError),
+    Read(std::io::Error),
+    Store(store::StoreError),
+}
+
+impl fmt::Display for ImportFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportFailure::Invalid(e) => e.fmt(f),
+            ImportFailure::Read(e) => write!(f, "cannot read the file: {e}"),
+            ImportFailure::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ImportFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ImportFailure::Invalid(e) => Some(&e.error),
+            ImportFailure::Read(e) => Some(e),
+            ImportFailure::Store(e) => Some(e),
+        }
+    }
+}
+
+impl From<ImportError> for ImportFailure {
+    fn from(e: ImportError) -> Self {
+        ImportFailure::Invalid(e)
+    }
+}
+
+impl From<store::StoreError> for ImportFailure {
+    fn from(e: store::StoreError) -> Self {
+        ImportFailure::Store(e)
+    }
+}
+
+/// One checked row of a file, handed on as soon as it is read.
+pub(crate) enum Item {
+    Entry(Record),
+    Episode(EpisodeRecord),
+}
+
+/// What is done with each checked item; gets the bytes read so far too.
+pub(crate) type Sink<'a> = dyn FnMut(Item, u64) -> Result<(), ImportFailure> + 'a;
+
+/// Counts what passes through a reader: bytes against
+/// [`MAX_IMPORT_BYTES`] and, for CSV, line lengths and double quotes (a
+/// quote never closed would take the rest of the file into one cell; in
+/// well-formed CSV every cell's quotes pair up).
+#[derive(Debug, Default)]
+pub(crate) struct Meter {
+    bytes: u64,
+    limit: u64,
+    too_large: bool,
+    csv: bool,
+    line: u64,
+    line_len: u64,
+    long_line: Option<u64>,
+    quote_open: bool,
+    quote_line: u64,
+}
+
+impl Meter {
+    /// The file-level refusal the meter has seen, if any: more than
+    /// [`MAX_IMPORT_BYTES`], or a CSV line longer than [`MAX_CSV_LINE_BYTES`].
+    pub(crate) fn refusal(&self) -> Option<ImportError> {
+        if self.too_large {
+            return Some(too_large_input(self.limit, None));
+        }
+        self.long_line.map(|line| {
+            ImportError::at(
+                line,
+                InputError::new(
+                    "row",
+                    format!(
+                        "longer than {} MB without a line break; this is not a CSV diary file",
+                        MAX_CSV_LINE_BYTES / 1_000_000
+                    ),
+                ),
+            )
+        })
+    }
+
+    /// The line where a double quote opens that is never closed, once the
+    /// whole file has been read.
+    pub(crate) fn unclosed_quote(&self) -> Option<u64> {
+        self.quote_open.then_some(self.quote_line)
+    }
+
+    pub(crate) fn bytes(&self) -> u64 {
+        self.bytes
+    }
+}
+
+/// "the file is 201 MB; cls imports at most 200 MB", with its size when
+/// known.
+pub fn too_large(size: Option<u64>) -> ImportError {
+    too_large_input(MAX_IMPORT_BYTES, size)
+}
+
+fn too_large_input(limit: u64, size: Option<u64>) -> ImportError {
+    let limit = limit.div_ceil(1_000_000);
+    let what = match size {
+        Some(n) => format!("the file is {} MB", n.div_ceil(1_000_000)),
+        None => format!("the input is larger than {limit} MB"),
+    };
+    ImportError::whole_file(
+        "file",
+        format!(
+            "{what}; cls imports at most {limit} MB at a time (split it, or import a diary export)"
+        ),
+    )
+}
+
+/// A reader that feeds a [`Meter`] and stops with an error at its limits.
+pub(crate) struct Metered<R> {
+    inner: R,
+    meter: Rc<RefCell<Meter>>,
+}
+
+impl<R: Read> Read for Metered<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut m = self.meter.borrow_mut();
+        m.bytes += n as u64;
+        if m.bytes > m.limit {
+            m.too_large = true;
+        } else if m.csv {
+            for &b in &buf[..n] {
+                match b {
+                    b'\n' => {
+                        m.line += 1;
+                        m.line_len = 0;
+                        continue;
+                    }
+                    b'"' => {
+                        m.quote_open = !m.quote_open;
+                        if m.quote_open {
+                            m.quote_line = m.line;
+                        }
+                    }
+                    _ => {}
+                }
+                m.line_len += 1;
+                if m.line_len > MAX_CSV_LINE_BYTES {
+                    m.long_line = Some(m.line);
+                    break;
+                }
+            }
+        }
+        if m.too_large || m.long_line.is_some() {
+            return Err(std::io::Error::other("import limit reached"));
+        }
+        Ok(n)
+    }
+}
+
+/// Read and check a file as a stream, handing each checked row to `sink`
+/// as soon as it is read; stops at the first problem.
+fn stream(
+    format: Format,
+    reader: impl Read,
+    opts: &Options,
+    sink: &mut Sink<'_>,
+) -> Result<(), ImportFailure> {
+    stream_at_most(format, reader, opts, MAX_IMPORT_BYTES, sink)
+}
+
+/// [`stream`] with another limit than [`MAX_IMPORT_BYTES`] (for tests).
+fn stream_at_most(
+    format: Format,
+    reader: impl Read,
+    opts: &Options,
+    limit: u64,
+    sink: &mut Sink<'_>,
+) -> Result<(), ImportFailure> {
+    let meter = Rc::new(RefCell::new(Meter {
+        limit,
+        csv: format == Format::Csv,
+        line: 1,
+        ..Meter::default()
+    }));
+    let reader = Metered {
+        inner: reader,
+        meter: Rc::clone(&meter),
+    };
     match format {
-        Format::Csv => csv::parse(bytes, opts),
-        Format::Json => json::parse(bytes, opts),
+        Format::Csv => csv::stream(reader, &meter, opts, sink),
+        Format::Json => json::stream(reader, &meter, opts, sink),
+    }
+}
+
+/// Check a whole file as a stream, keeping nothing: the rows it holds (for
+/// a first pass before a diary is created). Memory does not grow with the
+/// file.
+pub fn check(format: Format, reader: impl Read, opts: &Options) -> Result<usize, ImportFailure> {
+    let mut rows = 0;
+    stream(format, reader, opts, &mut |_, _| {
+        rows += 1;
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// Read and check a whole file into memory. Nothing is written. (For tests
+/// and small files; `cls import` streams with [`import`].)
+pub fn parse(format: Format, bytes: &[u8], opts: &Options) -> Result<Plan, ImportError> {
+    let mut plan = Plan::default();
+    let result = stream(format, bytes, opts, &mut |item, _| {
+        match item {
+            Item::Entry(r) => plan.entries.push(r),
+            Item::Episode(e) => plan.episodes.push(e),
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => Ok(plan),
+        Err(ImportFailure::Invalid(e)) => Err(e),
+        Err(other) => Err(ImportError::whole_file("file", other.to_string())),
     }
 }
 
@@ -126,11 +362,184 @@ pub struct Outcome {
     pub episodes_skipped: usize,
 }
 
-/// Write a checked file into the diary in one transaction. Rows identical
-/// to entries already in the diary (same date, time and contents) are
-/// skipped and counted, one for one, so importing the same file twice adds
-/// nothing the second time, while two identical rows in a new file are both
-/// kept. With `dry_run`, the same counting happens and nothing is written.
+/// Which rows are already there: the diary's and those imported so far.
+///
+/// An entry is kept as a 128-bit hash of its key, so that the memory an
+/// import needs does not grow by the size of each row; a hash seen before
+/// is confirmed against the diary's rows of that date (this transaction's
+/// own included) before a row is skipped, so a collision can never drop an
+/// entry. Episodes are few and kept whole.
+struct Seen {
+    entries: HashSet<u128>,
+    episodes: HashSet<String>,
+    /// The keys of one day's entries in the diary, read to confirm a
+    /// repeated hash; files are mostly in date order, so one day is read
+    /// once, not once per row.
+    day: Option<(NaiveDate, HashSet<String>)>,
+}
+
+impl Seen {
+    fn new(store: &Store) -> store::Result<Seen> {
+        let mut entries = HashSet::new();
+        // A year at a time, so that a large diary is never all in memory.
+        let year = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1);
+        let mut ranges = vec![(None, year(1900).and_then(|d| d.pred_opt()))];
+        ranges.extend((1900..=2200).map(|y| (year(y), year(y + 1).and_then(|d| d.pred_opt()))));
+        ranges.push((year(2201), None));
+        for (from, to) in ranges {
+            for e in store.entries(from, to)? {
+                entries.insert(hash128(&entry_key(&e.stamp, &e.m)));
+            }
+        }
+        let episodes = store.episodes()?.iter().map(episode_key).collect();
+        Ok(Seen {
+            entries,
+            episodes,
+            day: None,
+        })
+    }
+
+    /// True when this entry is already in the diary or was imported
+    /// earlier from the same file. `confirm`: check a repeated hash
+    /// against the diary (false in a dry run, where nothing is written to
+    /// compare with).
+    fn entry(&mut self, store: &Store, r: &Record, confirm: bool) -> store::Result<bool> {
+        let key = entry_key(&r.stamp, &r.m);
+        let date = r.stamp.date;
+        if self.entries.insert(hash128(&key)) {
+            // New: it is about to be written, so it joins the day read.
+            if let Some((day, keys)) = &mut self.day {
+                if *day == date {
+                    keys.insert(key);
+                }
+            }
+            return Ok(false);
+        }
+        if !confirm {
+            return Ok(true);
+        }
+        if self.day.as_ref().is_none_or(|(day, _)| *day != date) {
+            let keys = store
+                .entries(Some(date), Some(date))?
+                .iter()
+                .map(|e| entry_key(&e.stamp, &e.m))
+                .collect();
+            self.day = Some((date, keys));
+        }
+        // Present: a duplicate. Absent (two rows whose hashes collide): it
+        // is written, and so joins the day.
+        Ok(self.day.as_mut().is_some_and(|(_, keys)| !keys.insert(key)))
+    }
+
+    fn episode(&mut self, e: &Episode) -> bool {
+        !self.episodes.insert(episode_key(e))
+    }
+}
+
+/// Two independent 64-bit SipHashes (fixed keys, so the same in every run).
+fn hash128(s: &str) -> u128 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let half = |salt: u8| {
+        let mut h = DefaultHasher::new();
+        salt.hash(&mut h);
+        s.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
+/// Write one checked item, or count it as a duplicate.
+fn put(
+    store: &Store,
+    tx: &Transaction<'_>,
+    seen: &mut Seen,
+    out: &mut Outcome,
+    item: &Item,
+    dry_run: bool,
+) -> store::Result<()> {
+    let path = store.path().display().to_string();
+    let err = |e| store::classify(&path, "import", e);
+    match item {
+        Item::Entry(r) => {
+            if seen.entry(store, r, !dry_run)? {
+                out.skipped += 1;
+            } else {
+                if !dry_run {
+                    store::insert_entry(tx, &r.stamp, &r.m).map_err(err)?;
+                }
+                out.imported += 1;
+            }
+        }
+        Item::Episode(r) => {
+            if seen.episode(&r.episode) {
+                out.episodes_skipped += 1;
+            } else {
+                if !dry_run {
+                    store::insert_episode(tx, &r.episode).map_err(err)?;
+                }
+                out.episodes_imported += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A transaction on the store's own connection, so that the reads of
+/// [`Seen`] (which go through `Store`) see exactly what this transaction
+/// writes next to: a concurrent `cls log` cannot slip in between.
+fn begin(store: &Store, dry_run: bool) -> store::Result<Transaction<'_>> {
+    let path = store.path().display().to_string();
+    let behavior = if dry_run {
+        TransactionBehavior::Deferred
+    } else {
+        TransactionBehavior::Immediate
+    };
+    Transaction::new_unchecked(store.connection(), behavior)
+        .map_err(|e| store::classify(&path, "import", e))
+}
+
+fn finish(store: &Store, tx: Transaction<'_>, dry_run: bool) -> store::Result<()> {
+    let path = store.path().display().to_string();
+    let err = |e| store::classify(&path, "import", e);
+    if dry_run {
+        tx.rollback().map_err(err)
+    } else {
+        tx.commit().map_err(err)
+    }
+}
+
+/// Read, check and write a file in one transaction, as a stream: memory
+/// does not grow with the file (only by a hash per row, to find
+/// duplicates). All or nothing: the first bad row, a read error or a
+/// diary error rolls everything back. A row identical to an entry already
+/// in the diary (same date, time and contents), or to an earlier row of
+/// the same file, is skipped and counted. With `dry_run` the same checking
+/// and counting happens and nothing is written.
+///
+/// `progress(bytes)` is called after each row with the bytes read so far.
+pub fn import(
+    store: &Store,
+    format: Format,
+    reader: impl Read,
+    opts: &Options,
+    dry_run: bool,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Outcome, ImportFailure> {
+    let tx = begin(store, dry_run)?;
+    let mut seen = Seen::new(store)?;
+    let mut out = Outcome::default();
+    stream(format, reader, opts, &mut |item, bytes| {
+        put(store, &tx, &mut seen, &mut out, &item, dry_run)?;
+        progress(bytes);
+        Ok(())
+    })?;
+    finish(store, tx, dry_run)?;
+    Ok(out)
+}
+
+/// Write a checked file ([`parse`]) into the diary in one transaction,
+/// skipping duplicates as [`import`] does. With `dry_run`, the same
+/// counting happens and nothing is written.
 ///
 /// `progress(done, total)` is called after each row, for a progress bar.
 pub fn apply(
@@ -139,64 +548,21 @@ pub fn apply(
     dry_run: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> store::Result<Outcome> {
-    let path = store.path().display().to_string();
-    let err = |e| store::classify(&path, "import", e);
-    let behavior = if dry_run {
-        TransactionBehavior::Deferred
-    } else {
-        TransactionBehavior::Immediate
-    };
-    // A transaction on the store's own connection, so that the reads below
-    // (which go through `Store`) see exactly what this transaction will
-    // write next to: a concurrent `cls log` cannot slip in between.
-    let tx = Transaction::new_unchecked(store.connection(), behavior).map_err(err)?;
-
-    let mut existing: HashMap<String, usize> = HashMap::new();
-    for e in store.entries(None, None)? {
-        *existing.entry(entry_key(&e.stamp, &e.m)).or_default() += 1;
-    }
-    let mut existing_episodes: HashMap<String, usize> = HashMap::new();
-    for e in store.episodes()? {
-        *existing_episodes.entry(episode_key(&e)).or_default() += 1;
-    }
-
-    let total = plan.entries.len() + plan.episodes.len();
+    let tx = begin(store, dry_run)?;
+    let mut seen = Seen::new(store)?;
     let mut out = Outcome::default();
-    for (i, r) in plan.entries.iter().enumerate() {
-        match existing.get_mut(&entry_key(&r.stamp, &r.m)) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                out.skipped += 1;
-            }
-            _ => {
-                if !dry_run {
-                    store::insert_entry(&tx, &r.stamp, &r.m).map_err(err)?;
-                }
-                out.imported += 1;
-            }
-        }
+    let total = plan.entries.len() + plan.episodes.len();
+    let items = plan
+        .entries
+        .iter()
+        .cloned()
+        .map(Item::Entry)
+        .chain(plan.episodes.iter().cloned().map(Item::Episode));
+    for (i, item) in items.enumerate() {
+        put(store, &tx, &mut seen, &mut out, &item, dry_run)?;
         progress(i + 1, total);
     }
-    for (i, r) in plan.episodes.iter().enumerate() {
-        match existing_episodes.get_mut(&episode_key(&r.episode)) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                out.episodes_skipped += 1;
-            }
-            _ => {
-                if !dry_run {
-                    store::insert_episode(&tx, &r.episode).map_err(err)?;
-                }
-                out.episodes_imported += 1;
-            }
-        }
-        progress(plan.entries.len() + i + 1, total);
-    }
-    if dry_run {
-        tx.rollback().map_err(err)?;
-    } else {
-        tx.commit().map_err(err)?;
-    }
+    finish(store, tx, dry_run)?;
     Ok(out)
 }
 
@@ -591,6 +957,44 @@ mod tests {
         let bad = doc(r#"{"date":"2026-11-02","symptoms":["thirst"]}"#);
         let e = parse(Format::Json, bad.as_bytes(), &opts()).unwrap_err();
         assert!(e.to_string().contains("expected a map"), "{e}");
+    }
+
+    #[test]
+    fn an_endless_input_stops_at_the_limit_in_both_formats() {
+        let prefix: [&[u8]; 2] = [
+            b"date,note\n",
+            b"{\"format\":\"cls-diary\",\"version\":1,\"entries\":[{\"date\":\"2026-11-01\",\"note\":\"",
+        ];
+        for (format, prefix) in [Format::Csv, Format::Json].into_iter().zip(prefix) {
+            // Valid so far, and never ending: short CSV rows, or a JSON
+            // string that never closes.
+            let rows: Box<dyn Read> = match format {
+                Format::Csv => Box::new(Endless(b"2026-11-01,a\n")),
+                Format::Json => Box::new(std::io::repeat(b'a')),
+            };
+            let input = std::io::Cursor::new(prefix).chain(rows);
+            let mut n = 0;
+            let e = stream_at_most(format, input, &opts(), 100_000, &mut |_, _| {
+                n += 1;
+                Ok(())
+            })
+            .unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "file: the input is larger than 1 MB; cls imports at most 1 MB at a time (split it, or import a diary export)",
+                "{format:?}"
+            );
+        }
+    }
+
+    /// The same bytes over and over.
+    struct Endless(&'static [u8]);
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            Ok(n)
+        }
     }
 
     #[test]

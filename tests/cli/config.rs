@@ -69,7 +69,7 @@ fn config_init_repairs_a_broken_config_with_force() {
     env.runtime_error(&["list"], "wieght");
     env.runtime_error(&["config", "init"], "already exists");
     env.ok(&["config", "init", "--force"]);
-    env.ok(&["list"]);
+    env.ok(&["config", "show"]);
 }
 
 #[test]
@@ -142,7 +142,7 @@ fn a_missing_config_named_by_the_flag_is_an_error() {
     for args in [
         &["--config", m, "list"][..],
         &["list", "--config", m],
-        &[&format!("--config={m}"), "log", "--weight", "68"],
+        &[&format!("--config={m}"), "check"],
         &["--config", m, "config", "show"],
     ] {
         let err = env.runtime_error(args, "no such file");
@@ -219,12 +219,12 @@ const BROKEN: &[(&str, &[&str])] = &[
 ];
 
 #[test]
-fn a_broken_config_stops_every_command_before_the_diary_is_created() {
+fn a_broken_config_stops_every_command_but_log_before_the_diary_is_created() {
     let env = TestEnv::new();
     let path = env.config_path().display().to_string();
     for (text, needles) in BROKEN {
         env.write_config(text);
-        let err = env.runtime_error(&["log", "--weight", "68"], &format!("config {path}: "));
+        let err = env.runtime_error(&["check"], &format!("config {path}: "));
         for n in *needles {
             assert!(
                 err.contains(n),
@@ -258,8 +258,7 @@ fn a_broken_config_never_opens_an_existing_diary() {
     let before = env.diary_snapshot();
     env.write_config("[units]\nweight = \"stone\"\n");
     for args in [
-        &["log", "--weight", "70"][..],
-        &["list"],
+        &["list"][..],
         &["show", "1"],
         &["edit", "1", "--weight", "70"],
         &["delete", "1", "--yes"],
@@ -281,7 +280,7 @@ fn a_broken_config_never_opens_an_existing_diary() {
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(env.db_path(), std::fs::Permissions::from_mode(0o644)).unwrap();
-        env.runtime_error(&["log", "--weight", "70"], "stone");
+        env.runtime_error(&["check"], "stone");
         assert_eq!(crate::support::mode(&env.db_path()), 0o644);
     }
 }
@@ -438,9 +437,11 @@ fn default_paths_live_under_home() {
         format!("{home}/.config/cls/config.toml\n")
     );
     // A missing default config is silently the defaults, and the first
-    // write creates the diary there, privately.
-    env.log(&["--weight", "68"]);
+    // write creates the diary there, privately, and says where.
     let db = env.home().join(".local/share/cls/diary.sqlite3");
+    let out = env.run(&["log", "--weight", "68"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert_eq!(stderr(&out), crate::support::creation_note(&db));
     assert!(db.exists());
     #[cfg(unix)]
     {
@@ -504,8 +505,10 @@ fn writes_go_to_the_flags_diary_not_the_environments() {
     assert!(out.starts_with("logged entry 1"), "{out}");
     assert!(flag_db.exists());
     assert!(!env.diary_exists(), "CLS_DB's diary was written");
-    // Reads follow the flag too.
-    assert_eq!(env.ok(&["list", "--all", "--json"]).trim(), "[]");
+    // Reads follow the flag too (CLS_DB's diary does not exist, and says so).
+    let out = env.run(&["list", "--all", "--json"]);
+    assert_eq!(stdout(&out).trim(), "[]");
+    assert!(stderr(&out).contains("no diary at"), "{}", describe(&out));
     let listed = env.ok(&["--db", f, "list", "--all", "--json"]);
     assert!(listed.contains("68.4"), "{listed}");
     let id_in_env = env.log(&["--weight", "70"]);
@@ -554,4 +557,224 @@ fn a_fixed_clock_is_said_once_on_a_terminal() {
     );
     assert!(text.contains("unknown"), "{text}");
     assert!(!on_tty("check --json").contains("clock fixed"));
+}
+
+// ---- names, dates and rules a config must not accept (issue 14, item 11) --
+
+#[test]
+fn custom_symptoms_that_could_not_be_logged_are_refused_naming_the_key() {
+    let env = TestEnv::new();
+    let path = env.config_path().display().to_string();
+    for (text, needles) in [
+        // "a:b" would read as symptom "a" at severity "b".
+        (
+            "[symptoms]\ncustom = [\"a:b\"]\n",
+            &["line 2", "symptoms.custom[0]", "'a:b'", "':'"][..],
+        ),
+        // Names ignore case and separators: the second is the first again.
+        (
+            "[symptoms]\ncustom = [\"Joint pain\", \"joint-PAIN\"]\n",
+            &["symptoms.custom[1]", "custom[0] 'Joint pain'"],
+        ),
+        (
+            "[symptoms]\ncustom = [\"rash\", \"RASH\"]\n",
+            &["symptoms.custom[1]", "'RASH'"],
+        ),
+        // A case variant of a canonical name stays refused.
+        (
+            "[symptoms]\ncustom = [\"Thirst\"]\n",
+            &["symptoms.custom[0]", "already a known symptom"],
+        ),
+    ] {
+        env.write_config(text);
+        let err = env.runtime_error(&["check"], &format!("config {path}: "));
+        for n in needles {
+            assert!(err.contains(n), "{text:?}: {err:?} should name {n:?}");
+        }
+    }
+    assert!(!env.diary_exists());
+    // Distinct names are still fine, and loggable as written.
+    env.write_config("[symptoms]\ncustom = [\"joint pain\", \"rash\"]\n");
+    env.log(&["--symptom", "Joint_Pain:2,rash"]);
+}
+
+#[test]
+fn a_date_of_birth_in_the_future_is_refused_not_printed_as_a_negative_age() {
+    let env = TestEnv::new();
+    let path = env.config_path().display().to_string();
+    env.write_config("[patient]\nname = \"A\"\ndate_of_birth = 2999-01-31\n");
+    for args in [&["card"][..], &["check"], &["report"]] {
+        let err = env.runtime_error(args, &format!("config {path}: "));
+        assert!(
+            err.contains("line 3")
+                && err.contains("patient.date_of_birth: 2999-01-31 is in the future"),
+            "{err}"
+        );
+    }
+    // Doctor, which reads a broken config rather than stop at it, says so.
+    let out = env.run(&["doctor"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(
+        stdout(&out).contains("patient.date_of_birth: 2999-01-31 is in the future"),
+        "{}",
+        describe(&out)
+    );
+    env.write_config("[patient]\ndate_of_birth = \"1850-01-31\"\n");
+    env.runtime_error(
+        &["card"],
+        "patient.date_of_birth: 1850-01-31 is before 1900",
+    );
+    // Today itself (the clock is CLS_NOW) is a valid birth date; the card
+    // says age 0.
+    env.write_config("[patient]\nname = \"A\"\ndate_of_birth = 2026-11-25\n");
+    let out = env.run(&["card"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert!(
+        stdout(&out).contains("2026-11-25 (age 0)"),
+        "{}",
+        describe(&out)
+    );
+}
+
+#[test]
+fn all_and_any_in_one_custom_rule_mean_every_all_and_at_least_one_any() {
+    // Documented (examples/config.toml, README), so kept and pinned down:
+    // all = AND, any = OR, both = (AND of all) AND (OR of any).
+    let env = TestEnv::new();
+    env.write_config(
+        r#"[[rules.custom]]
+id = "thirsty_and_fast"
+level = "watch"
+message = "thirst with a fast pulse or a low pressure"
+all = [ { symptom = "thirst", min = 2 } ]
+any = [ { heart_rate_above = 110 }, { systolic_below = 95 } ]
+"#,
+    );
+    let fired = |v: &serde_json::Value| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "thirsty_and_fast")
+    };
+    // `all` alone is not enough...
+    env.log(&[
+        "--symptom",
+        "thirst:2",
+        "--hr",
+        "80",
+        "--bp",
+        "120/80",
+        "--weight",
+        "68",
+    ]);
+    assert!(!fired(&env.check(None)));
+    // ...one `any` with `all` fires...
+    env.log(&["--symptom", "thirst:2", "--hr", "115"]);
+    assert!(fired(&env.check(None)));
+    // ...and `any` without `all` does not.
+    let env2 = TestEnv::new();
+    env2.write_config(&std::fs::read_to_string(env.config_path()).unwrap());
+    env2.log(&["--hr", "115", "--bp", "90/60", "--weight", "68"]);
+    assert!(!fired(&env2.check(None)));
+    // `cls rules` says both parts.
+    let rules = env.ok(&["rules", "--json"]);
+    assert!(
+        rules.contains("all of: thirst") && rules.contains("; and any of: heart rate"),
+        "{rules}"
+    );
+}
+
+// ---- a broken config does not cost a morning entry (issue 14, item 12) ----
+
+#[test]
+fn log_saves_the_entry_when_the_config_is_broken_and_says_so() {
+    let env = TestEnv::new();
+    let path = env.config_path().display().to_string();
+    // A typo: "stone" is not a unit.
+    env.write_config("[units]\nweight = \"stone\"\n");
+    let out = env.run(&[
+        "log",
+        "--weight",
+        "151lb",
+        "--bp",
+        "118/76",
+        "--symptom",
+        "thirst:2",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(
+        stdout(&out),
+        "logged entry 1 for 2026-11-25 08:00: weight 68.5 kg, BP 118/76, thirst (moderate)\n\
+         status for 2026-11-25: unknown — your config cannot be read, so the rules were not run; \
+         fix it, then run 'cls check'\n"
+    );
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!("cls: config {path}: line 2"))
+            && err.contains("stone")
+            && err.trim_end().ends_with(
+                "; entry 1 WAS saved (do not log it again): fix the config, then run 'cls check'"
+            ),
+        "{err}"
+    );
+    // It is in the diary, in kg from the lb given.
+    env.write_config("");
+    let e = &env.entries()[0];
+    assert_eq!(e["weight_kg"], 68.49);
+    assert_eq!(e["symptoms"][0]["name"], "thirst");
+    assert_eq!(e["symptoms"][0]["severity"], 2);
+
+    // `check` still refuses with the file, line and key.
+    env.write_config("[units]\nweight = \"stone\"\n");
+    let err = env.runtime_error(&["check"], &format!("config {path}: line 2"));
+    assert!(err.contains("stone") && !err.contains("saved"), "{err}");
+}
+
+#[test]
+fn log_with_a_broken_config_refuses_only_what_the_config_would_decide() {
+    let env = TestEnv::new();
+    let path = env.config_path().display().to_string();
+    env.write_config("[symptoms]\ncustom = [\"joint pain\"]\n[rules.no_such_rule]\n");
+    // A bare number is kg or lb by the config: ambiguous now.
+    let err = env.usage_error(&["log", "--weight", "68.4"], "--weight");
+    assert_eq!(
+        err,
+        format!(
+            "cls: --weight: '68.4' has no unit and config {path} (which sets it) cannot be read; \
+             write 68.4kg or 68.4lb"
+        )
+    );
+    // The config's own symptoms are unknown without it.
+    let err = env.usage_error(
+        &["log", "--weight", "68.4kg", "--symptom", "joint pain"],
+        "--symptom",
+    );
+    assert!(
+        err.contains("unknown symptom 'joint pain'") && err.contains("cannot be read"),
+        "{err}"
+    );
+    assert!(!env.diary_exists(), "nothing was written");
+    // A unit written out, built-in symptoms, no weight at all: saved.
+    for args in [
+        &["log", "--weight", "68.4 kg"][..],
+        &["log", "--symptom", "fatigue:1"],
+        &["log", "--bp", "110/70"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+        assert!(
+            stdout(&out).starts_with("logged entry"),
+            "{}",
+            describe(&out)
+        );
+        assert!(stderr(&out).contains("WAS saved"), "{}", describe(&out));
+    }
+    // A config named with --config that does not exist is unreadable too.
+    env.write_config("");
+    let out = env.run(&["--config", "nope.toml", "log", "--weight", "70kg"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(stderr(&out).contains("no such file") && stderr(&out).contains("WAS saved"));
+    assert_eq!(env.entries().len(), 4);
 }

@@ -315,3 +315,41 @@ fn days_between(a: &str, b: &str) -> i64 {
     let p = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     (p(b) - p(a)).num_days().max(0)
 }
+
+#[test]
+fn a_demo_reaching_before_1900_is_refused_with_the_range() {
+    // Issue 14, item 11: `--end 1900-01-01` used to write 1899 dates that
+    // `cls import` then refused.
+    let env = Env::new();
+    let out = env.cmd(&["demo", "--end", "1900-01-01"]).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.ends_with(
+            "\ncls: --end: 1 year ending 1900-01-01 would start on 1899-01-02; a diary holds dates from 1900-01-01 on (choose a later --end or fewer days)\n"
+        ),
+        "{err}"
+    );
+    assert!(!env.db().exists());
+    let out = env
+        .cmd(&["demo", "--end", "1900-06-30", "--days", "200"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("200 days ending 1900-06-30 would start on 1899-12-13"),
+        "{err}"
+    );
+    // The earliest possible demo is written, exported and imported again.
+    env.stdout(&["demo", "--end", "1900-12-31", "--days", "365"]);
+    let csv = env.dir.path().join("old.csv");
+    env.stdout(&["export", "--output", csv.to_str().unwrap()]);
+    let other = env.dir.path().join("other.sqlite3");
+    env.cmd(&[
+        "--db",
+        other.to_str().unwrap(),
+        "import",
+        csv.to_str().unwrap(),
+    ])
+    .assert()
+    .success();
+}

@@ -7,7 +7,7 @@ use std::process::Stdio;
 
 use serde_json::{json, Value};
 
-use crate::support::{describe, stderr, stdout, TestEnv};
+use crate::support::{creation_note, describe, stderr, stdout, TestEnv};
 
 /// The entry ids in a `cls list` table, top to bottom.
 fn table_ids(out: &str) -> Vec<i64> {
@@ -54,12 +54,21 @@ fn without(e: &Value, keys: &[&str]) -> Value {
 #[test]
 fn list_on_an_empty_diary_says_so_and_creates_nothing() {
     let env = TestEnv::new();
-    let out = env.ok(&["list"]);
+    let out = env.run(&["list"]);
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "cls: note: no diary at {} yet; 'cls log' creates it ('cls paths' shows where cls looks)\n",
+            env.db_path().display()
+        )
+    );
+    let out = stdout(&out);
     assert_eq!(
         out,
         "no entries 2026-11-12 to 2026-11-25 (0 in the diary; add one with 'cls log')\n"
     );
-    assert_eq!(env.ok(&["list", "--all", "--json"]).trim(), "[]");
+    let out = env.run(&["list", "--all", "--json"]);
+    assert_eq!(stdout(&out).trim(), "[]");
     assert!(!env.diary_exists(), "reading must not create the diary");
 }
 
@@ -767,4 +776,82 @@ fn list_is_compact_and_never_splits_a_symptom_name() {
             .any(|l| l.contains("feels like an attack is coming, called the team at eight")),
         "{wide}"
     );
+}
+
+// ---- a mistyped --db is noticed (issue 14, item 13) ------------------------
+
+#[test]
+fn the_first_write_to_a_new_diary_says_so_once() {
+    let env = TestEnv::new();
+    let db = env.db_path();
+    let out = env.run_raw(&["log", "--weight", "68.4"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert_eq!(stderr(&out), creation_note(&db));
+    let out = env.run_raw(&["log", "--weight", "68.5"]);
+    assert_eq!(stderr(&out), "", "only the write that creates it");
+    // A typo in --db (or CLS_DB) would otherwise start a second diary
+    // silently; every command that creates one says so.
+    let typo = env.path("data/dairy.sqlite3");
+    let t = typo.to_str().unwrap();
+    for args in [
+        &["--db", t, "log", "--weight", "68"][..],
+        &["--db", t, "episode", "start"],
+    ] {
+        let _ = std::fs::remove_file(&typo);
+        let out = env.run_raw(args);
+        assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+        assert_eq!(stderr(&out), creation_note(&typo), "{args:?}");
+    }
+    let csv = env.path("rows.csv");
+    std::fs::write(&csv, "date,weight_kg\n2026-11-20,68\n").unwrap();
+    let other = env.path("other.sqlite3");
+    let out = env.run_raw(&[
+        "--db",
+        other.to_str().unwrap(),
+        "import",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(stderr(&out), creation_note(&other));
+    let out = env.run_raw(&[
+        "--db",
+        other.to_str().unwrap(),
+        "import",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
+fn reading_a_diary_that_does_not_exist_says_no_diary_at_path() {
+    let env = TestEnv::new();
+    env.log(&["--weight", "68.4"]);
+    let typo = env.path("data/dairy.sqlite3");
+    let t = typo.to_str().unwrap();
+    let note = format!(
+        "cls: note: no diary at {t} yet; 'cls log' creates it ('cls paths' shows where cls looks)\n"
+    );
+    for args in [
+        &["list"][..],
+        &["list", "--json"],
+        &["report"],
+        &["report", "--format", "json"],
+        &["export"],
+        &["export", "--format", "json"],
+        &["card"],
+    ] {
+        let mut full = vec!["--db", t];
+        full.extend_from_slice(args);
+        let out = env.run_raw(&full);
+        assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+        let err = stderr(&out);
+        assert!(
+            err.starts_with(&note),
+            "{args:?} should say there is no diary\n{}",
+            describe(&out)
+        );
+        // On the real diary, no such note.
+        let out = env.run_raw(args);
+        assert!(!stderr(&out).contains("no diary"), "{}", describe(&out));
+    }
+    assert!(!typo.exists(), "reading never creates it");
 }

@@ -51,6 +51,10 @@ mod safety_util;
 mod store_hardening;
 mod writers;
 
+// cls import as a stream: the size limit, endless inputs, a BOM in JSON,
+// all-or-nothing when the diary exists (issue 14, item 10).
+mod import_stream;
+
 // cls demo: the span it promises, determinism, refusing existing files.
 mod demo;
 

@@ -287,20 +287,29 @@ fn duplicates_are_skipped_and_counted_and_dry_run_writes_nothing() {
     let r = env.ok(&["import", file.to_str().unwrap()]);
     assert_eq!(r.stdout.trim(), "imported 350, skipped 12 duplicates");
     assert_eq!(env.count("entry"), 362);
-    // Two identical rows in one file are both kept (two real entries).
+    // Two identical rows in one file are one entry, like a row already in
+    // the diary (issue 14, item 10): the second is skipped and counted, in
+    // a dry run too.
     let twice = env.path("twice.csv");
     fs::write(
         &twice,
-        "date,time,weight_kg\n2026-11-24,21:00,70\n2026-11-24,21:00,70\n",
+        "date,time,weight_kg\n2026-11-24,21:00,70\n2026-11-24,21:00,70\n2026-11-24,21:00,71\n",
     )
     .unwrap();
     assert_eq!(
-        env.ok(&["import", twice.to_str().unwrap()]).stdout.trim(),
-        "imported 2, skipped 0 duplicates"
+        env.ok(&["import", "--dry-run", twice.to_str().unwrap()])
+            .stdout
+            .trim(),
+        "dry run: would import 2, skip 1 duplicate; nothing was written"
     );
     assert_eq!(
         env.ok(&["import", twice.to_str().unwrap()]).stdout.trim(),
-        "imported 0, skipped 2 duplicates"
+        "imported 2, skipped 1 duplicate"
+    );
+    assert_eq!(env.count("entry"), 364);
+    assert_eq!(
+        env.ok(&["import", twice.to_str().unwrap()]).stdout.trim(),
+        "imported 0, skipped 3 duplicates"
     );
     // stdin
     let r = env
@@ -616,7 +625,8 @@ fn a_locked_diary_says_busy_and_writes_nothing() {
 fn a_malformed_config_is_reported_before_the_diary_is_opened() {
     let env = Env::new();
     fs::write(&env.config, "[units]\nweight = \"stone\"\n").unwrap();
-    let r = env.run(&["log", "--weight", "70"]);
+    // (`cls log` alone saves its entry all the same: config.rs.)
+    let r = env.run(&["check"]);
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains(&env.config.display().to_string()),

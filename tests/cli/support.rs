@@ -15,7 +15,9 @@
 //! ```
 //!
 //! Running the binary: [`TestEnv::cmd`] (an `assert_cmd::Command` to adjust
-//! further), [`TestEnv::run`] (the raw `Output`), and the asserting shortcuts
+//! further), [`TestEnv::run`] (the `Output`, minus the one "created a new
+//! diary" note of a first write; [`TestEnv::run_raw`] keeps it), and the
+//! asserting shortcuts
 //! [`TestEnv::ok`], [`TestEnv::usage_error`] and [`TestEnv::runtime_error`].
 //! Reading the diary back: [`TestEnv::entries`], [`TestEnv::entry`],
 //! [`TestEnv::episodes`] (through `cls --json`), [`TestEnv::check`] (`cls
@@ -208,9 +210,33 @@ impl TestEnv {
         }
     }
 
-    /// Run `cls ARGS` and return what happened, without asserting anything.
+    /// Run `cls ARGS` and return what happened, without asserting anything,
+    /// except that the one note the first write to this world's diary gives
+    /// ("cls: note: created a new diary at PATH", exactly, with
+    /// [`TestEnv::db_path`] or the `--db` in ARGS) is taken out of stderr,
+    /// so that every other check of stderr stays exact.
+    /// [`TestEnv::run_raw`] keeps it.
     #[must_use]
     pub fn run(&self, args: &[&str]) -> Output {
+        let mut out = self.run_raw(args);
+        // The diary is CLS_DB's, or the one named by --db.
+        let mut db = self.db_path();
+        for (i, a) in args.iter().enumerate() {
+            if let Some(p) = a.strip_prefix("--db=") {
+                db = PathBuf::from(p);
+            } else if *a == "--db" {
+                if let Some(p) = args.get(i + 1) {
+                    db = self.root().join(p);
+                }
+            }
+        }
+        out.stderr = without_creation_note(&out.stderr, &db);
+        out
+    }
+
+    /// Run `cls ARGS` and return exactly what happened.
+    #[must_use]
+    pub fn run_raw(&self, args: &[&str]) -> Output {
         self.cmd(args).output().expect("run cls")
     }
 
@@ -437,6 +463,26 @@ pub fn snapshot(path: &Path) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// The note a command gives when it creates the diary at `db`.
+pub fn creation_note(db: &Path) -> String {
+    format!("cls: note: created a new diary at {}\n", db.display())
+}
+
+/// `stderr` without the line [`creation_note`] (at most once: a second
+/// one would be a bug the test should see).
+pub fn without_creation_note(stderr: &[u8], db: &Path) -> Vec<u8> {
+    let text = String::from_utf8_lossy(stderr);
+    let note = creation_note(db);
+    match text.find(&note) {
+        Some(i) if i == 0 || text[..i].ends_with('\n') => {
+            let mut rest = text[..i].to_string();
+            rest.push_str(&text[i + note.len()..]);
+            rest.into_bytes()
+        }
+        _ => stderr.to_vec(),
+    }
 }
 
 /// Parse a `YYYY-MM-DD` date (panics on a bad one: it is a test typo).
