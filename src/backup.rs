@@ -142,6 +142,16 @@ fn folder_and_name(diary: &Path) -> Option<(&Path, String)> {
 /// schema migration), newest first. Copies of a damaged diary kept by a
 /// restore are not backups and are left out.
 pub fn find_backups(diary: &Path) -> Vec<(PathBuf, SystemTime)> {
+    find(diary, false)
+}
+
+/// [`find_backups`] and the encrypted ones (`.bak.age`), newest first: what
+/// counts for "when was the last backup".
+pub fn find_all_backups(diary: &Path) -> Vec<(PathBuf, SystemTime)> {
+    find(diary, true)
+}
+
+fn find(diary: &Path, encrypted_too: bool) -> Vec<(PathBuf, SystemTime)> {
     let Some((dir, name)) = folder_and_name(diary) else {
         return Vec::new();
     };
@@ -152,8 +162,9 @@ pub fn find_backups(diary: &Path) -> Vec<(PathBuf, SystemTime)> {
         .flatten()
         .filter_map(|e| {
             let n = e.file_name().to_string_lossy().into_owned();
-            let ours =
-                n.starts_with(&prefix) && n.ends_with(".bak") && !n.ends_with(".damaged.bak");
+            let plain = n.ends_with(".bak") && !n.ends_with(".damaged.bak");
+            let age = encrypted_too && n.ends_with(".bak.age");
+            let ours = n.starts_with(&prefix) && (plain || age);
             let modified = e.metadata().ok()?.modified().ok()?;
             ours.then(|| (e.path(), modified))
         })

@@ -281,7 +281,7 @@ fn fingerprint(p: &Path) -> Option<(u64, SystemTime)> {
 }
 
 fn restore_hint(db: &Path) -> String {
-    match backup::find_backups(db).first() {
+    match backup::find_all_backups(db).first() {
         Some((p, _)) => format!("restore the latest backup: cls restore {} (the current file is kept)", p.display()),
         None => "restore a backup with 'cls restore PATH' (the current file is kept), or recover with sqlite3's .recover".into(),
     }
@@ -822,7 +822,7 @@ fn check_permissions(db: &Path, config: &Path, out: &mut Vec<Check>) {
             }
         }
         let mut files = vec![db.to_path_buf(), sibling(db, "-wal"), sibling(db, "-shm")];
-        files.extend(backup::find_backups(db).into_iter().map(|(p, _)| p));
+        files.extend(backup::find_all_backups(db).into_iter().map(|(p, _)| p));
         for f in files {
             if let Ok(m) = fs::symlink_metadata(&f) {
                 let mode = m.permissions().mode() & 0o777;
@@ -881,7 +881,7 @@ fn check_wal_files(db: &Path, out: &mut Vec<Check>) {
 }
 
 fn check_backups(inp: &Inputs<'_>, out: &mut Vec<Check>) {
-    match backup::find_backups(inp.db).first() {
+    match backup::find_all_backups(inp.db).first() {
         None => out.push(Check::problem(
             "backup",
             format!("no backup found beside {}", inp.db.display()),

@@ -135,6 +135,15 @@ fn encrypted_backup_restores_with_the_identity() {
     assert_no_plaintext(&file);
     assert_eq!(litter(&env, &[&file]), Vec::<String>::new());
 
+    // Doctor counts an encrypted backup as a backup.
+    let out = env.run(&["doctor"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("latest backup") && text.contains(".bak.age"),
+        "{text}"
+    );
+    assert!(!text.contains("no backup found"), "{text}");
+
     // Same second again: a new name, never an overwrite.
     let out = env.ok(&["backup", "--encrypt", "--recipient", &public]);
     assert!(out.contains("2026-11-25T080000-2.bak.age"), "{out}");
