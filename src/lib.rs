@@ -8,12 +8,14 @@
 //! ([`backup`]) and health checks ([`doctor`]). It never prints and never reads the clock:
 //! "now" and paths are passed in.
 
+pub mod ack;
 pub mod backup;
 pub mod card;
 pub mod config;
 pub mod demo;
 pub mod doctor;
 pub mod fsutil;
+pub mod hooks;
 pub mod input;
 pub mod model;
 pub mod outfile;
