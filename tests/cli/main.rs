@@ -50,6 +50,10 @@ mod safety_util;
 mod store_hardening;
 mod writers;
 
+// The daily loop (issue 18): remind and its unit files, the prompt token,
+// escalation hooks, cls ack.
+mod daily;
+
 // cls demo: the span it promises, determinism, refusing existing files.
 mod demo;
 
