@@ -186,7 +186,7 @@ soon as a new rule or a higher level fires. An emergency cannot be acknowledged
 Silent with exit 0 once today has a weight. Today is the logical day: before
 day_starts_at (04:00) it is still yesterday."
     )]
-    Remind(RemindArgs),
+    Remind(Lazy<RemindArgs>),
 
     /// Run the [[hooks]] of your config once with a sample document, to try them
     #[command(
