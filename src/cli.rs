@@ -147,7 +147,7 @@ see `cls symptoms`).")]
 ", exit_codes!()))]
     Check(Lazy<CheckArgs>),
 
-    /// One line (or a prompt token such as cls:ok, cls:log!, cls:WARNING) for today, as of now
+    /// Today's level in one line, or a shell prompt token (cls:ok, cls:log!, cls:WARNING...)
     #[command(after_help = "Examples:
   cls status                    the level and the most serious finding, in one line
   cls status --prompt           a short token for your shell prompt (PS1, starship)
@@ -173,7 +173,7 @@ soon as a new rule or a higher level fires. An emergency cannot be acknowledged
 (exit 2): go to hospital or call emergency services now.")]
     Ack(Lazy<AckArgs>),
 
-    /// Remind you to log today (a line and exit 10 until today has a weight); install a daily timer
+    /// Remind you to log today (exit 10 until today has a weight); install a daily timer
     #[command(
         args_conflicts_with_subcommands = true,
         after_help = "Examples:
