@@ -147,6 +147,65 @@ see `cls symptoms`).")]
 ", exit_codes!()))]
     Check(Lazy<CheckArgs>),
 
+    /// Today's level in one line, or a shell prompt token (cls:ok, cls:log!, cls:WARNING...)
+    #[command(after_help = "Examples:
+  cls status                    the level and the most serious finding, in one line
+  cls status --prompt           a short token for your shell prompt (PS1, starship)
+  cls status --prompt --quiet-ok   nothing at all while everything is ok
+
+Prompt tokens: cls:ok, cls:log! (nothing or no weight logged today), cls:unknown,
+cls:watch, cls:WARNING, cls:EMERGENCY, and cls:watch(ack) or cls:warning(ack) when
+you have acknowledged every finding at that level ('cls ack'). On any error the
+token is cls:? (exit 1), never an error message. Without --prompt the exit status
+is check's (0 ok, 10 unknown, 11 watch, 12 warning, 13 emergency); with it, 0.")]
+    Status(Lazy<StatusArgs>),
+
+    /// Record that you have acted on today's watch or warning findings (never an emergency)
+    #[command(after_help = "Examples:
+  cls ack --note \"called Dr Okafor\"     every watch and warning finding of now
+  cls ack W1 P2                          only these rules
+  cls ack --list                         today's acknowledgements
+
+The level and check's exit status do not change: `cls check` shows the finding as
+\"acknowledged 08:10: called Dr Okafor\", and hooks and the prompt token do not
+repeat it. An acknowledgement lapses at the end of the day (day_starts_at) or as
+soon as a new rule or a higher level fires. An emergency cannot be acknowledged
+(exit 2): go to hospital or call emergency services now.")]
+    Ack(Lazy<AckArgs>),
+
+    /// Remind you to log today (exit 10 until today has a weight); install a daily timer
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:
+  cls remind                     one line and exit 10 until today has an entry with a weight
+  cls remind --notify            also a desktop notification (notify-send), when installed
+  cls remind install --at 08:30  write a systemd user timer (you enable it yourself)
+  cls remind install --cron      print a crontab line instead
+  cls remind uninstall           remove what install wrote
+
+Silent with exit 0 once today has a weight. Today is the logical day: before
+day_starts_at (04:00) it is still yesterday."
+    )]
+    Remind(Lazy<RemindArgs>),
+
+    /// Run the [[hooks]] of your config once with a sample document, to try them
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  cls hooks test                 every hook, each at its own `on` level
+  cls hooks test --level emergency
+
+Hooks are argv arrays in the config:
+  [[hooks]]
+  on = \"warning\"                # this level or higher
+  run = [\"notify-send\", \"cls\", \"{level}: {summary}\"]
+  timeout_s = 10
+They run after `cls log` and `cls check` when today's level rises to or above `on`,
+once per level per day, with the `cls check --json` document on stdin and CLS_LEVEL,
+CLS_DATE and CLS_SUMMARY in the environment."
+    )]
+    Hooks(HooksCommand),
+
     /// Summarise a period of the diary for your doctor (text, Markdown, HTML, CSV or JSON)
     #[command(after_help = "Examples:
   cls report                                  the last 90 days as text
@@ -454,6 +513,85 @@ pub struct CheckArgs {
     /// With --history: the last span, e.g. 30d, 12w, 6m (calendar months), 1y
     #[arg(long, value_name = "SPAN", conflicts_with = "from")]
     pub last: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print a short token for a shell prompt (cls:ok, cls:log!, cls:WARNING...); cls:? on any error
+    #[arg(long)]
+    pub prompt: bool,
+
+    /// With --prompt: print nothing while the level is ok and today is logged
+    #[arg(long, requires = "prompt")]
+    pub quiet_ok: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AckArgs {
+    /// The rules to acknowledge (e.g. W1 P2) [default: every watch and warning finding of now]
+    #[arg(value_name = "RULE", conflicts_with = "list")]
+    pub rules: Vec<String>,
+
+    /// What you did, e.g. "called Dr Okafor"
+    #[arg(long, value_name = "TEXT", conflicts_with = "list")]
+    pub note: Option<String>,
+
+    /// List today's acknowledgements (and those that lapsed)
+    #[arg(long)]
+    pub list: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    #[command(subcommand)]
+    pub action: Option<RemindAction>,
+
+    /// Also show a desktop notification through notify-send, when it is installed
+    #[arg(long)]
+    pub notify: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemindAction {
+    /// Write a systemd user timer and service for a daily reminder (never enables them)
+    #[command(after_help = "Examples:
+  cls remind install                 ~/.config/systemd/user/cls-remind.{timer,service}, 08:30
+  cls remind install --at 07:45
+  cls remind install --cron          print a crontab line instead of writing files
+  (crontab -l; cls remind install --cron) | crontab -
+
+Then turn it on yourself:
+  systemctl --user daemon-reload
+  systemctl --user enable --now cls-remind.timer")]
+    Install {
+        /// The time of day, HH:MM
+        #[arg(long, value_name = "HH:MM", default_value = "08:30")]
+        at: String,
+        /// Print a crontab line instead of writing systemd units
+        #[arg(long)]
+        cron: bool,
+        /// Replace unit files of the same names that cls did not write
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove the systemd user timer and service that install wrote
+    #[command(after_help = "Examples:
+  systemctl --user disable --now cls-remind.timer   first, if you enabled it
+  cls remind uninstall")]
+    Uninstall,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HooksCommand {
+    /// Run every hook now with a sample document (nothing is recorded)
+    #[command(after_help = "Examples:
+  cls hooks test
+  cls hooks test --level warning")]
+    Test {
+        /// The level to pretend [default: each hook's own `on` level]
+        #[arg(long, value_name = "LEVEL", value_parser = ["unknown", "watch", "warning", "emergency"])]
+        level: Option<String>,
+    },
 }
 
 /// The formats of `cls report`.

@@ -26,6 +26,9 @@ pub struct Config {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub medications: Vec<ScheduledMed>,
     pub rules: RulesConfig,
+    /// Programs to run when the level rises (`[[hooks]]`, see `hooks`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hooks: Vec<crate::hooks::Hook>,
 }
 
 /// How the diary is read.
@@ -366,6 +369,7 @@ impl Config {
                 ));
             }
         }
+        crate::hooks::validate(&self.hooks)?;
         self.rules.validate(&self.symptoms.custom)
     }
 

@@ -9,6 +9,7 @@
 //! ([`doctor`]). It never prints and never reads the clock: "now" and paths
 //! are passed in.
 
+pub mod ack;
 pub mod backup;
 pub mod card;
 pub mod config;
@@ -16,6 +17,7 @@ pub mod crypt;
 pub mod demo;
 pub mod doctor;
 pub mod fsutil;
+pub mod hooks;
 pub mod input;
 pub mod model;
 pub mod outfile;

@@ -27,7 +27,7 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     }
     // Today is judged as of now; a past day as of its end.
     let date = ctx.judged_date("--date", args.date.as_deref())?;
-    let store = ctx.open_read()?;
+    let mut store = ctx.open_read()?;
     let (entries, episodes) = ctx.rules_input(&store, date, date)?;
     let diary = Diary {
         entries: &entries,
@@ -35,17 +35,16 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
         schedule: &ctx.config.medications,
     };
     let a = rules::evaluate_at(&diary, date, ctx.rules_now(), &ctx.config.rules);
+    let acks = super::daily::holding(ctx, &mut store, &a)?;
     let action = action_for(ctx, &a);
     let mut o = anstream::stdout().lock();
     let written = if args.json {
-        let mut v = serde_json::to_value(&a)?;
-        v["action"] = json!(action);
-        v["generated_at"] = json!(ctx.now.to_rfc3339());
+        let v = super::daily::document(ctx, &a, &acks, &action)?;
         serde_json::to_writer_pretty(&mut o, &v)
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(o))
     } else {
-        write_assessment(&mut o, &a, &action, &ctx.config.rules).and_then(|()| {
+        write_assessment(&mut o, &a, &action, &ctx.config.rules, &acks).and_then(|()| {
             if ctx.db.exists() {
                 Ok(())
             } else {
@@ -63,6 +62,9 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         r => r?,
     }
+    drop(o);
+    // After the output: a hook never delays what the patient reads.
+    super::daily::run_hooks(ctx, &mut store, &a, &acks);
     Ok(a.level.exit_code())
 }
 
@@ -147,6 +149,7 @@ fn write_assessment(
     a: &Assessment,
     action: &str,
     cfg: &cls::rules::RulesConfig,
+    acks: &cls::ack::Holding,
 ) -> std::io::Result<()> {
     use cls::render::wrap;
     let width = wrap_width();
@@ -197,7 +200,18 @@ fn write_assessment(
     for f in findings {
         let s = style::level(f.level);
         // Custom rules bring their names and messages from the config.
-        let text = cls::render::sanitize(&format!("{} [{} {}]", f.message, f.rule, f.name));
+        let acked = acks
+            .covers(&f.rule, f.level)
+            .map(|ack| {
+                let note = ack
+                    .note
+                    .as_deref()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default();
+                format!(" (acknowledged {}{note})", ack.at.format("%H:%M"))
+            })
+            .unwrap_or_default();
+        let text = cls::render::sanitize(&format!("{} [{} {}]{acked}", f.message, f.rule, f.name));
         writeln!(
             o,
             "  {s}{:<9}{s:#} {}",

@@ -70,7 +70,7 @@ pub fn log(ctx: &Ctx, args: &LogArgs) -> Result<u8> {
     if let Some(err) = &ctx.config_error {
         return saved_without_config(ctx, err, id, &stamp, &m);
     }
-    confirm(ctx, &store, "logged", id, &stamp, &m)
+    confirm(ctx, &mut store, "logged", id, &stamp, &m)
 }
 
 /// The entry is in the diary, but the config could not be read: confirm
@@ -217,7 +217,7 @@ pub fn edit(ctx: &Ctx, args: &EditArgs) -> Result<u8> {
         )));
     }
     store.replace(args.id, &stamp, &m)?;
-    confirm(ctx, &store, "updated", args.id, &stamp, &m)
+    confirm(ctx, &mut store, "updated", args.id, &stamp, &m)
 }
 
 /// `cls edit --symptom thirst:1 --remove-symptom thirst`: which one was
@@ -340,7 +340,7 @@ fn now_minute(ctx: &Ctx) -> NaiveTime {
 /// Print the confirmation and the day's status line.
 fn confirm(
     ctx: &Ctx,
-    store: &cls::Store,
+    store: &mut cls::Store,
     verb: &str,
     id: i64,
     stamp: &Stamp,
@@ -372,6 +372,24 @@ fn confirm(
             "{}",
             super::check::action_line(a.level, ctx.config.actions.for_level(a.level))
         )?;
+    }
+    drop(o);
+    // The entry is committed and confirmed: now the hooks, on today's
+    // level (an entry for a past day can change today's too).
+    // Nothing here may turn the logged entry into an error.
+    if !ctx.config.hooks.is_empty() {
+        let today = if day == ctx.today() {
+            Ok(a)
+        } else {
+            super::daily::judge_today(ctx, store)
+        };
+        let judged = today.and_then(|t| Ok((super::daily::holding(ctx, store, &t)?, t)));
+        match judged {
+            Ok((acks, today)) => super::daily::run_hooks(ctx, store, &today, &acks),
+            Err(e) => {
+                let _ = writeln!(io::stderr(), "cls: hooks not run: {}", super::one_line(&e));
+            }
+        }
     }
     Ok(0)
 }

@@ -1,21 +1,26 @@
 //! Command orchestration: resolve paths, the clock and the config once, then
 //! one `match` over the subcommands. Each subcommand lives in its own file.
 
+mod ack;
 mod backup;
 mod card;
 mod check;
 mod crypt;
+mod daily;
 mod demo;
 mod doctor;
 mod entries;
 mod episode;
 mod export;
+mod hooks;
 mod import;
 mod log;
 mod meds;
 mod misc;
+mod remind;
 mod report;
 mod rules;
+mod status;
 pub mod style;
 
 use std::io::{self, IsTerminal, Write};
@@ -217,6 +222,12 @@ pub fn run(cli: Cli) -> Result<u8> {
         misc::completions(shell)?;
         return Ok(0);
     }
+    // The prompt token never prints an error message: `cls:?` instead.
+    if let Command::Status(a) = &cli.command {
+        if a.prompt {
+            return Ok(status::prompt(&cli, a));
+        }
+    }
     let (db, config_path, explicit_config) = resolve_paths(&cli)?;
     if let Command::Paths = cli.command {
         misc::paths(&db, &config_path)?;
@@ -244,6 +255,12 @@ pub fn run(cli: Cli) -> Result<u8> {
         Err(e) if matches!(cli.command, Command::Log(_)) => (Config::default(), Some(e)),
         Err(e) => return Err(e),
     };
+    // What `cls remind install` writes into a unit file: the paths as given
+    // (flag or environment), never the platform defaults.
+    let cli_paths = remind::GivenPaths {
+        db: cli.db.clone(),
+        config: cli.config.clone(),
+    };
     let ctx = Ctx {
         db,
         config_path,
@@ -261,6 +278,10 @@ pub fn run(cli: Cli) -> Result<u8> {
     let result = match cli.command {
         Command::Log(a) => log::log(&ctx, &a),
         Command::Check(a) => check::check(&ctx, &a),
+        Command::Status(a) => status::status(&ctx, &a),
+        Command::Ack(a) => ack::ack(&ctx, &a),
+        Command::Remind(a) => remind::remind(&ctx, &cli_paths, &a),
+        Command::Hooks(c) => hooks::run(&ctx, c),
         Command::Report(a) => report::report(&ctx, &a),
         Command::Card(a) => card::card(&ctx, &a),
         Command::Meds(a) => meds::meds(&ctx, &a),
@@ -381,11 +402,13 @@ fn now() -> Result<DateTime<Local>> {
     Err(anyhow!("CLS_NOW: cannot parse '{v}'"))
 }
 
-/// True when the command prints JSON (`--json`, `--format json`).
+/// True when the command prints JSON (`--json`, `--format json`) or a
+/// prompt token (`--prompt`, which runs with every shell prompt).
 fn json_output() -> bool {
     let args: Vec<String> = std::env::args().collect();
     args.iter().enumerate().any(|(i, a)| {
         a == "--json"
+            || a == "--prompt"
             || a == "--format=json"
             || (a == "--format" && args.get(i + 1).is_some_and(|v| v == "json"))
     })

@@ -3,6 +3,7 @@
 //! `BEGIN IMMEDIATE` transactions so that an entry is either all there or not
 //! there at all. A new file is created 0600 in a 0700 folder.
 
+mod daily;
 mod migrate;
 mod schema;
 
@@ -19,6 +20,7 @@ use crate::model::{
     Bp, Entry, Episode, Lab, LabKind, Measurements, Med, Stamp, SymptomEntry, Urine,
 };
 
+pub use daily::{DayLogged, NewAck};
 pub use migrate::{verify_schema, SCHEMA_VERSION};
 
 /// How long a writer waits for another `cls` holding the lock.

@@ -55,6 +55,10 @@ mod writers;
 // all-or-nothing when the diary exists (issue 14, item 10).
 mod import_stream;
 
+// The daily loop (issue 18): remind and its unit files, the prompt token,
+// escalation hooks, cls ack.
+mod daily;
+
 // cls demo: the span it promises, determinism, refusing existing files.
 mod demo;
 
