@@ -78,7 +78,10 @@ impl std::fmt::Display for Level {
     }
 }
 
-pub use backtest::{leads_from_history, FALSE_ALARM_AFTER, FALSE_ALARM_BEFORE, LEAD_IN_DAYS};
+pub use backtest::{
+    leads_from_history, score as backtest_score, FALSE_ALARM_AFTER, FALSE_ALARM_BEFORE,
+    LEAD_IN_DAYS,
+};
 pub use config::{
     Albumin, BpBaseline, Breathing, Condition, CustomRule, Hemoconcentration, Hypotension, Labs,
     LeakCombo, LowBp, LowUrine, MedOverdue, NoBaseline, OvernightJump, ProdromeCluster,
