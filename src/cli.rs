@@ -770,6 +770,17 @@ pub struct DemoArgs {
     /// The last day of the diary: YYYY-MM-DD, today, yesterday or -Nd [default: today]
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub end: Option<String>,
+
+    /// The made-up patient's mean number of attacks a year (0.1-12); fewer on well-timed IVIG
+    #[arg(long, value_name = "N", default_value_t = cls::demo::DEFAULT_ATTACKS_PER_YEAR, value_parser = attacks_per_year)]
+    pub attacks_per_year: f64,
+}
+
+fn attacks_per_year(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.1..=12.0).contains(&x) => Ok(x),
+        _ => Err(format!("'{s}' is not a number from 0.1 to 12")),
+    }
 }
 
 #[cfg(test)]

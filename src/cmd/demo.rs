@@ -37,7 +37,10 @@ pub fn demo(ctx: &Ctx, args: &DemoArgs) -> Result<u8> {
             )
         })?,
     };
-    let demo = cls::demo::generate(first, end, args.seed);
+    let options = cls::demo::Options {
+        attacks_per_year: args.attacks_per_year,
+    };
+    let demo = cls::demo::generate_with(first, end, args.seed, &options);
     let stamps = demo
         .entries
         .iter()
