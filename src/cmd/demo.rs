@@ -59,7 +59,7 @@ pub fn demo(ctx: &Ctx, args: &DemoArgs) -> Result<u8> {
             for ep in &demo.episodes {
                 store::insert_episode(tx, ep)?;
             }
-            Ok(())
+            store::mark_synthetic(tx)
         })?;
         Ok(())
     })();

@@ -47,14 +47,32 @@ pub fn usage(msg: impl Into<String>) -> anyhow::Error {
 
 /// Everything a command needs, resolved once: where the files are, the
 /// config, and "now".
+#[derive(Clone)]
 pub struct Ctx {
     pub db: PathBuf,
     pub config_path: PathBuf,
     pub config: Config,
     pub now: DateTime<Local>,
+    /// The diary was made by `cls demo` (set by [`Ctx::for_diary`]).
+    pub synthetic: bool,
 }
 
 impl Ctx {
+    /// This context for reading `store`. For a diary `cls demo` made, it is
+    /// marked synthetic and leaves out the patient's identity, contacts and
+    /// instructions from the config (clinical.md §4): a demo's outputs never
+    /// print a real name, phone number or action plan over invented vitals.
+    pub fn for_diary(&self, store: &Store) -> Result<std::borrow::Cow<'_, Ctx>> {
+        if !store.is_synthetic()? {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        }
+        let mut ctx = self.clone();
+        ctx.config.patient = cls::config::Patient::default();
+        ctx.config.actions = cls::config::Actions::default();
+        ctx.synthetic = true;
+        Ok(std::borrow::Cow::Owned(ctx))
+    }
+
     /// The logical today (clinical.md §3): before `day_starts_at` (04:00),
     /// the calendar's yesterday. Relative dates (`today`, `yesterday`,
     /// `-3d`) count from it.
@@ -210,6 +228,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         config_path,
         config,
         now: now()?,
+        synthetic: false,
     };
     // `show` and `delete` of an unreadable row say so themselves.
     let named = match &cli.command {
