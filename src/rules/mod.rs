@@ -21,6 +21,7 @@ mod engine;
 mod index;
 #[cfg(test)]
 mod tests;
+pub mod tune;
 
 use std::collections::BTreeMap;
 
