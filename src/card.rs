@@ -37,6 +37,9 @@ pulmonary oedema. Please ask the patient's specialist before giving large volume
 /// Everything [`build`] reads.
 pub struct Input<'a> {
     pub patient: &'a Patient,
+    /// The diary was made by `cls demo`: the card says so in a banner, and
+    /// shows no name, birth date, contact or instruction from `patient`.
+    pub synthetic: bool,
     /// Recent entries (a year is plenty), sorted by
     /// [`crate::model::entry_order`].
     pub entries: &'a [Entry],
@@ -62,6 +65,9 @@ pub struct Input<'a> {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Card {
+    /// A synthetic demo diary's card (only present, as `true`, for one).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub synthetic: bool,
     pub generated: DateTime<FixedOffset>,
     pub version: String,
     pub unit: WeightUnit,
@@ -194,7 +200,13 @@ fn contact(c: &Contact) -> Option<Contact> {
 }
 
 pub fn build(input: &Input<'_>) -> Card {
-    let p = input.patient;
+    // A demo never carries the patient's details, whatever the caller passes.
+    let blank = Patient::default();
+    let p = if input.synthetic {
+        &blank
+    } else {
+        input.patient
+    };
     let date = input.date;
     let ds = input.day_start;
     // The usual values come from the days before today outside recorded
@@ -295,6 +307,7 @@ pub fn build(input: &Input<'_>) -> Card {
     let mut findings = input.today.findings.clone();
     findings.sort_by_key(|f| std::cmp::Reverse(f.level));
     Card {
+        synthetic: input.synthetic,
         generated: input.generated,
         version: input.version.to_string(),
         unit: input.unit,
@@ -431,6 +444,9 @@ pub fn text(c: &Card, width: u16) -> String {
     let width = width.max(40);
     let mut o = String::new();
     let rule = "═".repeat(usize::from(width).min(72));
+    if c.synthetic {
+        let _ = writeln!(o, "{SYNTHETIC_BANNER}");
+    }
     let _ = writeln!(o, "{rule}\nEMERGENCY MEDICAL INFORMATION\n{rule}");
     let mut who = Vec::new();
     if let Some(n) = &c.name {
@@ -557,7 +573,12 @@ fn wrap(s: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// The banner of a card made from a demo diary.
+pub const SYNTHETIC_BANNER: &str =
+    "SYNTHETIC DEMO DIARY: made up by 'cls demo'; not a patient's card";
+
 const CARD_CSS: &str = r#"
+.synthetic{border:3px solid #000;padding:6px 10px;font-weight:700;font-size:15px;text-align:center;margin:0 0 10px}
 *{box-sizing:border-box}
 html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 body{margin:0;background:#e9edf1;color:#1c2530;font:13px/1.4 "Helvetica Neue",Helvetica,Arial,"Liberation Sans","DejaVu Sans",sans-serif}
@@ -604,6 +625,14 @@ pub fn html(c: &Card) -> String {
 <style>{CARD_CSS}</style>\n</head>\n<body>\n<main>\n",
         c.name.as_deref().map(|n| format!(" – {}", esc(n))).unwrap_or_default()
     );
+    if c.synthetic {
+        // Printed with the card: a border and bold text, no background.
+        let _ = writeln!(
+            o,
+            "<p class=\"synthetic\" role=\"note\">{}</p>",
+            esc(SYNTHETIC_BANNER)
+        );
+    }
     let _ = write!(
         o,
         "<div class=\"top\"><h1>EMERGENCY MEDICAL INFORMATION</h1><div class=\"date\">printed {}<br>from the patient's diary</div></div>\n<div class=\"who\">",
@@ -771,6 +800,7 @@ mod tests {
         let input = d.input();
         let today = d.history.last().unwrap().clone();
         build(&Input {
+            synthetic: false,
             patient,
             entries: &d.entries,
             episodes: &d.episodes,

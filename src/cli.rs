@@ -282,7 +282,8 @@ Schedules live in the config, one [[medications]] table each:
     /// Every active rule with its thresholds; what your config changed; what is disabled
     #[command(after_help = "Examples:
   cls rules
-  cls rules --json")]
+  cls rules --json
+  cls rules tune")]
     Rules(Lazy<RulesArgs>),
 
     /// List the symptom names and aliases cls understands
@@ -796,9 +797,52 @@ pub enum EpisodeCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct RulesArgs {
     /// Print JSON
     #[arg(long)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Option<RulesCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Replay your history under other weight thresholds and propose some (to discuss with your doctor)
+    #[command(
+        after_help = "Needs recorded episodes ('cls episode start'). Only W1, W3, P3's lowered W1, W4 \
+and P2's count move, inside clinical.md's tuning limits; every other threshold is your clinician's.
+
+Columns: 'caught' = episodes with at least one day of warning before they started; 'lead' = days of \
+warning lead summed over the episodes; 'watch/y', 'warning/y' = false-alarm days a year at watch, and at \
+warning or above, outside 7 days before to 14 days after each episode.
+
+Examples:
+  cls rules tune
+  cls rules tune --max-false-alarms 12
+  cls rules tune --write            write row 1's thresholds into the config (asks first)
+  cls rules tune --write 3 --yes"
+    )]
+    Tune(TuneArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TuneArgs {
+    /// Only candidates with at most N false-alarm days a year (watch or above)
+    #[arg(long, value_name = "N")]
+    pub max_false_alarms: Option<f64>,
+
+    /// Write the thresholds of table row N (default 1) into the config file, after showing the change
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1")]
+    pub write: Option<usize>,
+
+    /// Do not ask before writing
+    #[arg(long, short = 'y', requires = "write")]
+    pub yes: bool,
+
+    /// Print JSON
+    #[arg(long, conflicts_with = "write")]
     pub json: bool,
 }
 
@@ -964,6 +1008,17 @@ pub struct DemoArgs {
     /// The last day of the diary: YYYY-MM-DD, today, yesterday or -Nd [default: today]
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub end: Option<String>,
+
+    /// The made-up patient's mean number of attacks a year (0.1-12); fewer on well-timed IVIG
+    #[arg(long, value_name = "N", default_value_t = cls::demo::DEFAULT_ATTACKS_PER_YEAR, value_parser = attacks_per_year)]
+    pub attacks_per_year: f64,
+}
+
+fn attacks_per_year(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.1..=12.0).contains(&x) => Ok(x),
+        _ => Err(format!("'{s}' is not a number from 0.1 to 12")),
+    }
 }
 
 #[cfg(test)]

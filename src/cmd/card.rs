@@ -14,9 +14,11 @@ use crate::cli::{CardArgs, CardFormat};
 
 pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
     let today = ctx.today();
-    let cfg = &ctx.config;
     let target = ctx.check_output(args.output.as_deref())?;
     let store = ctx.open_to_show()?;
+    // A demo diary: a banner, and none of the patient's details.
+    let ctx = &*ctx.for_diary(&store)?;
+    let cfg = &ctx.config;
     let (entries, episodes) = ctx.rules_input(&store, today, today)?;
     let diary = Diary {
         entries: &entries,
@@ -49,6 +51,7 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
     }
     let c = card::build(&card::Input {
         patient: &cfg.patient,
+        synthetic: ctx.synthetic,
         entries: &entries,
         episodes: &episodes,
         weight_baseline,
@@ -91,6 +94,9 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
     };
     emit(&out, args.output.as_deref(), target.as_ref(), "card")?;
 
+    if ctx.synthetic {
+        return Ok(0);
+    }
     let mut err = std::io::stderr().lock();
     for m in card::missing(&cfg.patient, &cfg.medications) {
         writeln!(

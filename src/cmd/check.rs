@@ -28,6 +28,7 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     // Today is judged as of now; a past day as of its end.
     let date = ctx.judged_date("--date", args.date.as_deref())?;
     let mut store = ctx.open_read()?;
+    let ctx = &*ctx.for_diary(&store)?;
     let (entries, episodes) = ctx.rules_input(&store, date, date)?;
     let diary = Diary {
         entries: &entries,
@@ -39,13 +40,18 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     let action = action_for(ctx, &a);
     let mut o = anstream::stdout().lock();
     let written = if args.json {
-        let v = super::daily::document(ctx, &a, &acks, &action)?;
+        let mut v = super::daily::document(ctx, &a, &acks, &action)?;
+        if ctx.synthetic {
+            v["synthetic"] = json!(true);
+        }
         serde_json::to_writer_pretty(&mut o, &v)
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(o))
     } else {
         write_assessment(&mut o, &a, &action, &ctx.config.rules, &acks).and_then(|()| {
-            if ctx.db.exists() {
+            if ctx.synthetic {
+                writeln!(o, "note: {}", cls::demo::SYNTHETIC_NOTE)
+            } else if ctx.db.exists() {
                 Ok(())
             } else {
                 // A mistyped --db must not look like a diary that is merely empty.
@@ -306,6 +312,7 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     let from = from.expect("history has a default range");
     ctx.judged_date("--to", Some(&to.to_string()))?;
     let store = ctx.open_read()?;
+    let ctx = &*ctx.for_diary(&store)?;
     let (entries, episodes) = ctx.rules_input(&store, from, to)?;
     // Start at the diary's first entry: the days before it are not
     // "unknown" days of this patient, they are before the diary. (Everything
@@ -335,9 +342,16 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     let days = rules::history_at(&diary, from, to, Some(ctx.rules_now()), &ctx.config.rules);
     let mut o = anstream::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut o, &json!({"from": from, "to": to, "days": days}))?;
+        let mut v = json!({"from": from, "to": to, "days": days});
+        if ctx.synthetic {
+            v["synthetic"] = json!(true);
+        }
+        serde_json::to_writer_pretty(&mut o, &v)?;
         writeln!(o)?;
         return Ok(0);
+    }
+    if ctx.synthetic {
+        writeln!(o, "{}", cls::demo::SYNTHETIC_NOTE)?;
     }
     for a in &days {
         let s = style::level(a.level);
@@ -386,6 +400,7 @@ fn cfg_day(ctx: &Ctx, e: Option<&cls::model::Entry>) -> Option<chrono::NaiveDate
 fn backtest(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     let (from, to) = range(ctx, args, None)?;
     let store = ctx.open_read()?;
+    let ctx = &*ctx.for_diary(&store)?;
     let entries = store.entries(from, Some(to))?;
     let episodes: Vec<_> = store
         .episodes()?
@@ -400,16 +415,23 @@ fn backtest(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     let b = rules::backtest(&diary, &ctx.config.rules);
     let mut o = anstream::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut o, &b)?;
+        let mut v = serde_json::to_value(&b)?;
+        v["synthetic"] = json!(ctx.synthetic);
+        serde_json::to_writer_pretty(&mut o, &v)?;
         writeln!(o)?;
         return Ok(0);
     }
     match (b.from, b.to) {
-        (Some(f), Some(t)) => writeln!(
-            o,
-            "backtest over {f} to {t} ({})",
-            count(b.days, "day", "days")
-        )?,
+        (Some(f), Some(t)) => {
+            writeln!(
+                o,
+                "backtest over {f} to {t} ({})",
+                count(b.days, "day", "days")
+            )?;
+            if ctx.synthetic {
+                writeln!(o, "{}", cls::demo::SYNTHETIC_NOTE)?;
+            }
+        }
         _ => {
             writeln!(o, "backtest: the diary has no entries in that range")?;
             return Ok(0);

@@ -53,7 +53,10 @@ pub fn demo(ctx: &Ctx, args: &DemoArgs) -> Result<u8> {
         )
         .into());
     }
-    let demo = cls::demo::generate(first, end, args.seed);
+    let options = cls::demo::Options {
+        attacks_per_year: args.attacks_per_year,
+    };
+    let demo = cls::demo::generate_with(first, end, args.seed, &options);
     let stamps = demo
         .entries
         .iter()
@@ -72,7 +75,7 @@ pub fn demo(ctx: &Ctx, args: &DemoArgs) -> Result<u8> {
             for ep in &demo.episodes {
                 store::insert_episode(tx, ep)?;
             }
-            Ok(())
+            store::mark_synthetic(tx)
         })?;
         Ok(())
     })();

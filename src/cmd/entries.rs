@@ -25,11 +25,23 @@ pub fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8> {
     )?;
     let store = ctx.open_to_show()?;
     let entries = store.entries(from, Some(to))?;
+    let synthetic = store.is_synthetic()?;
     let mut o = anstream::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut o, &entries)?;
         writeln!(o)?;
+        // The JSON stays an array of entries; the note goes beside it.
+        if synthetic {
+            writeln!(
+                std::io::stderr(),
+                "cls: note: {}",
+                cls::demo::SYNTHETIC_NOTE
+            )?;
+        }
         return Ok(0);
+    }
+    if synthetic {
+        writeln!(o, "{}", cls::demo::SYNTHETIC_NOTE)?;
     }
     let range = match from {
         Some(f) => format!("{f} to {to}"),

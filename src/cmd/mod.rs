@@ -22,6 +22,7 @@ mod report;
 mod rules;
 mod status;
 pub mod style;
+mod tune;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -53,6 +54,7 @@ pub fn usage(msg: impl Into<String>) -> anyhow::Error {
 
 /// Everything a command needs, resolved once: where the files are, the
 /// config, and "now".
+#[derive(Clone)]
 pub struct Ctx {
     pub db: PathBuf,
     pub config_path: PathBuf,
@@ -61,10 +63,27 @@ pub struct Ctx {
     /// Why the config could not be loaded, for `cls log` only (which then
     /// runs on the built-in defaults, see log.rs); every other command
     /// stops at a broken config.
-    pub config_error: Option<anyhow::Error>,
+    pub config_error: Option<std::sync::Arc<anyhow::Error>>,
+    /// The diary was made by `cls demo` (set by [`Ctx::for_diary`]).
+    pub synthetic: bool,
 }
 
 impl Ctx {
+    /// This context for reading `store`. For a diary `cls demo` made, it is
+    /// marked synthetic and leaves out the patient's identity, contacts and
+    /// instructions from the config (clinical.md §4): a demo's outputs never
+    /// print a real name, phone number or action plan over invented vitals.
+    pub fn for_diary(&self, store: &Store) -> Result<std::borrow::Cow<'_, Ctx>> {
+        if !store.is_synthetic()? {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        }
+        let mut ctx = self.clone();
+        ctx.config.patient = cls::config::Patient::default();
+        ctx.config.actions = cls::config::Actions::default();
+        ctx.synthetic = true;
+        Ok(std::borrow::Cow::Owned(ctx))
+    }
+
     /// The logical today (clinical.md §3): before `day_starts_at` (04:00),
     /// the calendar's yesterday. Relative dates (`today`, `yesterday`,
     /// `-3d`) count from it.
@@ -252,7 +271,9 @@ pub fn run(cli: Cli) -> Result<u8> {
         Ok(c) => (c, None),
         // A typo in the config must not cost a morning entry: `log`
         // still saves it, then reports the error (log.rs).
-        Err(e) if matches!(cli.command, Command::Log(_)) => (Config::default(), Some(e)),
+        Err(e) if matches!(cli.command, Command::Log(_)) => {
+            (Config::default(), Some(std::sync::Arc::new(e)))
+        }
         Err(e) => return Err(e),
     };
     // What `cls remind install` writes into a unit file: the paths as given
@@ -267,6 +288,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         config,
         now,
         config_error,
+        synthetic: false,
     };
     // `show` and `delete` of an unreadable row say so themselves.
     let named = match &cli.command {

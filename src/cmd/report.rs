@@ -36,6 +36,8 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
 
     let target = ctx.check_output(args.output.as_deref())?;
     let store = ctx.open_to_show()?;
+    // A demo diary: marked, and without the patient's details.
+    let ctx = &*ctx.for_diary(&store)?;
     let lead_in = from - Duration::days(rules::LEAD_IN_DAYS);
     let (entries, episodes) = ctx.rules_input(&store, lead_in, to)?;
     let cfg = &ctx.config;
@@ -55,6 +57,17 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
         .cloned()
         .collect();
     let leads = rules::leads_from_history(&history, &shown);
+    // How the rules did (clinical.md §4), from the same days: false alarms
+    // on the period, lead times with the lead-in.
+    let rules_on_history = match history.first() {
+        Some(first) if !shown.is_empty() => {
+            let levels: Vec<_> = history.iter().map(|a| a.level).collect();
+            Some(rules::backtest_score(
+                first.date, &levels, from, &shown, &episodes,
+            ))
+        }
+        _ => None,
+    };
     history.retain(|a| a.date >= from);
     // The weight baseline of every day: the rules' own B, never a private one.
     let baselines = rules::weight_baselines(&diary, from, to, &cfg.rules);
@@ -67,6 +80,8 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
         leads: &leads,
         scheduled: scheduled(&store, ctx, to)?,
         patient: &cfg.patient,
+        synthetic: ctx.synthetic,
+        rules_on_history,
         from,
         to,
         generated: ctx.now.fixed_offset(),

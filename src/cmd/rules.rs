@@ -10,6 +10,9 @@ use super::Ctx;
 use crate::cli::RulesArgs;
 
 pub fn rules(ctx: &Ctx, args: &RulesArgs) -> Result<u8> {
+    if let Some(crate::cli::RulesCommand::Tune(a)) = &args.command {
+        return super::tune::tune(ctx, a);
+    }
     let infos = cls::rules::describe(&ctx.config.rules);
     let mut o = anstream::stdout().lock();
     if args.json {

@@ -53,6 +53,7 @@ fn token(cli: &Cli, args: &StatusArgs) -> Result<String> {
         config,
         now,
         config_error: None,
+        synthetic: false,
     };
     let store = ctx.open_read()?;
     let a = super::daily::judge_today(&ctx, &store)?;

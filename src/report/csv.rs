@@ -21,6 +21,11 @@ pub fn header(unit: WeightUnit) -> String {
 
 pub fn render(r: &Report) -> String {
     let mut out = header(r.unit);
+    // A demo diary's rows say so in a last column: a comment line would
+    // break CSV readers, and a file alone must not pass for a patient's.
+    if r.synthetic {
+        out.push_str(",synthetic_demo_diary");
+    }
     out.push('\n');
     let bps = |v: &[Bp]| v.iter().map(Bp::to_string).collect::<Vec<_>>().join(";");
     for d in &r.days {
@@ -64,7 +69,10 @@ pub fn render(r: &Report) -> String {
             d.entries.to_string(),
             text(&d.notes.join(" | ")),
         ];
-        let row: Vec<String> = cells.iter().map(|c| quote(c)).collect();
+        let mut row: Vec<String> = cells.iter().map(|c| quote(c)).collect();
+        if r.synthetic {
+            row.push("yes".to_string());
+        }
         out.push_str(&row.join(","));
         out.push('\n');
     }

@@ -168,6 +168,7 @@ tr.hot-warning td,.daily tr.hot-warning td{background:#fdf0e6}tr.hot-emergency t
 .notes li{padding:3px 0;border-bottom:1px solid var(--line)}
 .notes .d{color:var(--muted);font-variant-numeric:tabular-nums;margin-right:8px;white-space:nowrap}
 .muted{color:var(--muted)}
+.synthetic{border:3px solid #000;padding:6px 10px;font-weight:700;font-size:15px;text-align:center;margin:0 0 12px}
 .empty{font-size:15px;padding:18px;background:var(--soft);border-radius:4px;margin-top:18px}
 footer{margin-top:18px;padding-top:6px;border-top:1px solid var(--line);font-size:11px;color:var(--muted)}
 @page{margin:12mm 12mm 14mm}
@@ -276,6 +277,15 @@ fn page_margin_css(r: &Report) -> String {
 }
 
 fn header(o: &mut String, r: &Report) {
+    if r.synthetic {
+        // A banner that prints: a border and bold text, not a background
+        // colour that browsers leave out when printing.
+        let _ = writeln!(
+            o,
+            "<p class=\"synthetic\" role=\"note\">{}</p>",
+            esc(super::SYNTHETIC_BANNER)
+        );
+    }
     let _ = write!(
         o,
         "<header class=\"head\">\n<div>\n<h1>{TITLE}</h1>\n\
@@ -632,6 +642,17 @@ fn episodes(o: &mut String, r: &Report) {
         );
     }
     o.push_str("</tbody>\n</table>\n</section>\n");
+    if let Some(h) = &r.rules_on_history {
+        let _ = writeln!(
+            o,
+            "<section class=\"keep\" id=\"rules-on-history\">\n<h2>{}</h2>",
+            esc(super::RULES_HEADING)
+        );
+        for l in super::rules_lines(h) {
+            let _ = writeln!(o, "<p>{}</p>", esc(&l));
+        }
+        o.push_str("</section>\n");
+    }
 }
 
 fn medications(o: &mut String, r: &Report) {

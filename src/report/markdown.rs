@@ -64,6 +64,10 @@ pub fn render(r: &Report) -> String {
     let mut o = Md(String::new());
     o.line(&format!("# {TITLE}"));
     o.line("");
+    if r.synthetic {
+        o.line(&format!("> **{}**", escape(super::SYNTHETIC_BANNER)));
+        o.line("");
+    }
     if let Some(p) = patient_line(&r.patient) {
         o.line(&format!("**Patient:** {}  ", escape(&p)));
     }
@@ -403,6 +407,13 @@ fn episodes(o: &mut Md, r: &Report) {
         ],
         rows,
     );
+    if let Some(h) = &r.rules_on_history {
+        o.section(super::RULES_HEADING);
+        for l in super::rules_lines(h) {
+            o.line(&escape(&l));
+            o.line("");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -27,7 +27,9 @@ use crate::input::WeightUnit;
 use crate::model::{
     Bp, DayStart, Entry, Episode, Lab, LabKind, Med, Severity, SymptomEntry, Urine,
 };
-use crate::rules::{Assessment, EpisodeLead, Finding, Level, WeightBaseline};
+use crate::rules::{
+    Assessment, Backtest, EpisodeLead, FalseAlarms, Finding, Level, WeightBaseline,
+};
 
 /// How many of the latest notes the report repeats in full.
 pub const LATEST_NOTES: usize = 10;
@@ -54,6 +56,11 @@ pub struct Input<'a> {
     /// The scheduled medications as of `to` (see [`med_status`]).
     pub scheduled: Vec<MedStatus>,
     pub patient: &'a Patient,
+    /// The diary was made by `cls demo`: every format says so.
+    pub synthetic: bool,
+    /// [`crate::rules::backtest_score`] over the period (lead-in days
+    /// included for the lead times), when episodes overlap it.
+    pub rules_on_history: Option<Backtest>,
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub generated: DateTime<FixedOffset>,
@@ -64,6 +71,9 @@ pub struct Input<'a> {
 /// The whole report. Weights are in kg; `unit` is only how to show them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
+    /// A synthetic demo diary (only present, as `true`, for one).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub synthetic: bool,
     pub patient: PatientHeader,
     pub period: Period,
     pub generated: DateTime<FixedOffset>,
@@ -76,6 +86,9 @@ pub struct Report {
     pub symptoms: Vec<SymptomRow>,
     pub findings: Vec<FindingDay>,
     pub episodes: Vec<EpisodeRow>,
+    /// How the rules did on this history; `None` without an episode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules_on_history: Option<RulesOnHistory>,
     pub medications: Medications,
     pub days: Vec<DayRow>,
     /// Newest first, at most [`LATEST_NOTES`].
@@ -86,6 +99,37 @@ impl Report {
     /// True when the period has no diary entry at all.
     pub fn is_empty(&self) -> bool {
         self.days.is_empty()
+    }
+}
+
+/// The backtest's numbers (clinical.md §4) on the report's period: how
+/// many of its episodes the rules warned of, and their false alarms.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RulesOnHistory {
+    /// The days counted for false alarms.
+    pub days: usize,
+    pub episodes: usize,
+    /// Episodes with at least one day of warning (or of watch) before
+    /// they started.
+    pub episodes_with_warning_lead: usize,
+    pub episodes_with_watch_lead: usize,
+    /// Days at each level outside [start − 7, end + 14] of every episode.
+    pub false_alarms: FalseAlarms,
+}
+
+impl RulesOnHistory {
+    fn of(b: &Backtest) -> RulesOnHistory {
+        RulesOnHistory {
+            days: b.days,
+            episodes: b.episodes.len(),
+            episodes_with_warning_lead: b.episodes_with_warning_lead,
+            episodes_with_watch_lead: b
+                .episodes
+                .iter()
+                .filter(|l| l.lead_days_watch.is_some_and(|d| d >= 1))
+                .count(),
+            false_alarms: b.false_alarms.clone(),
+        }
     }
 }
 
@@ -468,9 +512,12 @@ pub fn summarize(input: &Input<'_>) -> Report {
     };
 
     Report {
+        synthetic: input.synthetic,
+        // A demo never shows the patient's identity (the caller passes an
+        // empty patient too; this holds regardless).
         patient: PatientHeader {
-            name: input.patient.name.clone(),
-            date_of_birth: input.patient.date_of_birth,
+            name: input.patient.name.clone().filter(|_| !input.synthetic),
+            date_of_birth: input.patient.date_of_birth.filter(|_| !input.synthetic),
         },
         period: Period {
             from,
@@ -508,6 +555,11 @@ pub fn summarize(input: &Input<'_>) -> Report {
                 }
             })
             .collect(),
+        rules_on_history: input
+            .rules_on_history
+            .as_ref()
+            .filter(|b| !b.episodes.is_empty())
+            .map(RulesOnHistory::of),
         episodes,
         medications: Medications {
             scheduled: input.scheduled.clone(),
@@ -863,6 +915,44 @@ pub const TITLE: &str = "SCLS symptom diary report";
 pub const DISCLAIMER: &str =
     "Kept by the patient at home and summarised by cls. The levels come from cls's \
 warning rules, which are not a diagnosis; the patient's own care plan comes first.";
+
+/// The heading of the backtest section.
+pub const RULES_HEADING: &str = "How the rules did on this history";
+
+/// The backtest section as sentences, the same in every format:
+/// episodes warned of, then false alarms, then how they were counted.
+pub fn rules_lines(h: &RulesOnHistory) -> Vec<String> {
+    let fa = &h.false_alarms;
+    let n = h.episodes;
+    vec![
+        format!(
+            "Episodes: {n}. With at least one day of warning before the start: {} of {n}; \
+             with at least one day of watch: {} of {n}.",
+            h.episodes_with_warning_lead, h.episodes_with_watch_lead
+        ),
+        format!(
+            "False alarms (days at watch or above outside {} days before to {} days after \
+             an episode, over {}): watch {} ({:.1} a year), warning {} ({:.1} a year), \
+             emergency {} ({:.1} a year).",
+            crate::rules::FALSE_ALARM_BEFORE,
+            crate::rules::FALSE_ALARM_AFTER,
+            days(h.days as i64),
+            fa.watch_days,
+            fa.watch_per_year,
+            fa.warning_days,
+            fa.warning_per_year,
+            fa.emergency_days,
+            fa.emergency_per_year
+        ),
+        "Counted as 'cls check --backtest' counts them: a lead time is the unbroken run of \
+         alert days up to the start; a short period gives rough yearly rates."
+            .to_string(),
+    ]
+}
+
+/// The banner of a report made from a demo diary.
+pub const SYNTHETIC_BANNER: &str =
+    "SYNTHETIC DEMO DIARY: made up by 'cls demo'; not a patient's data";
 
 /// "72.4" in the report's unit.
 pub fn num_weight(kg: f64, unit: WeightUnit) -> String {

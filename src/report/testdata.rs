@@ -69,6 +69,8 @@ pub struct SampleDiary {
     /// [`sample_baselines`] of the entries and episodes above.
     pub baselines: Vec<WeightBaseline>,
     pub leads: Vec<EpisodeLead>,
+    /// The backtest's numbers over the history, as `cls report` passes them.
+    pub rules_on_history: Option<crate::rules::Backtest>,
     pub patient: Patient,
     pub schedule: Vec<ScheduledMed>,
 }
@@ -97,6 +99,8 @@ impl SampleDiary {
                 })
                 .collect(),
             patient: &self.patient,
+            synthetic: false,
+            rules_on_history: self.rules_on_history.clone(),
             from: date(FROM),
             to,
             generated: DateTime::parse_from_rfc3339("2026-11-25T08:00:00+00:00")
@@ -319,7 +323,7 @@ pub fn sample_diary() -> SampleDiary {
     ]
     .into_iter()
     .collect();
-    let history = date(FROM)
+    let history: Vec<Assessment> = date(FROM)
         .iter_days()
         .take(14)
         .map(|d| {
@@ -346,7 +350,18 @@ pub fn sample_diary() -> SampleDiary {
         hospitalized: true,
         note: Some("ICU 2 nights; <i>albumin</i>".into()),
     }];
+    // The history's days in order, from its first: the report's backtest
+    // section is scored from these levels, as `cls report` does.
+    let levels: Vec<Level> = history.iter().map(|a| a.level).collect();
+    let rules_on_history = Some(crate::rules::backtest_score(
+        history[0].date,
+        &levels,
+        date(FROM),
+        &episodes,
+        &episodes,
+    ));
     SampleDiary {
+        rules_on_history,
         baselines: sample_baselines(&entries, &episodes),
         entries,
         episodes,

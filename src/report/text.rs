@@ -36,6 +36,9 @@ pub fn render(r: &Report, width: u16) -> String {
     };
     o.line(TITLE);
     o.line(&"═".repeat(TITLE.chars().count()));
+    if r.synthetic {
+        o.line(super::SYNTHETIC_BANNER);
+    }
     let mut head = Vec::new();
     if let Some(p) = patient_line(&r.patient) {
         head.push(("Patient", sanitize(&p)));
@@ -460,6 +463,12 @@ fn episodes(o: &mut Doc, r: &Report) {
         ]);
     }
     o.put(t);
+    if let Some(h) = &r.rules_on_history {
+        o.section(super::RULES_HEADING);
+        for l in super::rules_lines(h) {
+            o.para(&l);
+        }
+    }
 }
 
 /// "1 reading", "14 readings".

@@ -93,27 +93,63 @@ pub(crate) fn run(diary: &Diary<'_>, cfg: &RulesConfig) -> Backtest {
     };
     // Only the levels are read: no day needs its findings' text.
     let days = engine::run(diary, from, to, NaiveDate::MAX, None, cfg);
+    let levels: Vec<Level> = days.iter().map(|x| x.assessment.level).collect();
+    score(from, &levels, from, diary.episodes, diary.episodes)
+}
+
+/// The backtest's numbers from each day's level: `levels[k]` is the level
+/// of day `first + k`. Lead times for `measured` episodes; false alarms are
+/// counted on the days from `count_from` on, outside the windows of every
+/// episode in `all` (an episode just after the days counted still excuses
+/// the week before it). A report passes its lead-in days before
+/// `count_from` so that lead times equal the backtest's; the tuner replays
+/// the whole diary.
+pub fn score(
+    first: NaiveDate,
+    levels: &[Level],
+    count_from: NaiveDate,
+    measured: &[super::Episode],
+    all: &[super::Episode],
+) -> Backtest {
+    let Some(to) = levels.len().checked_sub(1).map(|n| shift(first, n as i64)) else {
+        return Backtest {
+            from: None,
+            to: None,
+            days: 0,
+            episodes: measured.iter().map(|e| no_lead(e.id, e.start)).collect(),
+            false_alarms: FalseAlarms::default(),
+            false_alarm_days: 0,
+            false_alarms_per_year: 0.0,
+            episodes_with_warning_lead: 0,
+        };
+    };
     let level_on = |d: NaiveDate| -> Option<Level> {
-        let k = usize::try_from(days_between(from, d)).ok()?;
-        days.get(k).map(|x| x.assessment.level)
+        let k = usize::try_from(days_between(first, d)).ok()?;
+        levels.get(k).copied()
     };
 
-    let mut episodes: Vec<&super::Episode> = diary.episodes.iter().collect();
+    let mut episodes: Vec<&super::Episode> = measured.iter().collect();
     episodes.sort_by_key(|e| (e.start, e.id));
     let leads: Vec<EpisodeLead> = episodes.iter().map(|ep| lead(ep, &level_on)).collect();
 
     // [start − 7, end + 14]; an open episode runs to the end of the data.
     let excused = |d: NaiveDate| {
-        episodes.iter().any(|ep| {
+        all.iter().any(|ep| {
             let end = ep.end.unwrap_or(to).max(ep.start);
             d >= shift(ep.start, -FALSE_ALARM_BEFORE) && d <= shift(end, FALSE_ALARM_AFTER)
         })
     };
-    let years = days.len() as f64 / 365.25;
+    let count_from = count_from.max(first);
+    let counted = usize::try_from(days_between(first, count_from)).unwrap_or(0);
+    let counted = levels.get(counted..).unwrap_or(&[]);
+    let years = counted.len() as f64 / 365.25;
     let per_year = |n: usize| if years > 0.0 { n as f64 / years } else { 0.0 };
     let mut fa = FalseAlarms::default();
-    for x in days.iter().filter(|x| !excused(x.assessment.date)) {
-        match x.assessment.level {
+    for (k, level) in counted.iter().enumerate() {
+        if excused(shift(count_from, k as i64)) {
+            continue;
+        }
+        match level {
             Level::Watch => fa.watch_days += 1,
             Level::Warning => fa.warning_days += 1,
             Level::Emergency => fa.emergency_days += 1,
@@ -125,9 +161,9 @@ pub(crate) fn run(diary: &Diary<'_>, cfg: &RulesConfig) -> Backtest {
     fa.emergency_per_year = per_year(fa.emergency_days);
     let warning_or_above = fa.warning_days + fa.emergency_days;
     Backtest {
-        from: Some(from),
+        from: Some(count_from),
         to: Some(to),
-        days: days.len(),
+        days: counted.len(),
         episodes_with_warning_lead: leads
             .iter()
             .filter(|l| l.lead_days_warning.is_some_and(|d| d >= 1))

@@ -21,6 +21,7 @@ mod engine;
 mod index;
 #[cfg(test)]
 mod tests;
+pub mod tune;
 
 use std::collections::BTreeMap;
 
@@ -78,7 +79,10 @@ impl std::fmt::Display for Level {
     }
 }
 
-pub use backtest::{leads_from_history, FALSE_ALARM_AFTER, FALSE_ALARM_BEFORE, LEAD_IN_DAYS};
+pub use backtest::{
+    leads_from_history, score as backtest_score, FALSE_ALARM_AFTER, FALSE_ALARM_BEFORE,
+    LEAD_IN_DAYS,
+};
 pub use config::{
     Albumin, BpBaseline, Breathing, Condition, CustomRule, Hemoconcentration, Hypotension, Labs,
     LeakCombo, LowBp, LowUrine, MedOverdue, NoBaseline, OvernightJump, ProdromeCluster,

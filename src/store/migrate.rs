@@ -16,6 +16,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0002_lab_or_med.sql"),
     include_str!("sql/0003_real_dates.sql"),
     include_str!("sql/0004_daily.sql"),
+    include_str!("sql/0005_meta.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -365,6 +365,21 @@ impl Store {
         Ok(out)
     }
 
+    /// True when `cls demo` made this diary: the `synthetic` key of the
+    /// `meta` table. An older diary read without migrating has no such
+    /// table and is not synthetic.
+    pub fn is_synthetic(&self) -> Result<bool> {
+        let found = self
+            .conn
+            .query_row("SELECT 1 FROM meta WHERE key = 'synthetic'", [], |_| Ok(()));
+        match found {
+            Ok(()) => Ok(true),
+            Err(rusqlite::Error::QueryReturnedNoRows) => Ok(false),
+            Err(_) if self.schema < SCHEMA_VERSION => Ok(false),
+            Err(e) => Err(classify(&self.display(), "read", e)),
+        }
+    }
+
     /// Add one entry; returns its id.
     pub fn insert(&mut self, stamp: &Stamp, m: &Measurements) -> Result<i64> {
         self.write("write entry", |tx| insert_entry(tx, stamp, m))
@@ -851,6 +866,16 @@ impl Store {
             Ok(())
         }
     }
+}
+
+/// Mark the diary as made by `cls demo`, inside the transaction that
+/// writes its entries (see [`Store::is_synthetic`]).
+pub fn mark_synthetic(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('synthetic', 'demo')",
+        [],
+    )?;
+    Ok(())
 }
 
 /// Insert one episode inside an open transaction.

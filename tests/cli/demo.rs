@@ -74,7 +74,7 @@ fn a_one_day_demo_says_one_entry() {
 }
 
 #[test]
-fn a_short_span_has_one_morning_a_day() {
+fn a_short_span_has_a_morning_entry_most_days() {
     let env = Env::new();
     let out = env.stdout(&["demo", "--days", "30"]);
     let entries = env.json(&["list", "--all", "--json"]);
@@ -97,18 +97,20 @@ fn a_short_span_has_one_morning_a_day() {
         .iter()
         .map(|e| e["date"].as_str().unwrap())
         .collect();
-    assert_eq!(days.len(), 30);
+    // About a tenth of days are missed (clinical.md §4), never the first
+    // or the last.
+    assert!((24..=30).contains(&days.len()), "{}", days.len());
     assert_eq!(days.first(), Some(&"2026-10-27"));
     assert_eq!(days.last(), Some(&"2026-11-25"));
     let weighed = entries
         .iter()
         .filter(|e| e["weight_kg"].is_number())
         .count();
-    assert_eq!(weighed, 30, "one morning weight a day");
+    assert!((22..=30).contains(&weighed), "{weighed} weighed days");
 }
 
 #[test]
-fn a_year_has_365_days_and_its_episodes() {
+fn a_year_spans_its_days_and_its_episodes() {
     let env = Env::new();
     let out = env.stdout(&["demo", "--years", "1", "--end", "2026-06-30"]);
     let entries = env.json(&["list", "--all", "--json"]);
@@ -118,11 +120,12 @@ fn a_year_has_365_days_and_its_episodes() {
         .iter()
         .map(|e| e["date"].as_str().unwrap())
         .collect();
-    assert_eq!(days.len(), 365);
+    assert!((310..=365).contains(&days.len()), "{}", days.len());
     assert_eq!(days.first(), Some(&"2025-07-01"));
+    assert_eq!(days.last(), Some(&"2026-06-30"));
     let episodes = env.json(&["episode", "list", "--json"]);
     let n = episodes.as_array().unwrap().len();
-    assert!((1..=3).contains(&n), "{n} episodes in a year");
+    assert!((0..=3).contains(&n), "{n} episodes in a year");
     assert!(out.contains(&format!(" and {n} episode")), "{out}");
     assert!(out.contains("2025-07-01 to 2026-06-30"), "{out}");
 }

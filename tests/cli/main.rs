@@ -62,6 +62,9 @@ mod daily;
 // cls demo: the span it promises, determinism, refusing existing files.
 mod demo;
 
+// Issue 16: synthetic demo diaries, the report's backtest section, rules tune.
+mod evidence;
+
 // Where --output and other user-named files may go; temp files doctor finds.
 mod outputs;
 

@@ -200,6 +200,52 @@ fn backtest_lead_times_and_false_alarms() {
     assert_eq!(empty.episodes[0].first_alert, None);
 }
 
+/// The report's "How the rules did" section scores a period from day
+/// levels: lead times read the lead-in days before the period, false alarms
+/// only the period's days, and an episode after the period still excuses
+/// the week before it.
+#[test]
+fn backtest_score_counts_only_the_period_with_lead_in() {
+    use crate::rules::backtest_score;
+    let first = d("2026-11-01");
+    // 11-01..11-30: watch on 11-03 (before the period), warning on 11-10
+    // and 11-11 (lead of the episode on 11-12), watch on 11-27 (7 days
+    // before an episode on 12-04, after the period).
+    let mut levels = vec![Level::Ok; 30];
+    let at = |s: &str| (d(s) - first).num_days() as usize;
+    levels[at("2026-11-03")] = Level::Watch;
+    levels[at("2026-11-10")] = Level::Warning;
+    levels[at("2026-11-11")] = Level::Warning;
+    levels[at("2026-11-27")] = Level::Watch;
+    let ep = |id, start: &str, end: &str| Episode {
+        id,
+        start: d(start),
+        end: Some(d(end)),
+        hospitalized: false,
+        note: None,
+    };
+    let inside = vec![ep(1, "2026-11-12", "2026-11-12")];
+    let mut all = inside.clone();
+    all.push(ep(2, "2026-12-04", "2026-12-06"));
+    let b = backtest_score(first, &levels, d("2026-11-10"), &inside, &all);
+    assert_eq!(b.from, Some(d("2026-11-10")));
+    assert_eq!(b.days, 21);
+    assert_eq!(b.episodes.len(), 1);
+    assert_eq!(b.episodes[0].lead_days_warning, Some(2));
+    assert_eq!(b.episodes_with_warning_lead, 1);
+    // 11-03 is before the period; 11-10/11 lie in episode 1's window and
+    // 11-27 in episode 2's.
+    assert_eq!(b.false_alarms.watch_days, 0, "{b:#?}");
+    assert_eq!(b.false_alarms.warning_days, 0, "{b:#?}");
+    // Without episode 2, 11-27 is a false watch day.
+    let b = backtest_score(first, &levels, d("2026-11-10"), &inside, &inside);
+    assert_eq!(b.false_alarms.watch_days, 1, "{b:#?}");
+    assert!((b.false_alarms.watch_per_year - 365.25 / 21.0).abs() < 1e-9);
+    // No days at all.
+    let none = backtest_score(first, &[], first, &inside, &inside);
+    assert_eq!((none.days, none.episodes.len()), (0, 1));
+}
+
 /// The rule of `describe`'s output with this id.
 fn info<'a>(all: &'a [crate::rules::RuleInfo], id: &str) -> &'a crate::rules::RuleInfo {
     all.iter()
