@@ -82,7 +82,7 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
         CardFormat::Text => {
             let width = match args.output {
                 Some(_) => 80,
-                None => super::entries::table_width().unwrap_or(80).min(FILE_WIDTH),
+                None => super::width::terminal().unwrap_or(80).min(FILE_WIDTH),
             };
             card::text(&c, width)
         }

@@ -16,6 +16,7 @@ mod misc;
 mod report;
 mod rules;
 pub mod style;
+mod width;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};

@@ -17,8 +17,8 @@ use crate::cli::{ReportArgs, ReportFormat};
 /// The period when none is given.
 const DEFAULT_DAYS: i64 = 90;
 
-/// The text width for a file, or when the terminal's is unknown.
-pub const FILE_WIDTH: u16 = 100;
+/// The text width for a file.
+pub const FILE_WIDTH: u16 = super::width::FIXED;
 
 pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
     let (from, to) = ctx.range(
@@ -76,7 +76,7 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
 
     let width = match args.output {
         Some(_) => FILE_WIDTH,
-        None => super::entries::table_width().unwrap_or(FILE_WIDTH),
+        None => super::width::layout(),
     };
     let out = match format {
         ReportFormat::Text => report::text::render(&r, width),

@@ -10,9 +10,9 @@ use comfy_table::{
 };
 
 use super::{
-    adherence_line, baseline_line, bps, delta_weight, episodes_line, hrs, lab_value, lead_line,
+    adherence_line, baseline_line, delta_weight, episodes_line, hrs, lab_value, lead_line,
     level_days_line, num_weight, patient_line, period_line, range_line, severity_counts, truncate,
-    Report, WeightSummary, DISCLAIMER, TITLE,
+    DayRow, Report, WeightSummary, DISCLAIMER, TITLE,
 };
 use crate::model::severity_word;
 use crate::render;
@@ -186,48 +186,7 @@ pub fn render(r: &Report, width: u16) -> String {
     }
 
     o.section("Daily table");
-    let unit = r.unit.as_str();
-    let mut t = o.table(&[
-        "date", "level", unit, "BP", "HR", "symptoms", "meds", "note",
-    ]);
-    for d in &r.days {
-        let mut bp =
-            d.bp.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" ");
-        if !d.standing_bp.is_empty() {
-            bp.push_str(&format!(" st {}", bps(&d.standing_bp)));
-        }
-        t.add_row(vec![
-            Cell::new(d.date),
-            Cell::new(d.level.map(Level::as_str).unwrap_or_default()),
-            Cell::new(
-                d.weight_kg
-                    .map(|w| num_weight(w, r.unit))
-                    .unwrap_or_default(),
-            )
-            .set_alignment(CellAlignment::Right),
-            Cell::new(bp),
-            Cell::new(hrs(&d.heart_rate)),
-            Cell::new(sanitize(&render::symptoms_short(&d.symptoms))),
-            Cell::new(sanitize(&render::meds_short(&d.meds))),
-            Cell::new(truncate(&sanitize(&d.notes.join(" / ")), 40)),
-        ]);
-    }
-    // Keep the short columns whole where there is room; symptoms, meds
-    // and notes wrap.
-    if o.width >= 80 {
-        for (i, w) in [(0, 10), (1, 9), (2, 5), (5, 15)] {
-            if let Some(c) = t.column_mut(i) {
-                c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w + 2)));
-            }
-        }
-    }
-    if let Some(c) = t.column_mut(2) {
-        c.set_cell_alignment(CellAlignment::Right);
-    }
-    o.put(t);
+    daily_table(&mut o, r);
 
     o.section("Latest notes");
     if r.notes.is_empty() {
@@ -249,6 +208,114 @@ pub fn render(r: &Report, width: u16) -> String {
     o.para(DISCLAIMER);
     o.out
 }
+
+/// The daily table, one row a day, then the day's notes under it: a note
+/// in a column of its own would be a word a line at 80 columns. Columns
+/// nobody filled in are left out, and a reading, a symptom or a dose is
+/// never split inside (each column is at least as wide as its longest).
+fn daily_table(o: &mut Doc, r: &Report) {
+    // (header, right-aligned, cell of a day, longest unsplittable part)
+    type Col<'x> = (&'x str, bool, Box<dyn Fn(&DayRow) -> String + 'x>);
+    let cols: Vec<Col<'_>> = vec![
+        ("date", false, Box::new(|d: &DayRow| d.date.to_string())),
+        (
+            "level",
+            false,
+            Box::new(|d: &DayRow| d.level.map(Level::as_str).unwrap_or_default().into()),
+        ),
+        (
+            r.unit.as_str(),
+            true,
+            Box::new(|d: &DayRow| {
+                d.weight_kg
+                    .map(|w| num_weight(w, r.unit))
+                    .unwrap_or_default()
+            }),
+        ),
+        ("BP", false, Box::new(|d: &DayRow| bp_list(&d.bp))),
+        (
+            "standing",
+            false,
+            Box::new(|d: &DayRow| bp_list(&d.standing_bp)),
+        ),
+        ("HR", false, Box::new(|d: &DayRow| hrs(&d.heart_rate))),
+        (
+            "symptoms",
+            false,
+            Box::new(|d: &DayRow| sanitize(&render::symptoms_short(&d.symptoms))),
+        ),
+        (
+            "meds",
+            false,
+            Box::new(|d: &DayRow| sanitize(&render::meds_short(&d.meds))),
+        ),
+    ];
+    let cells: Vec<Vec<String>> = r
+        .days
+        .iter()
+        .map(|d| cols.iter().map(|c| (c.2)(d)).collect())
+        .collect();
+    let keep: Vec<usize> = (0..cols.len())
+        .filter(|&k| k < 2 || cells.iter().any(|row| !row[k].is_empty()))
+        .collect();
+    let mut t = o.table(&keep.iter().map(|&k| cols[k].0).collect::<Vec<_>>());
+    for row in &cells {
+        t.add_row(keep.iter().map(|&k| {
+            let c = Cell::new(&row[k]);
+            if cols[k].1 {
+                c.set_alignment(CellAlignment::Right)
+            } else {
+                c
+            }
+        }));
+    }
+    for (pos, &k) in keep.iter().enumerate() {
+        // The widest part that must not be split: a date, a level word, a
+        // reading, a symptom, a dose.
+        let longest = cells
+            .iter()
+            .flat_map(|row| {
+                let cell = &row[k];
+                let parts: Vec<&str> = if cols[k].0 == "meds" {
+                    cell.split(", ").collect()
+                } else {
+                    cell.split(' ').collect()
+                };
+                parts
+                    .into_iter()
+                    .map(|p| unicode_width::UnicodeWidthStr::width(p))
+            })
+            .chain(std::iter::once(cols[k].0.len()))
+            .max()
+            .unwrap_or(0);
+        if let (Some(c), Ok(w)) = (t.column_mut(pos), u16::try_from(longest + 2)) {
+            c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w)));
+        }
+    }
+    o.put(t);
+
+    let noted: Vec<&DayRow> = r.days.iter().filter(|d| !d.notes.is_empty()).collect();
+    if !noted.is_empty() {
+        o.blank();
+        o.line(" Notes on these days:");
+        for d in noted {
+            let text = truncate(&sanitize(&d.notes.join(" / ")), DAY_NOTE_CHARS);
+            let line = format!(" {}  {text}", d.date);
+            o.line(&render::wrap(&line, 0, 13, Some(usize::from(o.width))));
+        }
+    }
+}
+
+/// Readings separated by spaces: "108/70 104/68".
+fn bp_list(v: &[crate::model::Bp]) -> String {
+    v.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// How much of a day's notes the list under the daily table shows.
+const DAY_NOTE_CHARS: usize = 160;
 
 fn weight(o: &mut Doc, r: &Report, w: &WeightSummary) {
     let u = r.unit;
