@@ -234,7 +234,7 @@ fn daily_table(o: &mut Doc, r: &Report) {
         ),
         ("BP", false, Box::new(|d: &DayRow| bp_list(&d.bp))),
         (
-            "standing",
+            "stand",
             false,
             Box::new(|d: &DayRow| bp_list(&d.standing_bp)),
         ),
@@ -258,41 +258,69 @@ fn daily_table(o: &mut Doc, r: &Report) {
     let keep: Vec<usize> = (0..cols.len())
         .filter(|&k| k < 2 || cells.iter().any(|row| !row[k].is_empty()))
         .collect();
-    let mut t = o.table(&keep.iter().map(|&k| cols[k].0).collect::<Vec<_>>());
-    for row in &cells {
-        t.add_row(keep.iter().map(|&k| {
-            let c = Cell::new(&row[k]);
-            if cols[k].1 {
-                c.set_alignment(CellAlignment::Right)
-            } else {
-                c
-            }
-        }));
-    }
-    for (pos, &k) in keep.iter().enumerate() {
-        // The widest part that must not be split: a date, a level word, a
-        // reading, a symptom, a dose.
-        let longest = cells
-            .iter()
-            .flat_map(|row| {
-                let cell = &row[k];
-                let parts: Vec<&str> = if cols[k].0 == "meds" {
-                    cell.split(", ").collect()
-                } else {
-                    cell.split(' ').collect()
-                };
-                parts
-                    .into_iter()
-                    .map(|p| unicode_width::UnicodeWidthStr::width(p))
-            })
-            .chain(std::iter::once(cols[k].0.len()))
-            .max()
-            .unwrap_or(0);
-        if let (Some(c), Ok(w)) = (t.column_mut(pos), u16::try_from(longest + 2)) {
-            c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w)));
+    // The widest part of each column that must not be split: a date, a
+    // level word, a reading, a symptom, a medication's name or dose.
+    let longest: Vec<usize> = keep
+        .iter()
+        .map(|&k| {
+            cells
+                .iter()
+                .flat_map(|row| {
+                    let cell = &row[k];
+                    cell.split(' ').map(unicode_width::UnicodeWidthStr::width)
+                })
+                .chain(std::iter::once(cols[k].0.len()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    // Too narrow for a table of whole values: a day a paragraph instead.
+    // A column takes its width, one space of padding and one between
+    // columns (the header rule's junction).
+    let need: usize = longest.iter().map(|w| w + 2).sum::<usize>() - 1;
+    if need > usize::from(o.width) {
+        for row in &cells {
+            let parts: Vec<String> = keep
+                .iter()
+                .skip(2)
+                .filter(|&&k| !row[k].is_empty())
+                // A no-break space keeps each label with its first value.
+                .map(|&k| match k {
+                    2 => format!("{}\u{a0}{}", row[k], cols[k].0),
+                    _ => format!("{}\u{a0}{}", cols[k].0, row[k]),
+                })
+                .collect();
+            let line = format!(" {}  {}  {}", row[0], row[1], parts.join("; "));
+            let line = render::wrap(line.trim_end(), 0, 3, Some(usize::from(o.width)));
+            o.line(&line.replace('\u{a0}', " "));
         }
+    } else {
+        let mut t = o.table(&keep.iter().map(|&k| cols[k].0).collect::<Vec<_>>());
+        for row in &cells {
+            t.add_row(keep.iter().map(|&k| {
+                let c = Cell::new(&row[k]);
+                if cols[k].1 {
+                    c.set_alignment(CellAlignment::Right)
+                } else {
+                    c
+                }
+            }));
+        }
+        for (pos, (w, &k)) in longest.iter().zip(&keep).enumerate() {
+            // A column whose cells never wrap gets exactly its width; the
+            // others at least their longest part.
+            let whole = cells.iter().all(|row| !row[k].contains(' '));
+            if let (Some(c), Ok(w)) = (t.column_mut(pos), u16::try_from(w + 1)) {
+                c.set_padding((1, 0));
+                c.set_constraint(if whole {
+                    ColumnConstraint::Absolute(Width::Fixed(w))
+                } else {
+                    ColumnConstraint::LowerBoundary(Width::Fixed(w))
+                });
+            }
+        }
+        o.put(t);
     }
-    o.put(t);
 
     let noted: Vec<&DayRow> = r.days.iter().filter(|d| !d.notes.is_empty()).collect();
     if !noted.is_empty() {
@@ -650,11 +678,45 @@ mod tests {
             let s = render(&r, w);
             for l in s.lines() {
                 // The notes hold wide characters (emoji, Arabic), which
-                // comfy-table measures by display width; count the same way.
-                let cols: usize = l.chars().map(|c| if c == '🙂' { 2 } else { 1 }).sum();
+                // comfy-table and the wrapping measure by display width
+                // (an emoji takes 2, Arabic lam-alef 1); count the same way.
+                let cols = unicode_width::UnicodeWidthStr::width(l);
                 assert!(cols <= usize::from(w), "width {w}: {cols} columns: {l}");
             }
         }
+    }
+
+    /// The daily table at 80 columns, as the issue saw it (#15): readings
+    /// whole, a symptom a line at most, the notes under the table on
+    /// lines of their own rather than a word a line.
+    #[test]
+    fn daily_table_at_80_columns() {
+        let s = render(&sample_report(), 80);
+        let table = s
+            .split("Daily table\n")
+            .nth(1)
+            .and_then(|t| t.split("\nLatest notes").next())
+            .expect("a daily table");
+        insta::assert_snapshot!(table);
+        for d in &sample_report().days {
+            for bp in d.bp.iter().chain(&d.standing_bp) {
+                assert!(table.contains(&bp.to_string()), "{bp} split:\n{table}");
+            }
+        }
+        assert!(
+            table.contains(" 2026-11-22  IVIG infusion, day unit"),
+            "{table}"
+        );
+    }
+
+    /// At 40 columns the days are paragraphs, still whole values.
+    #[test]
+    fn daily_table_narrow() {
+        let s = render(&sample_report(), 40);
+        assert!(
+            s.contains(" 2026-11-17  emergency  71.2 kg;\n   BP 96/62 88/56; stand 80/50; HR 104,\n   112;"),
+            "{s}"
+        );
     }
 
     #[test]
