@@ -92,6 +92,13 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
     emit(&out, args.output.as_deref(), target.as_ref(), "card")?;
 
     let mut err = std::io::stderr().lock();
+    if matches!(format, CardFormat::Html) && !card::fits_one_page(&c) {
+        writeln!(
+            err,
+            "cls: warning: the card's own texts (emergency instructions, notes) are too long for one printed page even in small print; shorten them in {}",
+            ctx.config_path.display()
+        )?;
+    }
     for m in card::missing(&cfg.patient, &cfg.medications) {
         writeln!(
             err,
