@@ -51,6 +51,46 @@ pub fn wrap(text: &str, first: usize, indent: usize, width: Option<usize>) -> St
     out
 }
 
+/// Round the numbers of a JSON document for people (a report, the card,
+/// `check --json`) to the precision they were measured in, so a
+/// computed difference reads 3.4 and not 3.4000000000000057: weights
+/// (a key `kg` or ending in `_kg`) to 0.01 kg, a ratio such as the shock
+/// index to 0.01, and every other fraction (percentages, lab values,
+/// medians of mmHg readings) to 0.1. Whole numbers are left alone. Never
+/// for an export or the diary itself, whose round trip must stay exact.
+pub fn round_for_people(v: &mut serde_json::Value) {
+    round_under(v, "");
+}
+
+fn round_under(v: &mut serde_json::Value, key: &str) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            for (k, x) in map.iter_mut() {
+                round_under(x, k);
+            }
+        }
+        Value::Array(items) => {
+            for x in items {
+                round_under(x, key);
+            }
+        }
+        Value::Number(n) if n.is_f64() => {
+            let x = n.as_f64().unwrap_or_default();
+            let scale = if key == "kg" || key.ends_with("_kg") || key == "shock_index" {
+                100.0
+            } else {
+                10.0
+            };
+            let r = (x * scale).round() / scale;
+            if let Some(r) = serde_json::Number::from_f64(r) {
+                *n = r;
+            }
+        }
+        _ => {}
+    }
+}
+
 /// ", counted for 2026-12-05" when an entry's logical day is not its
 /// calendar date (logged after midnight, before the day starts); else "".
 pub fn counted_for(date: chrono::NaiveDate, day: chrono::NaiveDate) -> String {
@@ -402,6 +442,29 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn json_for_people_is_rounded_to_what_was_measured() {
+        let mut v = serde_json::json!({
+            "net_change_kg": 3.4000000000000057,
+            "series": [{"kg": 70.94999999999999, "date": "2026-11-25"}],
+            "evidence": {"gain_pct": 4.897, "shock_index": 1.4286, "systolic": 91,
+                         "hematocrit": {"value": 54.9, "baseline": 40.75}},
+            "id": 7
+        });
+        round_for_people(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "net_change_kg": 3.4,
+                "series": [{"kg": 70.95, "date": "2026-11-25"}],
+                "evidence": {"gain_pct": 4.9, "shock_index": 1.43, "systolic": 91,
+                             "hematocrit": {"value": 54.9, "baseline": 40.8}},
+                "id": 7
+            })
+        );
+        assert_eq!(v["evidence"]["systolic"].as_u64(), Some(91));
+    }
 
     #[test]
     fn counts_take_the_singular_only_for_one() {

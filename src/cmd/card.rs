@@ -87,7 +87,11 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
             card::text(&c, width)
         }
         CardFormat::Html => card::html(&c),
-        CardFormat::Json => serde_json::to_string_pretty(&c)? + "\n",
+        CardFormat::Json => {
+            let mut v = serde_json::to_value(&c)?;
+            cls::render::round_for_people(&mut v);
+            serde_json::to_string_pretty(&v)? + "\n"
+        }
     };
     emit(&out, args.output.as_deref(), target.as_ref(), "card")?;
 

@@ -41,6 +41,7 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
         let mut v = serde_json::to_value(&a)?;
         v["action"] = json!(action);
         v["generated_at"] = json!(ctx.now.to_rfc3339());
+        cls::render::round_for_people(&mut v);
         serde_json::to_writer_pretty(&mut o, &v)
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(o))
@@ -309,7 +310,9 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     let days = rules::history_at(&diary, from, to, Some(ctx.rules_now()), &ctx.config.rules);
     let mut o = anstream::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut o, &json!({"from": from, "to": to, "days": days}))?;
+        let mut v = json!({"from": from, "to": to, "days": days});
+        cls::render::round_for_people(&mut v);
+        serde_json::to_writer_pretty(&mut o, &v)?;
         writeln!(o)?;
         return Ok(0);
     }

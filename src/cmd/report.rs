@@ -83,7 +83,11 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
         ReportFormat::Markdown => report::markdown::render(&r),
         ReportFormat::Html => report::html::render(&r),
         ReportFormat::Csv => report::csv::render(&r),
-        ReportFormat::Json => serde_json::to_string_pretty(&r)? + "\n",
+        ReportFormat::Json => {
+            let mut v = serde_json::to_value(&r)?;
+            cls::render::round_for_people(&mut v);
+            serde_json::to_string_pretty(&v)? + "\n"
+        }
     };
     emit(&out, args.output.as_deref(), target.as_ref(), "report")?;
     // The process ends here; freeing the entries, the history and the

@@ -1199,3 +1199,37 @@ fn the_card_of_an_emergency_day_prints_on_one_page_in_a4_and_letter() {
         }
     }
 }
+
+/// JSON for people carries numbers as measured: no `3.4000000000000057`
+/// nor `4.897` % (#15); the export keeps the diary's exact values.
+#[test]
+fn json_reports_round_numbers_to_what_was_measured() {
+    let env = Env::new(FULL_CONFIG);
+    seed_90_days(&env);
+    let now = "2026-10-11T22:00:00Z";
+    for args in [
+        &["report", "--format", "json"][..],
+        &["card", "--format", "json"],
+        &["check", "--json"],
+        &["check", "--history", "--last", "30d", "--json"],
+    ] {
+        let out = env.run_at(now, args).0;
+        let json = String::from_utf8(out.stdout).expect("utf-8");
+        assert!(json.contains("_kg"), "{args:?}: {json}");
+        let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+        let long = numbers(&v)
+            .into_iter()
+            .find(|n| n.split_once('.').is_some_and(|(_, frac)| frac.len() > 2));
+        assert_eq!(long, None, "{args:?} has a long number");
+    }
+}
+
+/// Every number in a JSON document, as written.
+fn numbers(v: &serde_json::Value) -> Vec<String> {
+    match v {
+        serde_json::Value::Number(n) => vec![n.to_string()],
+        serde_json::Value::Array(a) => a.iter().flat_map(numbers).collect(),
+        serde_json::Value::Object(o) => o.values().flat_map(numbers).collect(),
+        _ => Vec::new(),
+    }
+}
