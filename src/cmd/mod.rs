@@ -13,6 +13,7 @@ mod import;
 mod log;
 mod meds;
 mod misc;
+mod prompt;
 mod report;
 mod rules;
 pub mod style;
@@ -22,7 +23,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{anyhow, Context as _, Result};
+use anyhow::{anyhow, Result};
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone};
 use cls::input::{self, InputError};
 use cls::model::{Entry, Episode};
@@ -358,13 +359,7 @@ pub fn confirm(question: &str) -> Result<bool> {
     if !io::stdin().is_terminal() {
         return Ok(false);
     }
-    match inquire::Confirm::new(question).with_default(false).prompt() {
-        Ok(b) => Ok(b),
-        Err(
-            inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted,
-        ) => Ok(false),
-        Err(e) => Err(e).context("cannot ask for confirmation"),
-    }
+    prompt::Prompter::new()?.confirm(question)
 }
 
 /// An error and its causes as one line, `context: cause: cause`, like
