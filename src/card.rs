@@ -1111,7 +1111,7 @@ mod tests {
         c.instructions =
             Some("Give albumin and call the specialist before any fluid bolus.\n".repeat(30));
         let z = zoom(&c);
-        assert!(z < 1.0 && z >= MIN_ZOOM, "{z}");
+        assert!((MIN_ZOOM..1.0).contains(&z), "{z}");
         assert!(fits_one_page(&c));
         c.instructions = Some("Give albumin.\n".repeat(200));
         assert!(!fits_one_page(&c));

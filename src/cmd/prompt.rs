@@ -5,7 +5,7 @@
 //! Ctrl-U and kept a refused answer in the field.) Esc, Ctrl-C or Ctrl-D
 //! cancels.
 
-use std::io::{self, Write};
+use std::io::Write;
 
 use anyhow::{Context as _, Result};
 use rustyline::config::Config;
@@ -46,7 +46,7 @@ impl Prompter {
         check: impl Fn(&str) -> Result<(), String>,
     ) -> Result<Result<Option<String>, Cancelled>> {
         let d = style::dim();
-        writeln!(io::stderr(), "{d}  {help}{d:#}")?;
+        writeln!(anstream::stderr(), "{d}  {help}{d:#}")?;
         loop {
             let answer = match self.editor.readline(&format!("{label} ")) {
                 Ok(a) => a,
@@ -61,7 +61,11 @@ impl Prompter {
                 Ok(()) => return Ok(Ok(Some(answer.to_string()))),
                 Err(why) => {
                     let s = style::level(cls::Level::Warning);
-                    writeln!(io::stderr(), "{s}  ✗ {}{s:#}", cls::render::sanitize(&why))?;
+                    writeln!(
+                        anstream::stderr(),
+                        "{s}  ✗ {}{s:#}",
+                        cls::render::sanitize(&why)
+                    )?;
                 }
             }
         }
