@@ -762,40 +762,14 @@ fn a_future_date_is_checked_against_the_local_day() {
     env.usage_error(&["log", "--date", "2026-11-28", "--weight", "68"], "--date");
 }
 
-/// Type `chunks` into `cls log` on a pseudo-terminal (util-linux
-/// `script`), a pause after each so that each lands at its own question
-/// as a person's typing would. Returns what the terminal showed.
-fn type_into_log(env: &TestEnv, chunks: &[&str]) -> String {
-    use std::io::Write as _;
-    use std::process::Stdio;
-    let mut child = env
-        .sh(r#"exec script -qec "exec \"$CLS\" log" /dev/null"#)
-        .env("TERM", "xterm")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run script(1) from util-linux");
-    let mut stdin = child.stdin.take().expect("stdin");
-    std::thread::sleep(std::time::Duration::from_millis(800));
-    for c in chunks {
-        stdin.write_all(c.as_bytes()).expect("type");
-        stdin.flush().expect("flush");
-        std::thread::sleep(std::time::Duration::from_millis(400));
-    }
-    drop(stdin);
-    let out = child.wait_with_output().expect("wait");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// The questions edit like a shell: Ctrl-U clears what was typed, and a
 /// refused value is asked again on an empty line, not with the bad text
 /// still in it (#15).
 #[test]
 fn the_questions_edit_like_a_shell_and_ask_again_empty() {
     let env = TestEnv::new();
-    let screen = type_into_log(
-        &env,
+    let screen = env.on_terminal(
+        "log",
         &[
             "68.4abc\x15", // Ctrl-U: the line is empty again
             "69.1\r",
@@ -824,7 +798,7 @@ fn the_questions_edit_like_a_shell_and_ask_again_empty() {
 #[test]
 fn esc_cancels_the_questions() {
     let env = TestEnv::new();
-    let screen = type_into_log(&env, &["68.4\r", "\x1b"]);
+    let screen = env.on_terminal("log", &["68.4\r", "\x1b"]);
     assert!(
         screen.contains("cancelled; nothing was written"),
         "{screen}"
