@@ -23,10 +23,34 @@ pub fn noun<'a, N: TryInto<i64>>(n: N, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
+/// The columns `s` takes on a terminal: its display width without the
+/// colour escapes (`ESC [ ... m`), so styled text wraps like plain text.
+pub fn visible_width(s: &str) -> usize {
+    if !s.contains('\x1b') {
+        return unicode_width::UnicodeWidthStr::width(s);
+    }
+    let mut w = 0;
+    let mut rest = s;
+    while let Some(i) = rest.find('\x1b') {
+        w += unicode_width::UnicodeWidthStr::width(&rest[..i]);
+        let esc = &rest[i + 1..];
+        // A CSI sequence ends at its first byte in @..~; skip it whole.
+        rest = match esc.strip_prefix('[') {
+            Some(csi) => match csi.find(|c: char| ('@'..='~').contains(&c)) {
+                Some(end) => &csi[end + 1..],
+                None => "",
+            },
+            None => esc,
+        };
+    }
+    w + unicode_width::UnicodeWidthStr::width(rest)
+}
+
 /// Word-wrap `text` to `width` columns: the first line starts after
 /// `first` (already printed, e.g. "  warning   "), the others with `indent`
 /// spaces (a hanging indent). `None` width: one line. Words longer than a
-/// line are left whole rather than broken inside.
+/// line are left whole rather than broken inside. Colour escapes take no
+/// room.
 pub fn wrap(text: &str, first: usize, indent: usize, width: Option<usize>) -> String {
     let Some(width) = width.filter(|w| *w > indent + 10) else {
         return text.to_string();
@@ -34,7 +58,7 @@ pub fn wrap(text: &str, first: usize, indent: usize, width: Option<usize>) -> St
     let mut out = String::with_capacity(text.len() + 16);
     let mut col = first;
     for (k, word) in text.split(' ').enumerate() {
-        let w = unicode_width::UnicodeWidthStr::width(word);
+        let w = visible_width(word);
         if k > 0 {
             if col + 1 + w > width && col > indent {
                 out.push('\n');
@@ -432,6 +456,13 @@ mod tests {
             "{w}"
         );
         assert_eq!(w.split_whitespace().collect::<Vec<_>>().join(" "), text);
+        // Colour escapes take no room.
+        let styled = "\x1b[1mwarning\x1b[0m aaaa bbbb";
+        assert_eq!(visible_width(styled), 17);
+        assert_eq!(
+            wrap(styled, 0, 2, Some(16)),
+            "\x1b[1mwarning\x1b[0m aaaa\n  bbbb"
+        );
         // No width (piped): one line.
         assert_eq!(wrap(text, 12, 12, None), text);
         // A word longer than the line is not broken.

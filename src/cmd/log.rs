@@ -268,15 +268,17 @@ fn confirm(
     m: &Measurements,
 ) -> Result<u8> {
     let mut o = anstream::stdout().lock();
+    // Wrapped with a hanging indent on a terminal, one line each piped.
+    let width = super::width::wrap();
     let day = ctx.config.rules.day_start.day_of(stamp.date, stamp.time);
-    writeln!(
-        o,
+    let line = format!(
         "{verb} entry {id} for {} {}{}: {}",
         stamp.date,
         stamp.time.format("%H:%M"),
         render::counted_for(stamp.date, day),
         render::summary(m, ctx.config.units.weight)
-    )?;
+    );
+    writeln!(o, "{}", render::wrap(&line, 0, 2, width))?;
     // The status of the day it counts for: as of now for the logical
     // today, as of its end for a past day.
     let (entries, episodes) = ctx.rules_input(store, day, day)?;
@@ -286,13 +288,14 @@ fn confirm(
         schedule: &ctx.config.medications,
     };
     let a = rules::evaluate_at(&diary, day, ctx.rules_now(), &ctx.config.rules);
-    writeln!(o, "{}", super::check::status_line(&a))?;
+    writeln!(
+        o,
+        "{}",
+        render::wrap(&super::check::status_line(&a), 0, 2, width)
+    )?;
     if a.level >= cls::Level::Warning {
-        writeln!(
-            o,
-            "{}",
-            super::check::action_line(a.level, ctx.config.actions.for_level(a.level))
-        )?;
+        let action = super::check::action_line(a.level, ctx.config.actions.for_level(a.level));
+        writeln!(o, "{}", render::wrap(&action, 0, 2, width))?;
     }
     Ok(0)
 }
