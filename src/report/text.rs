@@ -295,7 +295,16 @@ fn daily_table(o: &mut Doc, r: &Report) {
             o.line(&line.replace('\u{a0}', " "));
         }
     } else {
-        let mut t = o.table(&keep.iter().map(|&k| cols[k].0).collect::<Vec<_>>());
+        let mut t = o.table(&[]);
+        // A number's header stands over the number.
+        t.set_header(keep.iter().map(|&k| {
+            let c = Cell::new(cols[k].0);
+            if cols[k].1 {
+                c.set_alignment(CellAlignment::Right)
+            } else {
+                c
+            }
+        }));
         for row in &cells {
             t.add_row(keep.iter().map(|&k| {
                 let c = Cell::new(&row[k]);
