@@ -27,7 +27,10 @@ impl Prompter {
     pub fn new() -> Result<Prompter> {
         // After an Esc, wait briefly for the rest of a key sequence (an
         // arrow, Alt-B): a lone Esc then cancels, as Ctrl-C does.
+        // The questions go to the terminal even when stdout is redirected
+        // (`cls log > entry.txt` keeps only the confirmation).
         let config = Config::builder()
+            .behavior(rustyline::config::Behavior::PreferTerm)
             .keyseq_timeout(Some(50))
             .auto_add_history(true)
             .build();
