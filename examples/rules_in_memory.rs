@@ -48,7 +48,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         schedule: &[],
     };
     let a = rules::evaluate(&diary, today, &cfg);
-    println!("{}: {} finding(s)", a.level, a.findings.len());
+    let n = a.findings.len();
+    println!("{}: {n} finding{}", a.level, if n == 1 { "" } else { "s" });
     for f in &a.findings {
         println!("  {} [{} {}] {}", f.level, f.rule, f.name, f.message);
     }

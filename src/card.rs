@@ -306,6 +306,9 @@ pub fn build(input: &Input<'_>) -> Card {
     };
     let mut findings = input.today.findings.clone();
     findings.sort_by_key(|f| std::cmp::Reverse(f.level));
+    for f in &mut findings {
+        f.message = for_staff(&f.message);
+    }
     Card {
         synthetic: input.synthetic,
         generated: input.generated,
@@ -348,6 +351,79 @@ fn age(born: NaiveDate, on: NaiveDate) -> i32 {
         a -= 1;
     }
     a
+}
+
+/// How many findings the card lists, most severe first; the rest are
+/// counted ("+3 more in the report"), so the card stays one page.
+pub const MAX_FINDINGS: usize = 4;
+
+/// How many readings of one day the 7-day table lists before it sums them
+/// up (an attack day can have a dozen).
+pub const MAX_READINGS: usize = 3;
+
+/// A finding's message, written for the patient ("your baseline", "weigh
+/// yourself now"), said to hospital staff: about the patient, in the third
+/// person, without the advice to the patient.
+pub fn for_staff(message: &str) -> String {
+    let mut m = message.to_string();
+    for advice in ["; weigh yourself now", ": weigh yourself now"] {
+        m = m.replace(advice, "");
+    }
+    let words: Vec<String> = m
+        .split(' ')
+        .map(|w| {
+            let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+            let head = &w[..w.find(core).unwrap_or(0)];
+            let tail = &w[head.len() + core.len()..];
+            let swap = match core {
+                "your" => "the patient's",
+                "Your" => "The patient's",
+                "you" => "the patient",
+                "You" => "The patient",
+                "yourself" => "the patient",
+                _ => return w.to_string(),
+            };
+            format!("{head}{swap}{tail}")
+        })
+        .collect();
+    words
+        .join(" ")
+        .replace("log the patient's", "check the patient's")
+}
+
+/// A day's readings for the 7-day table: all of them up to
+/// [`MAX_READINGS`], else the lowest, the last and how many.
+fn day_bps(v: &[Bp]) -> String {
+    if v.len() <= MAX_READINGS {
+        return crate::report::bps(v);
+    }
+    let low = v.iter().min_by_key(|b| b.systolic).expect("not empty");
+    let last = v.last().expect("not empty");
+    format!("lowest {low}, last {last} ({} readings)", v.len())
+}
+
+/// A day's pulses, like [`day_bps`] with the highest.
+fn day_hrs(v: &[u16]) -> String {
+    if v.len() <= MAX_READINGS {
+        return crate::report::hrs(v);
+    }
+    let high = v.iter().max().expect("not empty");
+    let last = v.last().expect("not empty");
+    format!("highest {high}, last {last} ({})", v.len())
+}
+
+/// The findings the card lists, and how many it leaves to the report.
+fn shown_findings(c: &Card) -> (&[Finding], usize) {
+    let n = c.findings.len().min(MAX_FINDINGS);
+    (&c.findings[..n], c.findings.len() - n)
+}
+
+/// "+3 more findings in the patient's report (cls report)".
+fn more_line(n: usize) -> String {
+    format!(
+        "+{} in the patient's report (cls report)",
+        crate::render::count(n, "more finding", "more findings")
+    )
 }
 
 /// "Dr Lee, +1 555 0100 (immunology)".
@@ -501,8 +577,12 @@ pub fn text(c: &Card, width: u16) -> String {
     }
     let _ = writeln!(o, "\nFROM THE PATIENT'S DIARY (as of {})", c.date);
     let mut status = vec![("Today".to_string(), level_line(c))];
-    for f in &c.findings {
+    let (shown, more) = shown_findings(c);
+    for f in shown {
         status.push((String::new(), sanitize(&f.message)));
+    }
+    if more > 0 {
+        status.push((String::new(), more_line(more)));
     }
     status.extend(baseline_lines(c));
     kv(&mut o, status, width);
@@ -522,8 +602,8 @@ pub fn text(c: &Card, width: u16) -> String {
             d.weight_kg
                 .map(|w| crate::report::num_weight(w, c.unit))
                 .unwrap_or_else(|| "–".into()),
-            crate::report::bps(&d.bp),
-            crate::report::hrs(&d.heart_rate),
+            day_bps(&d.bp),
+            day_hrs(&d.heart_rate),
         ]);
     }
     o.push('\n');
@@ -606,6 +686,7 @@ dd{margin:0}
 .lvl-ok{background:#2e7d32}.lvl-unknown{background:#7b8c99}.lvl-watch{background:#c79100}
 .lvl-warning{background:#e0620d}.lvl-emergency{background:#b3261e}
 ul.findings{margin:3px 0 0;padding-left:18px}
+ul.findings li.more{list-style:none;color:#5d6b79;font-style:italic}
 table{border-collapse:collapse;width:100%;font-size:12px}
 th{text-align:left;color:#5d6b79;font-weight:600;font-size:11px;border-bottom:1.5px solid #1c2530;padding:2px 6px}
 td{border-bottom:1px solid #d9e0e7;padding:2px 6px}
@@ -615,15 +696,134 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 @media print{body{background:#fff}main{max-width:none;margin:0;box-shadow:none}main{break-inside:avoid}}
 "#;
 
-/// The card as one self-contained HTML page (one printed A4 or Letter page).
+/// The printed page's room in CSS pixels (96 a inch) less the 10 mm
+/// margins: the width of A4 and the height of Letter, the smaller of each,
+/// so that what fits fits both.
+const PAGE_WIDTH: f64 = 718.0;
+/// Letter's 979 px less 4% for fonts wider than the estimate's.
+const PAGE_HEIGHT: f64 = 940.0;
+
+/// The smallest zoom the card shrinks to: text at about 8 px, still legible
+/// on paper. Below it the card would rather take a second page.
+pub const MIN_ZOOM: f64 = 0.6;
+
+/// Lines of `text` in a box `width` px wide at `font` px. A character is
+/// taken as 0.5 of the font size (Helvetica's and Liberation Sans's
+/// average is a little less), 0.6 in bold; a line is counted whole.
+fn lines(text: &str, width: f64, font: f64, bold: bool) -> f64 {
+    let em = if bold { 0.6 } else { 0.5 };
+    let per_line = (width / (font * em)).max(8.0);
+    text.lines()
+        .map(|l| (l.chars().count() as f64 / per_line).ceil().max(1.0))
+        .sum::<f64>()
+        .max(1.0)
+}
+
+/// The card's printed height in px at zoom 1 on a page `width` px wide,
+/// from its texts and [`CARD_CSS`]'s sizes. An estimate, on the long side:
+/// the print test checks it against Chromium.
+fn height(c: &Card, width: f64) -> f64 {
+    let inner = width - 44.0;
+    let col = (inner - 20.0) / 2.0;
+    let h3 = 34.0;
+    let line = 13.0 * 1.4;
+    // The red bar, the name line, the condition box.
+    let mut h = 56.0 + 52.0;
+    h += 40.0 + 22.0 + lines(&c.description, inner - 28.0, 13.0, false) * line;
+    if let Some(i) = &c.instructions {
+        h += h3 + 16.0 + lines(i, inner - 27.0, 14.0, true) * 14.0 * 1.4;
+    }
+    // The two columns: the taller decides. A definition list's value
+    // column is the column less its label (about 110 px).
+    let dd = col - 110.0;
+    let mut left = 0.0;
+    let contacts = [&c.specialist, &c.clinician, &c.emergency_contact];
+    if contacts.iter().any(|x| x.is_some()) {
+        left += h3;
+        for ct in contacts.into_iter().flatten() {
+            let name = format!(
+                "{} ({})",
+                ct.name.as_deref().unwrap_or(""),
+                ct.role.as_deref().unwrap_or("")
+            );
+            left += lines(&name, dd, 13.0, false) * line + 2.0;
+            if ct.phone.is_some() {
+                left += 14.0 * 1.4;
+            }
+        }
+    }
+    let mut treat: Vec<String> = c.last_doses.iter().map(dose_line).collect();
+    treat.extend(c.prophylaxis.clone());
+    treat.extend(c.notes.clone());
+    if !treat.is_empty() {
+        left += h3
+            + treat
+                .iter()
+                .map(|t| lines(t, dd, 13.0, false) * line + 2.0)
+                .sum::<f64>();
+    }
+    let mut right = h3 + 26.0 + line + 4.0;
+    let (shown, more) = shown_findings(c);
+    for f in shown {
+        right += lines(&f.message, col - 18.0, 13.0, false) * line;
+    }
+    if more > 0 {
+        right += line;
+    }
+    let base = baseline_lines(c);
+    if !base.is_empty() {
+        right += 6.0;
+        for (_, v) in base {
+            right += lines(&v, dd, 13.0, false) * line + 2.0;
+        }
+    }
+    h += f64::max(left, right);
+    // The 7-day table: a row is one line unless a day's readings wrap in
+    // their quarter of the width.
+    h += h3 + 22.0;
+    for d in &c.recent {
+        let cell = lines(&day_bps(&d.bp), inner / 4.0 - 12.0, 12.0, false).max(lines(
+            &day_hrs(&d.heart_rate),
+            inner / 4.0 - 12.0,
+            12.0,
+            false,
+        ));
+        h += 5.0 + cell * 12.0 * 1.4;
+    }
+    // The footer.
+    h + 60.0
+}
+
+/// The zoom that puts the card on one printed page: 1 when it fits, else
+/// the largest that does (the lines wrap less as the page gets wider in
+/// the card's own pixels), down to [`MIN_ZOOM`].
+pub fn zoom(c: &Card) -> f64 {
+    let mut z: f64 = 1.0;
+    while z > MIN_ZOOM + 1e-9 {
+        if z * height(c, PAGE_WIDTH / z) <= PAGE_HEIGHT {
+            return z;
+        }
+        z -= 0.025;
+    }
+    MIN_ZOOM
+}
+
+/// Whether the card fits one page at [`MIN_ZOOM`] or larger.
+pub fn fits_one_page(c: &Card) -> bool {
+    MIN_ZOOM * height(c, PAGE_WIDTH / MIN_ZOOM) <= PAGE_HEIGHT
+}
+
+/// The card as one self-contained HTML page (one printed A4 or Letter
+/// page): findings and readings capped, then shrunk to fit (see [`zoom`]).
 pub fn html(c: &Card) -> String {
     let mut o = String::with_capacity(16 * 1024);
     let _ = write!(
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Emergency card{}</title>\n\
-<style>{CARD_CSS}</style>\n</head>\n<body>\n<main>\n",
-        c.name.as_deref().map(|n| format!(" – {}", esc(n))).unwrap_or_default()
+<style>{CARD_CSS}@media print{{main{{zoom:{zoom:.3}}}}}\n</style>\n</head>\n<body>\n<main>\n",
+        c.name.as_deref().map(|n| format!(" – {}", esc(n))).unwrap_or_default(),
+        zoom = zoom(c)
     );
     if c.synthetic {
         // Printed with the card: a border and bold text, no background.
@@ -717,10 +917,14 @@ pub fn html(c: &Card) -> String {
         c.level.as_str().to_uppercase(),
         esc(level_meaning(c.level))
     );
-    if !c.findings.is_empty() {
+    let (shown, more) = shown_findings(c);
+    if !shown.is_empty() {
         o.push_str("<ul class=\"findings\">\n");
-        for f in &c.findings {
+        for f in shown {
             let _ = writeln!(o, "<li><bdi>{}</bdi></li>", esc(&f.message));
+        }
+        if more > 0 {
+            let _ = writeln!(o, "<li class=\"more\">{}</li>", esc(&more_line(more)));
         }
         o.push_str("</ul>\n");
     }
@@ -746,8 +950,8 @@ pub fn html(c: &Card) -> String {
             d.weight_kg
                 .map(|w| crate::report::num_weight(w, c.unit))
                 .unwrap_or_else(|| "–".into()),
-            crate::report::bps(&d.bp),
-            crate::report::hrs(&d.heart_rate)
+            day_bps(&d.bp),
+            day_hrs(&d.heart_rate)
         );
     }
     let _ = write!(
@@ -872,6 +1076,76 @@ mod tests {
         );
         // The scheduled infusion still shows.
         assert!(t.contains("TREATMENT") && t.contains("ivig"), "{t}");
+    }
+
+    #[test]
+    fn findings_are_said_to_staff_in_the_third_person() {
+        assert_eq!(
+            for_staff(
+                "yesterday's weight 64.8 kg (2026-05-10; weigh yourself now) is +1.5 kg over your baseline 63.3 kg"
+            ),
+            "yesterday's weight 64.8 kg (2026-05-10) is +1.5 kg over the patient's baseline 63.3 kg"
+        );
+        assert_eq!(
+            for_staff("your weight has stayed up: over your reference (your dry weight)"),
+            "the patient's weight has stayed up: over the patient's reference (the patient's dry weight)"
+        );
+        assert_eq!(
+            for_staff("thirst logged but no weight on 2026-05-11: weigh yourself now"),
+            "thirst logged but no weight on 2026-05-11"
+        );
+        assert_eq!(
+            for_staff("low BP: log your weight, blood pressure and urine now"),
+            "low BP: check the patient's weight, blood pressure and urine now"
+        );
+        assert_eq!(for_staff("young, yours"), "young, yours");
+    }
+
+    #[test]
+    fn findings_and_readings_are_capped() {
+        let mut c = card(&full_patient());
+        let f = c.findings[0].clone();
+        c.findings = vec![f; 11];
+        let t = text(&c, 80);
+        assert_eq!(
+            t.matches(&c.findings[0].message).count(),
+            MAX_FINDINGS,
+            "{t}"
+        );
+        assert!(
+            t.contains("+7 more findings in the patient's report (cls report)"),
+            "{t}"
+        );
+        let h = html(&c);
+        assert!(h.contains("<li class=\"more\">+7 more findings"), "{h}");
+        c.findings.truncate(5);
+        assert!(text(&c, 80).contains("+1 more finding in"));
+
+        let b = |s| Bp {
+            systolic: s,
+            diastolic: 50,
+        };
+        assert_eq!(day_bps(&[b(90), b(80), b(85)]), "90/50, 80/50, 85/50");
+        assert_eq!(
+            day_bps(&[b(90), b(80), b(85), b(88)]),
+            "lowest 80/50, last 88/50 (4 readings)"
+        );
+        assert_eq!(day_hrs(&[100, 130, 120, 110]), "highest 130, last 110 (4)");
+    }
+
+    #[test]
+    fn the_card_shrinks_to_fit_one_page() {
+        let mut c = card(&full_patient());
+        assert!((zoom(&c) - 1.0).abs() < 1e-9, "{}", zoom(&c));
+        assert!(html(&c).contains("@media print{main{zoom:1.000}}"));
+        c.instructions =
+            Some("Give albumin and call the specialist before any fluid bolus.\n".repeat(30));
+        let z = zoom(&c);
+        assert!((MIN_ZOOM..1.0).contains(&z), "{z}");
+        assert!(fits_one_page(&c));
+        c.instructions = Some("Give albumin.\n".repeat(200));
+        assert!(!fits_one_page(&c));
+        assert!((zoom(&c) - MIN_ZOOM).abs() < 1e-9);
     }
 
     #[test]

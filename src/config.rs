@@ -157,7 +157,7 @@ impl Default for Actions {
             unknown: "Not enough recent data to judge. Weigh yourself, take your blood pressure and log it now (cls log).".into(),
             watch: "Re-weigh and take your blood pressure again within 12 hours, and log any symptoms. Rest and avoid heavy exertion.".into(),
             warning: "Contact your SCLS team today and follow your action plan; if you cannot reach them, go to the emergency department (Orphanet advises it already at the warning signs of an attack).".into(),
-            emergency: "Go to hospital or call emergency services now. Show your emergency letter (cls card).".into(),
+            emergency: "Go to hospital or call emergency services now. Show your emergency card (cls card).".into(),
         }
     }
 }

@@ -189,7 +189,7 @@ struct Attack {
 /// How the patient might sum up an episode; the numbers are filled in.
 const HOSPITAL_NOTES: &[&str] = &[
     "admitted via ER; IVIG at onset, fluids kept low",
-    "ICU 2 nights; albumin given; showed the emergency letter",
+    "ICU 2 nights; albumin given; showed the emergency card",
     "admitted to the ward; legs very swollen",
 ];
 

@@ -23,10 +23,34 @@ pub fn noun<'a, N: TryInto<i64>>(n: N, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
+/// The columns `s` takes on a terminal: its display width without the
+/// colour escapes (`ESC [ ... m`), so styled text wraps like plain text.
+pub fn visible_width(s: &str) -> usize {
+    if !s.contains('\x1b') {
+        return unicode_width::UnicodeWidthStr::width(s);
+    }
+    let mut w = 0;
+    let mut rest = s;
+    while let Some(i) = rest.find('\x1b') {
+        w += unicode_width::UnicodeWidthStr::width(&rest[..i]);
+        let esc = &rest[i + 1..];
+        // A CSI sequence ends at its first byte in @..~; skip it whole.
+        rest = match esc.strip_prefix('[') {
+            Some(csi) => match csi.find(|c: char| ('@'..='~').contains(&c)) {
+                Some(end) => &csi[end + 1..],
+                None => "",
+            },
+            None => esc,
+        };
+    }
+    w + unicode_width::UnicodeWidthStr::width(rest)
+}
+
 /// Word-wrap `text` to `width` columns: the first line starts after
 /// `first` (already printed, e.g. "  warning   "), the others with `indent`
 /// spaces (a hanging indent). `None` width: one line. Words longer than a
-/// line are left whole rather than broken inside.
+/// line are left whole rather than broken inside. Colour escapes take no
+/// room.
 pub fn wrap(text: &str, first: usize, indent: usize, width: Option<usize>) -> String {
     let Some(width) = width.filter(|w| *w > indent + 10) else {
         return text.to_string();
@@ -34,7 +58,7 @@ pub fn wrap(text: &str, first: usize, indent: usize, width: Option<usize>) -> St
     let mut out = String::with_capacity(text.len() + 16);
     let mut col = first;
     for (k, word) in text.split(' ').enumerate() {
-        let w = unicode_width::UnicodeWidthStr::width(word);
+        let w = visible_width(word);
         if k > 0 {
             if col + 1 + w > width && col > indent {
                 out.push('\n');
@@ -49,6 +73,46 @@ pub fn wrap(text: &str, first: usize, indent: usize, width: Option<usize>) -> St
         col += w;
     }
     out
+}
+
+/// Round the numbers of a JSON document for people (a report, the card,
+/// `check --json`) to the precision they were measured in, so a
+/// computed difference reads 3.4 and not 3.4000000000000057: weights
+/// (a key `kg` or ending in `_kg`) to 0.01 kg, a ratio such as the shock
+/// index to 0.01, and every other fraction (percentages, lab values,
+/// medians of mmHg readings) to 0.1. Whole numbers are left alone. Never
+/// for an export or the diary itself, whose round trip must stay exact.
+pub fn round_for_people(v: &mut serde_json::Value) {
+    round_under(v, "");
+}
+
+fn round_under(v: &mut serde_json::Value, key: &str) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            for (k, x) in map.iter_mut() {
+                round_under(x, k);
+            }
+        }
+        Value::Array(items) => {
+            for x in items {
+                round_under(x, key);
+            }
+        }
+        Value::Number(n) if n.is_f64() => {
+            let x = n.as_f64().unwrap_or_default();
+            let scale = if key == "kg" || key.ends_with("_kg") || key == "shock_index" {
+                100.0
+            } else {
+                10.0
+            };
+            let r = (x * scale).round() / scale;
+            if let Some(r) = serde_json::Number::from_f64(r) {
+                *n = r;
+            }
+        }
+        _ => {}
+    }
 }
 
 /// ", counted for 2026-12-05" when an entry's logical day is not its
@@ -392,6 +456,13 @@ mod tests {
             "{w}"
         );
         assert_eq!(w.split_whitespace().collect::<Vec<_>>().join(" "), text);
+        // Colour escapes take no room.
+        let styled = "\x1b[1mwarning\x1b[0m aaaa bbbb";
+        assert_eq!(visible_width(styled), 17);
+        assert_eq!(
+            wrap(styled, 0, 2, Some(16)),
+            "\x1b[1mwarning\x1b[0m aaaa\n  bbbb"
+        );
         // No width (piped): one line.
         assert_eq!(wrap(text, 12, 12, None), text);
         // A word longer than the line is not broken.
@@ -402,6 +473,29 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn json_for_people_is_rounded_to_what_was_measured() {
+        let mut v = serde_json::json!({
+            "net_change_kg": 3.4000000000000057,
+            "series": [{"kg": 70.94999999999999, "date": "2026-11-25"}],
+            "evidence": {"gain_pct": 4.897, "shock_index": 1.4286, "systolic": 91,
+                         "hematocrit": {"value": 54.9, "baseline": 40.75}},
+            "id": 7
+        });
+        round_for_people(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "net_change_kg": 3.4,
+                "series": [{"kg": 70.95, "date": "2026-11-25"}],
+                "evidence": {"gain_pct": 4.9, "shock_index": 1.43, "systolic": 91,
+                             "hematocrit": {"value": 54.9, "baseline": 40.8}},
+                "id": 7
+            })
+        );
+        assert_eq!(v["evidence"]["systolic"].as_u64(), Some(91));
+    }
 
     #[test]
     fn counts_take_the_singular_only_for_one() {

@@ -85,12 +85,16 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
         CardFormat::Text => {
             let width = match args.output {
                 Some(_) => 80,
-                None => super::entries::table_width().unwrap_or(80).min(FILE_WIDTH),
+                None => super::width::terminal().unwrap_or(80).min(FILE_WIDTH),
             };
             card::text(&c, width)
         }
         CardFormat::Html => card::html(&c),
-        CardFormat::Json => serde_json::to_string_pretty(&c)? + "\n",
+        CardFormat::Json => {
+            let mut v = serde_json::to_value(&c)?;
+            cls::render::round_for_people(&mut v);
+            serde_json::to_string_pretty(&v)? + "\n"
+        }
     };
     emit(&out, args.output.as_deref(), target.as_ref(), "card")?;
 
@@ -98,6 +102,13 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
         return Ok(0);
     }
     let mut err = std::io::stderr().lock();
+    if matches!(format, CardFormat::Html) && !card::fits_one_page(&c) {
+        writeln!(
+            err,
+            "cls: warning: the card's own texts (emergency instructions, notes) are too long for one printed page even in small print; shorten them in {}",
+            ctx.config_path.display()
+        )?;
+    }
     for m in card::missing(&cfg.patient, &cfg.medications) {
         writeln!(
             err,

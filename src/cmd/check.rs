@@ -44,6 +44,7 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
         if ctx.synthetic {
             v["synthetic"] = json!(true);
         }
+        cls::render::round_for_people(&mut v);
         serde_json::to_writer_pretty(&mut o, &v)
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(o))
@@ -135,18 +136,6 @@ fn needs(rule: &str) -> &'static str {
     }
 }
 
-/// The width to wrap check's text to: the terminal's, or `None` when
-/// stdout is not a terminal (piped output is never wrapped).
-fn wrap_width() -> Option<usize> {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() {
-        return None;
-    }
-    super::entries::table_width()
-        .map(usize::from)
-        .filter(|w| *w > 0)
-}
-
 /// The full text form of one day's assessment: the level and the moment,
 /// what to do, the findings (wrapped with a hanging indent on a terminal),
 /// then what could not be checked and what is switched off.
@@ -158,7 +147,7 @@ fn write_assessment(
     acks: &cls::ack::Holding,
 ) -> std::io::Result<()> {
     use cls::render::wrap;
-    let width = wrap_width();
+    let width = super::width::wrap();
     let disabled = cfg.disabled();
     let off_emergency: Vec<&str> = disabled
         .iter()
@@ -346,6 +335,7 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
         if ctx.synthetic {
             v["synthetic"] = json!(true);
         }
+        cls::render::round_for_people(&mut v);
         serde_json::to_writer_pretty(&mut o, &v)?;
         writeln!(o)?;
         return Ok(0);
@@ -353,6 +343,9 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     if ctx.synthetic {
         writeln!(o, "{}", cls::demo::SYNTHETIC_NOTE)?;
     }
+    // One line a day: the level, the most serious finding and the rules
+    // that fired at the end, wrapped under the message on a terminal.
+    let width = super::width::wrap();
     for a in &days {
         let s = style::level(a.level);
         let mut rules: Vec<&str> = a
@@ -366,15 +359,18 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
             .findings
             .iter()
             .max_by_key(|f| f.level)
-            .map(|f| cls::render::sanitize(&f.message))
+            .map(|f| f.message.as_str())
             .unwrap_or_default();
-        writeln!(
-            o,
-            "{}  {s}{:<9}{s:#}  {:<14} {top}",
-            a.date,
-            a.level.as_str(),
-            cls::render::sanitize(&rules.join(","))
-        )?;
+        let text = match (top.is_empty(), rules.is_empty()) {
+            (true, _) => String::new(),
+            (false, true) => cls::render::sanitize(top),
+            (false, false) => cls::render::sanitize(&format!("{top} [{}]", rules.join(","))),
+        };
+        let line = format!("{}  {:<9}  {text}", a.date, a.level.as_str());
+        // Wrapped as plain text, then the level word styled.
+        let line = cls::render::wrap(line.trim_end(), 0, HISTORY_INDENT, width);
+        let rest = &line[12 + a.level.as_str().len()..];
+        writeln!(o, "{}  {s}{}{s:#}{rest}", a.date, a.level.as_str())?;
     }
     let mut counts = Vec::new();
     for l in Level::ALL {
@@ -391,6 +387,10 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     )?;
     Ok(0)
 }
+
+/// Where a wrapped line of `check --history` continues: under the message,
+/// after "2026-05-09  warning    ".
+const HISTORY_INDENT: usize = 23;
 
 /// The logical day of an entry.
 fn cfg_day(ctx: &Ctx, e: Option<&cls::model::Entry>) -> Option<chrono::NaiveDate> {

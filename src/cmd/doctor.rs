@@ -46,22 +46,23 @@ pub fn doctor(
         let warn = anstyle::AnsiColor::Yellow
             .on_default()
             .effects(anstyle::Effects::BOLD);
+        // On a terminal, details and fixes wrap under the detail column.
+        let width = super::width::wrap();
+        let wrap = |line: &str, indent| cls::render::wrap(line, 0, indent, width);
         for c in &checks {
             // Details quote the diary's rows and the config's values.
             let detail = cls::render::sanitize(&c.detail);
             let fix = c.fix.as_deref().map(cls::render::sanitize);
-            match c.status {
-                Status::Ok => writeln!(o, "{ok}ok{ok:#}       {:<12} {detail}", c.name)?,
-                Status::Warning => {
-                    writeln!(o, "{warn}WARNING{warn:#}  {:<12} {detail}", c.name)?;
-                }
-                Status::Problem => {
-                    writeln!(o, "{bad}PROBLEM{bad:#}  {:<12} {detail}", c.name)?;
-                }
-            }
+            let line = match c.status {
+                Status::Ok => format!("{ok}ok{ok:#}       {:<12} {detail}", c.name),
+                Status::Warning => format!("{warn}WARNING{warn:#}  {:<12} {detail}", c.name),
+                Status::Problem => format!("{bad}PROBLEM{bad:#}  {:<12} {detail}", c.name),
+            };
+            writeln!(o, "{}", wrap(&line, 22))?;
             if let (Status::Warning | Status::Problem, Some(fix)) = (c.status, &fix) {
                 let dim = style::dim();
-                writeln!(o, "         {dim}{:<12}{dim:#} fix: {fix}", "")?;
+                let line = format!("         {dim}{:<12}{dim:#} fix: {fix}", "");
+                writeln!(o, "{}", wrap(&line, 27))?;
             }
         }
         let count = |s: Status| checks.iter().filter(|c| c.status == s).count();

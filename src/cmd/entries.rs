@@ -8,14 +8,6 @@ use cls::render;
 use super::{confirm, usage, Ctx};
 use crate::cli::{DeleteArgs, ListArgs, ShowArgs};
 
-/// The table width: `COLUMNS` if set, else the terminal's, else unbounded.
-pub fn table_width() -> Option<u16> {
-    if let Some(c) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
-        return Some(c);
-    }
-    comfy_table::Table::new().width()
-}
-
 pub fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8> {
     let (from, to) = ctx.range(
         args.from.as_deref(),
@@ -61,9 +53,15 @@ pub fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8> {
         return Ok(0);
     }
     let start = ctx.config.rules.day_start;
-    // Piped, a fixed 100 columns rather than as wide as the longest note.
-    let width = table_width().filter(|w| *w > 0).or(Some(100));
-    let table = render::entries_table(&entries, ctx.config.units.weight, start, width, args.wide);
+    // Piped, a fixed width rather than as wide as the longest note.
+    let width = super::width::layout();
+    let table = render::entries_table(
+        &entries,
+        ctx.config.units.weight,
+        start,
+        Some(width),
+        args.wide,
+    );
     writeln!(o, "{table}")?;
     if entries.iter().any(|e| e.day(start) != e.stamp.date) {
         writeln!(

@@ -109,8 +109,7 @@ pub fn run(ctx: &Ctx, c: EpisodeCommand) -> Result<u8> {
                     .end
                     .map_or_else(|| "ongoing".to_string(), |d| d.to_string());
                 let days = (e.end.unwrap_or(ctx.today()) - e.start).num_days() + 1;
-                writeln!(
-                    o,
+                let line = format!(
                     "{:>4}  {} to {end}  {}{}{}",
                     e.id,
                     e.start,
@@ -120,6 +119,12 @@ pub fn run(ctx: &Ctx, c: EpisodeCommand) -> Result<u8> {
                         .as_deref()
                         .map(|n| format!("  {}", cls::render::sanitize(n)))
                         .unwrap_or_default()
+                );
+                // The note wraps under the dates on a terminal.
+                writeln!(
+                    o,
+                    "{}",
+                    cls::render::wrap(&line, 0, 6, super::width::wrap())
                 )?;
             }
             Ok(0)

@@ -13,7 +13,7 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
 use cls::input::{self, EntryLists, InputError};
 use cls::model::{Measurements, Stamp};
@@ -347,15 +347,17 @@ fn confirm(
     m: &Measurements,
 ) -> Result<u8> {
     let mut o = anstream::stdout().lock();
+    // Wrapped with a hanging indent on a terminal, one line each piped.
+    let width = super::width::wrap();
     let day = ctx.config.rules.day_start.day_of(stamp.date, stamp.time);
-    writeln!(
-        o,
+    let line = format!(
         "{verb} entry {id} for {} {}{}: {}",
         stamp.date,
         stamp.time.format("%H:%M"),
         render::counted_for(stamp.date, day),
         render::summary(m, ctx.config.units.weight)
-    )?;
+    );
+    writeln!(o, "{}", render::wrap(&line, 0, 2, width))?;
     // The status of the day it counts for: as of now for the logical
     // today, as of its end for a past day.
     let (entries, episodes) = ctx.rules_input(store, day, day)?;
@@ -365,13 +367,14 @@ fn confirm(
         schedule: &ctx.config.medications,
     };
     let a = rules::evaluate_at(&diary, day, ctx.rules_now(), &ctx.config.rules);
-    writeln!(o, "{}", super::check::status_line(&a))?;
+    writeln!(
+        o,
+        "{}",
+        render::wrap(&super::check::status_line(&a), 0, 2, width)
+    )?;
     if a.level >= cls::Level::Warning {
-        writeln!(
-            o,
-            "{}",
-            super::check::action_line(a.level, ctx.config.actions.for_level(a.level))
-        )?;
+        let action = super::check::action_line(a.level, ctx.config.actions.for_level(a.level));
+        writeln!(o, "{}", render::wrap(&action, 0, 2, width))?;
     }
     drop(o);
     // The entry is committed and confirmed: now the hooks, on today's
@@ -395,107 +398,83 @@ fn confirm(
 }
 
 /// Ask for each field on a terminal. `None` when the patient cancels
-/// (Esc or Ctrl-C): nothing is written.
+/// (Esc, Ctrl-C or Ctrl-D): nothing is written.
 fn prompt(ctx: &Ctx, date: NaiveDate) -> Result<Option<Measurements>> {
-    use inquire::validator::Validation;
-    use inquire::{InquireError, Text};
+    use super::prompt::Prompter;
 
     let unit = ctx.config.units.weight;
-    let unit_known = ctx.config_error.is_none();
     let custom = ctx.config.symptoms.custom.clone();
     writeln!(
         io::stderr(),
         "New entry for {date}. Press Enter to skip a field, Esc or Ctrl-C to cancel (nothing is written)."
     )?;
-
-    // Each prompt validates with the same parser as the flags, so a bad
+    // With an unreadable config the unit of a bare number is unknown: the
+    // weight must then say kg or lb (as `--weight` must).
+    let unit_known = ctx.config_error.is_none();
+    let mut p = Prompter::new()?;
+    // Each answer is checked with the same parser as the flags, so a bad
     // value is asked again instead of written.
-    fn ask(
-        label: &str,
-        help: &str,
-        check: impl Fn(&str) -> Result<(), InputError> + Clone + 'static,
-    ) -> Result<Option<String>, InquireError> {
-        let answer = Text::new(label)
-            .with_help_message(help)
-            .with_validator(move |s: &str| {
-                if s.trim().is_empty() {
-                    return Ok(Validation::Valid);
-                }
-                Ok(match check(s) {
-                    Ok(()) => Validation::Valid,
-                    Err(e) => Validation::Invalid(e.message.into()),
-                })
-            })
-            .prompt()?;
-        Ok(Some(answer.trim().to_string()).filter(|s| !s.is_empty()))
-    }
-
-    // Each field is asked in turn, so it is assigned in turn.
-    #[allow(clippy::field_reassign_with_default)]
-    let result = (|| -> Result<EntryValues, InquireError> {
-        let (label, help) = if unit_known {
-            (
-                format!("Weight ({}):", unit.as_str()),
-                "this morning, after the toilet, before breakfast; e.g. 68.4 or 151lb",
-            )
-        } else {
-            (
-                "Weight (with its unit):".to_string(),
-                "your config cannot be read, so write the unit: e.g. 68.4kg or 151lb",
-            )
-        };
-        let weight = ask(&label, help, move |s| {
-            if !unit_known && !has_unit(s) {
-                return Err(InputError::new(
-                    "weight",
-                    "write the unit: e.g. 68.4kg or 151lb",
-                ));
+    let msg = |r: Result<(), InputError>| r.map_err(|e| e.message);
+    macro_rules! ask {
+        ($label:expr, $help:expr, $check:expr) => {
+            match p.ask($label, $help, $check)? {
+                Ok(answer) => answer,
+                Err(_cancelled) => return Ok(None),
             }
-            input::parse_weight("weight", s, unit).map(drop)
-        })?;
-        let bp = ask("Blood pressure sitting (SYS/DIA):", "e.g. 118/76", |s| {
-            input::parse_bp("blood pressure", s).map(drop)
-        })?;
-        let hr = ask("Heart rate (bpm):", "e.g. 72", |s| {
-            input::parse_hr("heart rate", s).map(drop)
-        })?;
-        let standing_bp = ask(
-            "Blood pressure standing (SYS/DIA):",
-            "after 1-3 minutes standing; Enter to skip",
-            |s| input::parse_bp("standing blood pressure", s).map(drop),
-        )?;
-        let c = custom.clone();
-        let symptoms = ask(
-            "Symptoms:",
-            "comma list, severity 0-3 (default 2): thirst, fatigue:1, muscle-pain:3 ('cls symptoms' lists names)",
-            move |s| input::parse_symptoms("symptoms", s, &c).map(drop),
-        )?;
-        let urine = ask(
-            "Urine compared with usual (less/normal/more):",
-            "Enter to skip",
-            |s| input::parse_urine("urine", s).map(drop),
-        )?;
-        let note = ask("Note:", "anything else worth remembering", |s| {
-            input::check_note("note", s).map(drop)
-        })?;
-        let v = EntryValues {
-            weight,
-            bp,
-            hr,
-            standing_bp,
-            symptoms: symptoms.into_iter().collect(),
-            urine,
-            note,
-            ..EntryValues::default()
         };
-        Ok(v)
-    })();
-    let v = match result {
-        Ok(v) => v,
-        Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => {
-            return Ok(None)
+    }
+    let (label, help) = if unit_known {
+        (
+            format!("Weight ({}):", unit.as_str()),
+            "this morning, after the toilet, before breakfast; e.g. 68.4 or 151lb",
+        )
+    } else {
+        (
+            "Weight (with its unit):".to_string(),
+            "your config cannot be read, so write the unit: e.g. 68.4kg or 151lb",
+        )
+    };
+    let weight = ask!(&label, help, |s| {
+        if !unit_known && !has_unit(s) {
+            return Err("write the unit: e.g. 68.4kg or 151lb".to_string());
         }
-        Err(e) => return Err(e).context("cannot ask for the entry"),
+        msg(input::parse_weight("weight", s, unit).map(drop))
+    });
+    let bp = ask!("Blood pressure sitting (SYS/DIA):", "e.g. 118/76", |s| msg(
+        input::parse_bp("blood pressure", s).map(drop)
+    ));
+    let hr = ask!("Heart rate (bpm):", "e.g. 72", |s| msg(input::parse_hr(
+        "heart rate",
+        s
+    )
+    .map(drop)));
+    let standing_bp = ask!(
+        "Blood pressure standing (SYS/DIA):",
+        "after 1-3 minutes standing; Enter to skip",
+        |s| msg(input::parse_bp("standing blood pressure", s).map(drop))
+    );
+    let symptoms = ask!(
+        "Symptoms:",
+        "comma list, severity 0-3 (default 2): thirst, fatigue:1, muscle-pain:3 ('cls symptoms' lists names)",
+        |s| msg(input::parse_symptoms("symptoms", s, &custom).map(drop))
+    );
+    let urine = ask!(
+        "Urine compared with usual (less/normal/more):",
+        "Enter to skip",
+        |s| msg(input::parse_urine("urine", s).map(drop))
+    );
+    let note = ask!("Note:", "anything else worth remembering", |s| msg(
+        input::check_note("note", s).map(drop)
+    ));
+    let v = EntryValues {
+        weight,
+        bp,
+        hr,
+        standing_bp,
+        symptoms: symptoms.into_iter().collect(),
+        urine,
+        note,
+        ..EntryValues::default()
     };
     let mut m = Measurements::default();
     apply(ctx, &v, &mut m)?;

@@ -41,10 +41,8 @@ every_days = 28\ngrace_days = 3    # days past due before 'cls check' says so\n\
     }
     let mut t = Table::new();
     t.load_style(presets::UTF8_HORIZONTAL_ONLY);
-    if let Some(w) = super::entries::table_width() {
-        t.set_content_arrangement(ContentArrangement::Dynamic);
-        t.set_width(w);
-    }
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_width(super::width::layout());
     t.set_header(vec!["medication", "dose", "every", "last dose", "next"]);
     for m in &meds {
         let last = match (m.last_date, m.days_since) {

@@ -17,18 +17,20 @@ mod import;
 mod log;
 mod meds;
 mod misc;
+mod prompt;
 mod remind;
 mod report;
 mod rules;
 mod status;
 pub mod style;
 mod tune;
+mod width;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{anyhow, Context as _, Result};
+use anyhow::{anyhow, Result};
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone};
 use cls::input::{self, InputError};
 use cls::model::{Entry, Episode};
@@ -442,13 +444,7 @@ pub fn confirm(question: &str) -> Result<bool> {
     if !io::stdin().is_terminal() {
         return Ok(false);
     }
-    match inquire::Confirm::new(question).with_default(false).prompt() {
-        Ok(b) => Ok(b),
-        Err(
-            inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted,
-        ) => Ok(false),
-        Err(e) => Err(e).context("cannot ask for confirmation"),
-    }
+    prompt::Prompter::new()?.confirm(question)
 }
 
 /// An error and its causes as one line, `context: cause: cause`, like

@@ -17,8 +17,8 @@ use crate::cli::{ReportArgs, ReportFormat};
 /// The period when none is given.
 const DEFAULT_DAYS: i64 = 90;
 
-/// The text width for a file, or when the terminal's is unknown.
-pub const FILE_WIDTH: u16 = 100;
+/// The text width for a file.
+pub const FILE_WIDTH: u16 = super::width::FIXED;
 
 pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
     let (from, to) = ctx.range(
@@ -91,14 +91,18 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
 
     let width = match args.output {
         Some(_) => FILE_WIDTH,
-        None => super::entries::table_width().unwrap_or(FILE_WIDTH),
+        None => super::width::layout(),
     };
     let out = match format {
         ReportFormat::Text => report::text::render(&r, width),
         ReportFormat::Markdown => report::markdown::render(&r),
         ReportFormat::Html => report::html::render(&r),
         ReportFormat::Csv => report::csv::render(&r),
-        ReportFormat::Json => serde_json::to_string_pretty(&r)? + "\n",
+        ReportFormat::Json => {
+            let mut v = serde_json::to_value(&r)?;
+            cls::render::round_for_people(&mut v);
+            serde_json::to_string_pretty(&v)? + "\n"
+        }
     };
     emit(&out, args.output.as_deref(), target.as_ref(), "report")?;
     // The process ends here; freeing the entries, the history and the

@@ -113,7 +113,7 @@ fn table(now: &Scored, rows: &[&Scored], episodes: usize) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_HORIZONTAL_ONLY);
     t.set_content_arrangement(ContentArrangement::Dynamic);
-    t.set_width(super::entries::table_width().unwrap_or(120));
+    t.set_width(super::width::layout());
     t.set_header(vec![
         "row",
         "W1 gain",

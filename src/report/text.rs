@@ -10,9 +10,9 @@ use comfy_table::{
 };
 
 use super::{
-    adherence_line, baseline_line, bps, delta_weight, episodes_line, hrs, lab_value, lead_line,
+    adherence_line, baseline_line, delta_weight, episodes_line, hrs, lab_value, lead_line,
     level_days_line, num_weight, patient_line, period_line, range_line, severity_counts, truncate,
-    Report, WeightSummary, DISCLAIMER, TITLE,
+    DayRow, Report, WeightSummary, DISCLAIMER, TITLE,
 };
 use crate::model::severity_word;
 use crate::render;
@@ -189,48 +189,7 @@ pub fn render(r: &Report, width: u16) -> String {
     }
 
     o.section("Daily table");
-    let unit = r.unit.as_str();
-    let mut t = o.table(&[
-        "date", "level", unit, "BP", "HR", "symptoms", "meds", "note",
-    ]);
-    for d in &r.days {
-        let mut bp =
-            d.bp.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" ");
-        if !d.standing_bp.is_empty() {
-            bp.push_str(&format!(" st {}", bps(&d.standing_bp)));
-        }
-        t.add_row(vec![
-            Cell::new(d.date),
-            Cell::new(d.level.map(Level::as_str).unwrap_or_default()),
-            Cell::new(
-                d.weight_kg
-                    .map(|w| num_weight(w, r.unit))
-                    .unwrap_or_default(),
-            )
-            .set_alignment(CellAlignment::Right),
-            Cell::new(bp),
-            Cell::new(hrs(&d.heart_rate)),
-            Cell::new(sanitize(&render::symptoms_short(&d.symptoms))),
-            Cell::new(sanitize(&render::meds_short(&d.meds))),
-            Cell::new(truncate(&sanitize(&d.notes.join(" / ")), 40)),
-        ]);
-    }
-    // Keep the short columns whole where there is room; symptoms, meds
-    // and notes wrap.
-    if o.width >= 80 {
-        for (i, w) in [(0, 10), (1, 9), (2, 5), (5, 15)] {
-            if let Some(c) = t.column_mut(i) {
-                c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w + 2)));
-            }
-        }
-    }
-    if let Some(c) = t.column_mut(2) {
-        c.set_cell_alignment(CellAlignment::Right);
-    }
-    o.put(t);
+    daily_table(&mut o, r);
 
     o.section("Latest notes");
     if r.notes.is_empty() {
@@ -252,6 +211,151 @@ pub fn render(r: &Report, width: u16) -> String {
     o.para(DISCLAIMER);
     o.out
 }
+
+/// The daily table, one row a day, then the day's notes under it: a note
+/// in a column of its own would be a word a line at 80 columns. Columns
+/// nobody filled in are left out, and a reading, a symptom or a dose is
+/// never split inside (each column is at least as wide as its longest).
+fn daily_table(o: &mut Doc, r: &Report) {
+    // (header, right-aligned, cell of a day, longest unsplittable part)
+    type Col<'x> = (&'x str, bool, Box<dyn Fn(&DayRow) -> String + 'x>);
+    let cols: Vec<Col<'_>> = vec![
+        ("date", false, Box::new(|d: &DayRow| d.date.to_string())),
+        (
+            "level",
+            false,
+            Box::new(|d: &DayRow| d.level.map(Level::as_str).unwrap_or_default().into()),
+        ),
+        (
+            r.unit.as_str(),
+            true,
+            Box::new(|d: &DayRow| {
+                d.weight_kg
+                    .map(|w| num_weight(w, r.unit))
+                    .unwrap_or_default()
+            }),
+        ),
+        ("BP", false, Box::new(|d: &DayRow| bp_list(&d.bp))),
+        (
+            "stand",
+            false,
+            Box::new(|d: &DayRow| bp_list(&d.standing_bp)),
+        ),
+        ("HR", false, Box::new(|d: &DayRow| hrs(&d.heart_rate))),
+        (
+            "symptoms",
+            false,
+            Box::new(|d: &DayRow| sanitize(&render::symptoms_short(&d.symptoms))),
+        ),
+        (
+            "meds",
+            false,
+            Box::new(|d: &DayRow| sanitize(&render::meds_short(&d.meds))),
+        ),
+    ];
+    let cells: Vec<Vec<String>> = r
+        .days
+        .iter()
+        .map(|d| cols.iter().map(|c| (c.2)(d)).collect())
+        .collect();
+    let keep: Vec<usize> = (0..cols.len())
+        .filter(|&k| k < 2 || cells.iter().any(|row| !row[k].is_empty()))
+        .collect();
+    // The widest part of each column that must not be split: a date, a
+    // level word, a reading, a symptom, a medication's name or dose.
+    let longest: Vec<usize> = keep
+        .iter()
+        .map(|&k| {
+            cells
+                .iter()
+                .flat_map(|row| {
+                    let cell = &row[k];
+                    cell.split(' ').map(unicode_width::UnicodeWidthStr::width)
+                })
+                .chain(std::iter::once(cols[k].0.len()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    // Too narrow for a table of whole values: a day a paragraph instead.
+    // A column takes its width, one space of padding and one between
+    // columns (the header rule's junction).
+    let need: usize = longest.iter().map(|w| w + 2).sum::<usize>() - 1;
+    if need > usize::from(o.width) {
+        for row in &cells {
+            let parts: Vec<String> = keep
+                .iter()
+                .skip(2)
+                .filter(|&&k| !row[k].is_empty())
+                // A no-break space keeps each label with its first value.
+                .map(|&k| match k {
+                    2 => format!("{}\u{a0}{}", row[k], cols[k].0),
+                    _ => format!("{}\u{a0}{}", cols[k].0, row[k]),
+                })
+                .collect();
+            let line = format!(" {}  {}  {}", row[0], row[1], parts.join("; "));
+            let line = render::wrap(line.trim_end(), 0, 3, Some(usize::from(o.width)));
+            o.line(&line.replace('\u{a0}', " "));
+        }
+    } else {
+        let mut t = o.table(&[]);
+        // A number's header stands over the number.
+        t.set_header(keep.iter().map(|&k| {
+            let c = Cell::new(cols[k].0);
+            if cols[k].1 {
+                c.set_alignment(CellAlignment::Right)
+            } else {
+                c
+            }
+        }));
+        for row in &cells {
+            t.add_row(keep.iter().map(|&k| {
+                let c = Cell::new(&row[k]);
+                if cols[k].1 {
+                    c.set_alignment(CellAlignment::Right)
+                } else {
+                    c
+                }
+            }));
+        }
+        for (pos, (w, &k)) in longest.iter().zip(&keep).enumerate() {
+            // A column whose cells never wrap gets exactly its width; the
+            // others at least their longest part.
+            let whole = cells.iter().all(|row| !row[k].contains(' '));
+            if let (Some(c), Ok(w)) = (t.column_mut(pos), u16::try_from(w + 1)) {
+                c.set_padding((1, 0));
+                c.set_constraint(if whole {
+                    ColumnConstraint::Absolute(Width::Fixed(w))
+                } else {
+                    ColumnConstraint::LowerBoundary(Width::Fixed(w))
+                });
+            }
+        }
+        o.put(t);
+    }
+
+    let noted: Vec<&DayRow> = r.days.iter().filter(|d| !d.notes.is_empty()).collect();
+    if !noted.is_empty() {
+        o.blank();
+        o.line(" Notes on these days:");
+        for d in noted {
+            let text = truncate(&sanitize(&d.notes.join(" / ")), DAY_NOTE_CHARS);
+            let line = format!(" {}  {text}", d.date);
+            o.line(&render::wrap(&line, 0, 13, Some(usize::from(o.width))));
+        }
+    }
+}
+
+/// Readings separated by spaces: "108/70 104/68".
+fn bp_list(v: &[crate::model::Bp]) -> String {
+    v.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// How much of a day's notes the list under the daily table shows.
+const DAY_NOTE_CHARS: usize = 160;
 
 fn weight(o: &mut Doc, r: &Report, w: &WeightSummary) {
     let u = r.unit;
@@ -592,11 +696,45 @@ mod tests {
             let s = render(&r, w);
             for l in s.lines() {
                 // The notes hold wide characters (emoji, Arabic), which
-                // comfy-table measures by display width; count the same way.
-                let cols: usize = l.chars().map(|c| if c == '🙂' { 2 } else { 1 }).sum();
+                // comfy-table and the wrapping measure by display width
+                // (an emoji takes 2, Arabic lam-alef 1); count the same way.
+                let cols = unicode_width::UnicodeWidthStr::width(l);
                 assert!(cols <= usize::from(w), "width {w}: {cols} columns: {l}");
             }
         }
+    }
+
+    /// The daily table at 80 columns, as the issue saw it (#15): readings
+    /// whole, a symptom a line at most, the notes under the table on
+    /// lines of their own rather than a word a line.
+    #[test]
+    fn daily_table_at_80_columns() {
+        let s = render(&sample_report(), 80);
+        let table = s
+            .split("Daily table\n")
+            .nth(1)
+            .and_then(|t| t.split("\nLatest notes").next())
+            .expect("a daily table");
+        insta::assert_snapshot!(table);
+        for d in &sample_report().days {
+            for bp in d.bp.iter().chain(&d.standing_bp) {
+                assert!(table.contains(&bp.to_string()), "{bp} split:\n{table}");
+            }
+        }
+        assert!(
+            table.contains(" 2026-11-22  IVIG infusion, day unit"),
+            "{table}"
+        );
+    }
+
+    /// At 40 columns the days are paragraphs, still whole values.
+    #[test]
+    fn daily_table_narrow() {
+        let s = render(&sample_report(), 40);
+        assert!(
+            s.contains(" 2026-11-17  emergency  71.2 kg;\n   BP 96/62 88/56; stand 80/50; HR 104,\n   112;"),
+            "{s}"
+        );
     }
 
     #[test]

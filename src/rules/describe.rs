@@ -115,8 +115,8 @@ pub fn describe(cfg: &RulesConfig) -> Vec<RuleInfo> {
         s.level.to_string(),
         "any diary entry",
         format!(
-            "nothing logged in the last {} day(s), the evaluation day included; cannot be turned off",
-            s.days
+            "nothing logged in the last {}, the evaluation day included; cannot be turned off",
+            crate::render::count(s.days, "day", "days")
         ),
         changed("stale", s, &d.stale),
     );

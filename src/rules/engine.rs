@@ -1456,17 +1456,19 @@ fn bp_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) -> Option<bool> {
         if let Some((r, b, n, d)) = rel.filter(|x| x.3 >= f64::from(drop) - EPS) {
             if worst.is_some_and(|w| w.1 == r.1 && !w.2) {
                 parts[0].push_str(&format!(
-                    ", and {} below your baseline {} (median of {n} readings)",
+                    ", and {} below your baseline {} (median of {})",
                     num(d),
-                    num(b)
+                    num(b),
+                    crate::render::count(n, "reading", "readings")
                 ));
             } else {
                 parts.push(format!(
-                    "systolic {} mmHg at {} is {} below your baseline {} (median of {n} readings; limit {drop} below)",
+                    "systolic {} mmHg at {} is {} below your baseline {} (median of {}; limit {drop} below)",
                     r.0,
                     ctx.at(r.1),
                     num(d),
-                    num(b)
+                    num(b),
+                    crate::render::count(n, "reading", "readings")
                 ));
             }
             worst = worst.or(Some(r));
@@ -2072,9 +2074,10 @@ fn lab_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
                             (hit.rise, rise, r.baseline)
                         {
                             why.push(format!(
-                                "{:+.1} over your baseline {} (median of {n} values; limit +{})",
+                                "{:+.1} over your baseline {} (median of {}; limit +{})",
                                 rise,
                                 num(b),
+                                crate::render::count(n, "value", "values"),
                                 num(lim)
                             ));
                         }
@@ -2139,9 +2142,10 @@ fn lab_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
                             }
                             if let (true, Some(d), Some((b, n))) = (dropped, drop, r.baseline) {
                                 why.push(format!(
-                                    "{} below your baseline {} (median of {n} values; limit {})",
+                                    "{} below your baseline {} (median of {}; limit {})",
                                     num(d),
                                     num(b),
+                                    crate::render::count(n, "value", "values"),
                                     num(c.drop)
                                 ));
                             }

@@ -359,8 +359,42 @@ fn rules_shows_the_configured_thresholds_units_and_switched_off_rules() {
         text.contains("days start at 05:30: an entry before 05:30 counts for the day before"),
         "{text}"
     );
-    assert!(!text.contains(" L9 breathing "), "not in the table: {text}");
-    assert!(text.contains(" L10 swelling "), "{text}");
+    assert!(
+        !text.contains("\nL9 breathing ·"),
+        "not in the list: {text}"
+    );
+    assert!(text.contains("\nL10 swelling ·"), "{text}");
+}
+
+/// `cls rules` at 80 columns is a block per rule with "fires when" wrapped
+/// under its label, not a table of 10-line cells (#15: 378 lines before);
+/// from 140 columns a table; piped, 100 columns.
+#[test]
+fn rules_fit_the_terminal_as_a_list_and_as_a_table() {
+    let mut env = TestEnv::new();
+    for (columns, widest) in [("80", 80), ("0", 100), ("160", 160)] {
+        env.set_env("COLUMNS", columns);
+        let text = env.ok(&["rules"]);
+        for l in text.lines().filter(|l| !l.starts_with("config: ")) {
+            let w = l.chars().count();
+            assert!(w <= widest, "COLUMNS={columns}: {w} columns: {l}");
+        }
+        if columns == "160" {
+            assert!(text.contains("fires when") && text.contains("─"), "{text}");
+            continue;
+        }
+        assert!(text.lines().count() < 200, "COLUMNS={columns}: {text}");
+        assert!(
+            text.starts_with("D1 no_baseline · unknown · default\n  fires when: "),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "\nW1 weight_gain · watch · default\n  fires when: the day weight is at least"
+            ),
+            "{text}"
+        );
+    }
 }
 
 #[test]

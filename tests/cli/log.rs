@@ -761,3 +761,47 @@ fn a_future_date_is_checked_against_the_local_day() {
     assert_eq!(e["date"], json!("2026-11-27"));
     env.usage_error(&["log", "--date", "2026-11-28", "--weight", "68"], "--date");
 }
+
+/// The questions edit like a shell: Ctrl-U clears what was typed, and a
+/// refused value is asked again on an empty line, not with the bad text
+/// still in it (#15).
+#[test]
+fn the_questions_edit_like_a_shell_and_ask_again_empty() {
+    let env = TestEnv::new();
+    let screen = env.on_terminal(
+        "log",
+        &[
+            "68.4abc\x15", // Ctrl-U: the line is empty again
+            "69.1\r",
+            "120/8x\r", // refused
+            "120/80\r", // typed on an empty line
+            "\x01\r",   // Ctrl-A types nothing: heart rate skipped
+            "\r",
+            "\r",
+            "\r",
+            "\r",
+        ],
+    );
+    assert!(screen.contains("✗"), "{screen}");
+    let entries = env.entries();
+    assert_eq!(entries.len(), 1, "{screen}");
+    assert_eq!(entries[0]["weight_kg"], json!(69.1), "{screen}");
+    assert_eq!(
+        entries[0]["bp"],
+        json!({"systolic": 120, "diastolic": 80}),
+        "{screen}"
+    );
+    assert_eq!(entries[0]["heart_rate"], Value::Null, "{screen}");
+}
+
+/// Esc cancels at any question, and nothing is written.
+#[test]
+fn esc_cancels_the_questions() {
+    let env = TestEnv::new();
+    let screen = env.on_terminal("log", &["68.4\r", "\x1b"]);
+    assert!(
+        screen.contains("cancelled; nothing was written"),
+        "{screen}"
+    );
+    assert!(!env.diary_exists(), "{screen}");
+}

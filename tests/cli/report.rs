@@ -61,6 +61,24 @@ impl Env {
         Run(out)
     }
 
+    /// Like [`Env::run`] at another moment.
+    #[must_use]
+    fn run_at(&self, now: &str, args: &[&str]) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_cls"))
+            .args(args)
+            .env_clear()
+            .env("CLS_NOW", now)
+            .env("TZ", "UTC")
+            .env("CLS_DB", self.db())
+            .env("CLS_CONFIG", self.path("config.toml"))
+            .env("HOME", self.dir.path())
+            .env("COLUMNS", "100")
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run cls");
+        Run(out)
+    }
+
     fn store(&self) -> Store {
         Store::open(&self.db()).expect("open diary")
     }
@@ -1085,4 +1103,133 @@ fn html_report_and_card_print_cleanly_in_chromium() {
     assert_eq!(pages, 1, "the card is one page:\n{text}");
     assert!(text.contains("EMERGENCY MEDICAL INFORMATION") && text.contains("Alex Example"));
     assert!(text.contains("+1 555 0100"));
+}
+
+/// The card of an emergency day with more than ten findings, printed by
+/// Chromium on A4 and on Letter, is one page in both, with the findings
+/// capped, and the same with emergency instructions of 25 long lines: it
+/// shrinks rather than breaks (#15).
+#[test]
+fn the_card_of_an_emergency_day_prints_on_one_page_in_a4_and_letter() {
+    let long: String = (1..=25)
+        .map(|i| {
+            format!(
+                "{i}. Give albumin and call the specialist on the number below before any \
+                 fluid bolus; keep the fluid balance chart.\n"
+            )
+        })
+        .collect();
+    let long_config = FULL_CONFIG.replace(
+        "Suspected capillary leak attack. Please contact Dr Lee (below) at once.",
+        long.trim_end(),
+    );
+    for (name, config) in [("full", FULL_CONFIG), ("long", long_config.as_str())] {
+        let env = Env::new(config);
+        seed_90_days(&env);
+        // More of the attack's evening: every sign at once.
+        let mut s = env.store();
+        let mut m = Measurements {
+            weight_kg: Some(72.9),
+            bp: bp(82, 50),
+            heart_rate: Some(128),
+            urine: Some(cls::model::Urine::Less),
+            ..Measurements::default()
+        };
+        for (symptom, severity) in [
+            ("swelling", 3),
+            ("dizziness", 3),
+            ("thirst", 3),
+            ("fatigue", 3),
+        ] {
+            m.set_symptom(symptom, severity);
+        }
+        add(&mut s, date("2026-10-11"), "21:00", &m);
+        drop(s);
+        let now = "2026-10-11T22:00:00Z";
+        let json: serde_json::Value =
+            serde_json::from_str(&env.run_at(now, &["card", "--format", "json"]).ok())
+                .expect("json");
+        let findings = json["findings"].as_array().expect("findings").len();
+        assert_eq!(json["level"], "emergency");
+        assert!(findings >= 10, "{findings} findings");
+
+        let card = env.path("card.html");
+        let _ = env
+            .run_at(now, &["card", "--output", card.to_str().expect("path")])
+            .ok();
+        let html = std::fs::read_to_string(&card).expect("card");
+        assert!(
+            html.contains(&format!("+{} more findings", findings - 4)),
+            "{html}"
+        );
+        for size in ["A4", "letter"] {
+            let page = env.path(&format!("card-{name}-{size}.html"));
+            std::fs::write(
+                &page,
+                html.replace(
+                    "</head>",
+                    &format!("<style>@page{{size:{size}}}</style></head>"),
+                ),
+            )
+            .expect("write");
+            let pdf = env.path(&format!("card-{name}-{size}.pdf"));
+            chromium(
+                &env,
+                &format!("profile-{name}-{size}"),
+                &[format!("--print-to-pdf={}", pdf.display())],
+                &page,
+            );
+            keep(&pdf);
+            let (text, pages) = pdf_text(&pdf);
+            assert_eq!(pages, 1, "{name} card on {size}: {pages} pages:\n{text}");
+            for needle in [
+                "EMERGENCY MEDICAL INFORMATION",
+                "+1 555 0100",
+                "THE LAST 7 DAYS",
+            ] {
+                assert!(
+                    text.to_uppercase().contains(&needle.to_uppercase()),
+                    "{needle} on {size}:\n{text}"
+                );
+            }
+            assert!(
+                !text.contains("your ") && !text.contains("yourself"),
+                "{text}"
+            );
+        }
+    }
+}
+
+/// JSON for people carries numbers as measured: no `3.4000000000000057`
+/// nor `4.897` % (#15); the export keeps the diary's exact values.
+#[test]
+fn json_reports_round_numbers_to_what_was_measured() {
+    let env = Env::new(FULL_CONFIG);
+    seed_90_days(&env);
+    let now = "2026-10-11T22:00:00Z";
+    for args in [
+        &["report", "--format", "json"][..],
+        &["card", "--format", "json"],
+        &["check", "--json"],
+        &["check", "--history", "--last", "30d", "--json"],
+    ] {
+        let out = env.run_at(now, args).0;
+        let json = String::from_utf8(out.stdout).expect("utf-8");
+        assert!(json.contains("_kg"), "{args:?}: {json}");
+        let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+        let long = numbers(&v)
+            .into_iter()
+            .find(|n| n.split_once('.').is_some_and(|(_, frac)| frac.len() > 2));
+        assert_eq!(long, None, "{args:?} has a long number");
+    }
+}
+
+/// Every number in a JSON document, as written.
+fn numbers(v: &serde_json::Value) -> Vec<String> {
+    match v {
+        serde_json::Value::Number(n) => vec![n.to_string()],
+        serde_json::Value::Array(a) => a.iter().flat_map(numbers).collect(),
+        serde_json::Value::Object(o) => o.values().flat_map(numbers).collect(),
+        _ => Vec::new(),
+    }
 }

@@ -269,6 +269,36 @@ impl TestEnv {
         assert_one_line_error(&out, 1, needle, args)
     }
 
+    /// Run `cls ARGS` (one shell-quoted string) on a pseudo-terminal
+    /// (util-linux `script`) `COLUMNS` wide, with `TERM=xterm`, and type
+    /// `chunks` into it with a pause after each, so that each lands at its
+    /// own question as a person's typing would. Returns what the terminal
+    /// showed.
+    pub fn on_terminal(&self, args: &str, chunks: &[&str]) -> String {
+        use std::io::Write as _;
+        use std::process::Stdio;
+        let mut child = self
+            .sh(&format!(
+                r#"exec script -qec "exec \"$CLS\" {args}" /dev/null"#
+            ))
+            .env("TERM", "xterm")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run script(1) from util-linux");
+        let mut stdin = child.stdin.take().expect("stdin");
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        for c in chunks {
+            stdin.write_all(c.as_bytes()).expect("type");
+            stdin.flush().expect("flush");
+            std::thread::sleep(std::time::Duration::from_millis(400));
+        }
+        drop(stdin);
+        let out = child.wait_with_output().expect("wait");
+        String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
+    }
+
     /// `cls log ARGS`, asserted to succeed; returns the new entry's id (from
     /// the confirmation line "logged entry N for ...").
     #[track_caller]

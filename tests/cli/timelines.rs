@@ -537,3 +537,36 @@ fn history_and_backtest_run_over_a_range() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// On an 80-column terminal each day of `--history` is wrapped under its
+/// message, rule ids at the end; piped, a day is one line (#15).
+#[test]
+fn history_wraps_under_the_message_on_a_terminal() {
+    let mut env = crate::support::TestEnv::new();
+    env.seed_mornings("2026-11-10", &[68.0; 14]);
+    env.log(&[
+        "--weight",
+        "70.4",
+        "--symptom",
+        "thirst:3,fatigue:3,muscle-pain:2",
+    ]);
+    env.set_env("COLUMNS", "80");
+    let screen = env.on_terminal("check --history --last 3d", &[]);
+    let lines: Vec<&str> = screen
+        .lines()
+        .filter(|l| !l.starts_with("cls: note"))
+        .collect();
+    assert!(lines.iter().all(|l| l.chars().count() <= 80), "{screen}");
+    let today = lines
+        .iter()
+        .position(|l| l.starts_with("2026-11-25  warning    "))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(lines[today + 1].starts_with(&" ".repeat(23)), "{screen}");
+    assert!(screen.contains(",P2") || screen.contains("P2,"), "{screen}");
+    let piped = env.ok(&["check", "--history", "--last", "3d"]);
+    let day = piped
+        .lines()
+        .find(|l| l.starts_with("2026-11-25"))
+        .expect("today");
+    assert!(day.len() > 80 && day.ends_with(']'), "{piped}");
+}
