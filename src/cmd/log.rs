@@ -113,6 +113,26 @@ pub fn edit(ctx: &Ctx, args: &EditArgs) -> Result<u8> {
     let mut store = ctx.open_modify()?;
     let old = store.get(args.id)?;
     let mut m = old.m.clone();
+    // Cleared first, then set: `--clear symptoms --symptom thirst:2`
+    // replaces the whole list with thirst (set after clearing, it was lost).
+    let mut clear = args.clear.clone();
+    if args.clear_note {
+        clear.push(Field::Note);
+    }
+    for f in clear {
+        match f {
+            Field::Weight => m.weight_kg = None,
+            Field::Bp => m.bp = None,
+            Field::StandingBp => m.standing_bp = None,
+            Field::Hr => m.heart_rate = None,
+            Field::Urine => m.urine = None,
+            Field::UrineMl => m.urine_ml = None,
+            Field::Symptoms => m.symptoms.clear(),
+            Field::Labs => m.labs.clear(),
+            Field::Meds => m.meds.clear(),
+            Field::Note => m.note = None,
+        }
+    }
     // Replacing a value the entry already has is what an edit is for; the
     // edit's own flags, though, give each name once (one value per name),
     // and a name both set and removed would be silently resolved too.
@@ -170,24 +190,6 @@ pub fn edit(ctx: &Ctx, args: &EditArgs) -> Result<u8> {
                 "--remove-med: entry {} has no medication '{name}'",
                 args.id
             )));
-        }
-    }
-    let mut clear = args.clear.clone();
-    if args.clear_note {
-        clear.push(Field::Note);
-    }
-    for f in clear {
-        match f {
-            Field::Weight => m.weight_kg = None,
-            Field::Bp => m.bp = None,
-            Field::StandingBp => m.standing_bp = None,
-            Field::Hr => m.heart_rate = None,
-            Field::Urine => m.urine = None,
-            Field::UrineMl => m.urine_ml = None,
-            Field::Symptoms => m.symptoms.clear(),
-            Field::Labs => m.labs.clear(),
-            Field::Meds => m.meds.clear(),
-            Field::Note => m.note = None,
         }
     }
     let date = match &v.date {

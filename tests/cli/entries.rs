@@ -855,3 +855,25 @@ fn reading_a_diary_that_does_not_exist_says_no_diary_at_path() {
     }
     assert!(!typo.exists(), "reading never creates it");
 }
+
+/// `--clear symptoms --symptom thirst:2` replaces the list with thirst; the
+/// new value was silently dropped when the clear ran after it.
+#[test]
+fn edit_clear_then_set_replaces_the_list() {
+    let env = TestEnv::new();
+    let id = env.log(&["--symptom", "fatigue:1,headache", "--lab", "hct=40"]);
+    let sid = id.to_string();
+    env.ok(&["edit", &sid, "--clear", "symptoms", "--symptom", "thirst:2"]);
+    env.ok(&["edit", &sid, "--clear", "labs", "--lab", "albumin=35"]);
+    let e = env.entry(id);
+    assert_eq!(
+        e["symptoms"],
+        json!([{"name": "thirst", "severity": 2}]),
+        "{e:#}"
+    );
+    assert_eq!(
+        e["labs"],
+        json!([{"kind": "albumin", "value": 35.0}]),
+        "{e:#}"
+    );
+}
