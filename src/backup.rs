@@ -407,19 +407,7 @@ fn open_source(path: &Path) -> rusqlite::Result<Connection> {
         .iter()
         .all(|s| matches!(fsutil::kind(&sibling(path, s)), Ok(fsutil::Kind::Missing)));
     let conn = if quiet {
-        let abs = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        // In a URI, '%', '?' and '#' in the path must be escaped.
-        let p = abs
-            .to_string_lossy()
-            .replace('%', "%25")
-            .replace('?', "%3f")
-            .replace('#', "%23");
-        Connection::open_with_flags(
-            format!("file:{p}?mode=ro&immutable=1"),
-            OpenFlags::SQLITE_OPEN_READ_ONLY
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
-        )?
+        crate::store::open_immutable(path)?
     } else {
         Connection::open_with_flags(
             path,

@@ -1185,8 +1185,9 @@ fn wal_pending(path: &Path) -> bool {
     fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0)
 }
 
-/// Open read-only with `immutable=1`: no locks, no -wal or -shm.
-fn open_immutable(path: &Path) -> rusqlite::Result<Connection> {
+/// Open read-only with `immutable=1`: no locks, no -wal or -shm (also
+/// used by the backup module to read a backup without touching it).
+pub(crate) fn open_immutable(path: &Path) -> rusqlite::Result<Connection> {
     let abs = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     // In a URI, '%', '?' and '#' in the path must be escaped.
     let p = abs
