@@ -265,6 +265,12 @@ fn a_wrong_document_fails_its_schema() {
             }),
         ),
         (
+            "systolic without diastolic",
+            changed(&|e| {
+                e.remove("diastolic");
+            }),
+        ),
+        (
             "a string for a number",
             changed(&|e| {
                 e.insert("systolic".into(), json!("118"));

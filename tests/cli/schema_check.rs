@@ -4,7 +4,8 @@
 //! pulls in a regex engine, an HTTP client's types and more).
 //!
 //! Draft 2020-12 semantics for these keywords only: `type`, `enum`,
-//! `const`, `properties`, `required`, `additionalProperties`, `items`,
+//! `const`, `properties`, `required`, `dependentRequired`,
+//! `additionalProperties`, `items`,
 //! `minItems`, `maxItems`, `contains`, `minimum`, `maximum`, `minLength`,
 //! `maxLength`, `pattern`, `$ref` (to `#/$defs/...` or a sibling file),
 //! `anyOf`, `allOf`, `if`/`then`/`else`; `$schema`, `$id`, `$defs`,
@@ -127,6 +128,21 @@ fn validate(root: &Value, schema: &Value, v: &Value, at: &str, errs: &mut Vec<St
                         let name = name.as_str().unwrap();
                         if !o.contains_key(name) {
                             fail(format!("the key {name:?} is missing"));
+                        }
+                    }
+                }
+            }
+            "dependentRequired" => {
+                if let Some(o) = v.as_object() {
+                    for (name, needs) in k.as_object().unwrap() {
+                        if !o.contains_key(name) {
+                            continue;
+                        }
+                        for need in needs.as_array().unwrap() {
+                            let need = need.as_str().unwrap();
+                            if !o.contains_key(need) {
+                                fail(format!("{name:?} without {need:?}"));
+                            }
                         }
                     }
                 }
