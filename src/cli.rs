@@ -289,7 +289,7 @@ Schedules live in the config, one [[medications]] table each:
     /// List the symptom names and aliases cls understands
     #[command(after_help = "Examples:
   cls symptoms
-  cls symptoms --json              {\"severity\": {...}, \"symptoms\": [{\"name\", \"aliases\", \"prodrome\"}], \"custom\": [...]}
+  cls symptoms --json              names, aliases, prodrome flags, severities, your own
   cls log --symptom myalgia:2      an alias: stored as muscle-pain")]
     Symptoms {
         /// Print the names, aliases and severities as JSON
@@ -404,7 +404,7 @@ Never changes anything. Exit status: 0 all ok, 1 a problem was found.")]
   cls man > ~/.local/share/man/man1/cls.1      then: man cls
   cls man log | man -l -                        one subcommand's page")]
     Man {
-        /// A subcommand, e.g. log or \"episode start\" [default: the whole page]
+        /// A subcommand, e.g. log, or episode start [default: the whole page]
         #[arg(value_name = "SUBCOMMAND", num_args = 0..)]
         subcommand: Vec<String>,
     },

@@ -185,11 +185,7 @@ pub fn man(path: &[String]) -> Result<u8> {
         let mut sub = &cmd;
         for name in path {
             sub = sub.find_subcommand(name).ok_or_else(|| {
-                let names: Vec<&str> = sub
-                    .get_subcommands()
-                    .filter(|c| !c.is_hide_set() && c.get_name() != "help")
-                    .map(clap::Command::get_name)
-                    .collect();
+                let names: Vec<&str> = subcommands(sub).map(clap::Command::get_name).collect();
                 super::usage(format!(
                     "no subcommand '{}' in '{}' (one of: {})",
                     cls::render::sanitize(name),
