@@ -13,6 +13,11 @@
 //! ```
 //!
 //! Field names are the CSV columns. A missing key means "not measured".
+//! [`JsonEntry`] is the one JSON shape of an entry: `cls show --json`,
+//! `cls list --json` and the report's `entries` write it too, and
+//! `docs/schema/entry.schema.json` describes it (a test checks all of them
+//! against it). `source` names the device an entry was imported from; an
+//! entry typed by hand has none.
 //! Labs are in their fixed units (hematocrit %, hemoglobin g/dL, albumin
 //! g/L). `utc_offset` keeps the moment exact across time zones; without it
 //! the time is read as local, like a CSV row. `id` is written for reference
@@ -42,9 +47,11 @@ pub const FORMAT: &str = "cls-diary";
 /// The version this cls writes and the newest it reads.
 pub const VERSION: i64 = 1;
 
+/// An entry as JSON, the same everywhere (see the module comment). Build
+/// one with [`to_json`].
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct JsonEntry {
+pub struct JsonEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id: Option<i64>,
     date: String,
@@ -76,6 +83,10 @@ struct JsonEntry {
     medications: Vec<JsonMed>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     note: Option<String>,
+    /// The device or file an entry was imported from; omitted (or null)
+    /// for an entry typed by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
 }
 
 /// A JSON object of names and numbers (`symptoms`, `labs`), read as its
@@ -149,7 +160,9 @@ fn number_f64(v: f64) -> Number {
     Number::from_f64(v).unwrap_or_else(|| Number::from(0))
 }
 
-fn to_json(e: &Entry) -> JsonEntry {
+/// The JSON shape of a stored entry: every value exactly as stored (never
+/// rounded), so that export then import gives back the same diary.
+pub fn to_json(e: &Entry) -> JsonEntry {
     let m = &e.m;
     JsonEntry {
         id: Some(e.id),
@@ -185,6 +198,8 @@ fn to_json(e: &Entry) -> JsonEntry {
             })
             .collect(),
         note: m.note.clone(),
+        // The diary keeps no source yet: every entry was typed by hand.
+        source: None,
     }
 }
 
@@ -483,6 +498,14 @@ fn syntax(e: &serde_json::Error, base_line: u64) -> ImportError {
 /// into something else.
 fn from_json(j: JsonEntry) -> Result<RawEntry, InputError> {
     let num = |n: Option<Number>| n.map(|n| n.to_string());
+    // This diary cannot keep a source yet; refusing it loses nothing
+    // silently (the whole file is rejected and nothing is written).
+    if let Some(source) = j.source {
+        return Err(InputError::new(
+            "source",
+            format!("'{source}': this version of cls cannot keep where an entry came from"),
+        ));
+    }
     let mut symptoms = Vec::new();
     for (name, sev) in j.symptoms.0 {
         if name.contains([':', ',', ';']) {
