@@ -14,8 +14,8 @@ mod timelines;
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 
 use super::{evaluate, Assessment, Diary, Finding, Level, RulesConfig};
-use crate::config::ScheduledMed;
 use crate::model::{entry_order, Bp, Entry, Episode, LabKind, Measurements, Stamp, Urine};
+use crate::rules::ScheduledMed;
 
 pub(super) fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")

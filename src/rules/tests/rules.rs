@@ -2,8 +2,8 @@
 //! and several rules at once.
 
 use super::*;
-use crate::config::ScheduledMed;
 use crate::model::{LabKind, Urine};
+use crate::rules::ScheduledMed;
 
 // ---- D1, D2, D3 and the weight fallback ------------------------------------
 

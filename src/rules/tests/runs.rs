@@ -269,7 +269,10 @@ fn describe_lists_every_rule_with_current_thresholds() {
         .iter()
         .map(|r| (r.rule.as_str(), r.name.as_str()))
         .collect();
-    let mut known = crate::rules::config::BUILTIN.to_vec();
+    let mut known: Vec<(&str, &str)> = crate::rules::RuleId::ALL
+        .iter()
+        .map(|r| (r.code(), r.name()))
+        .collect();
     known.sort();
     let mut described = builtin.clone();
     described.sort();
