@@ -211,7 +211,7 @@ pub(super) fn sym(name: &str, s: Severity) -> String {
 }
 
 /// The weight the weight rules judge: DATE's day weight, else DATE−1's
-/// (carry-over, clinical.md §3 v2).
+/// (carry-over, docs/rules.md).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct WeightDay {
     pub(super) date: NaiveDate,
@@ -258,7 +258,7 @@ pub(super) struct Events<'a> {
     pub(super) urine_ml: Option<usize>,
     pub(super) urine_logged: bool,
     /// True when the window itself had no entry and these are the 24 hours
-    /// before it (a decision of ours: clinical.md gives readings that
+    /// before it (a decision of ours: docs/rules.md gives readings that
     /// fallback; an empty window must not make symptoms unknown when
     /// yesterday's are there).
     pub(super) fallback: bool,
@@ -376,7 +376,7 @@ impl Ctx<'_, '_> {
         self.w4.map(|s| s.kg >= s.threshold - EPS)
     }
 
-    /// "Weight gain present" (clinical.md §3 v2): W1 or W4, by their
+    /// "Weight gain present" (docs/rules.md): W1 or W4, by their
     /// thresholds (W2's gain is above W1's).
     pub(super) fn gain_present(&self) -> Option<bool> {
         or3(&[self.w1_met(), self.w2_met(), self.w4_met()])

@@ -277,7 +277,7 @@ fn bp_rules(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) -> Option<bool> {
     );
     // The baseline is taken before the first sitting reading judged, so the
     // window's own readings never become each other's baseline: a second,
-    // lower reading must not lift the first one's alarm (clinical.md says
+    // lower reading must not lift the first one's alarm (docs/rules.md says
     // "before it"; we read it as "before the window").
     let (base, base_have) = match (sit_low, sitting.first()) {
         (Some(_), Some(&first)) => sbp_baseline(ctx, first),

@@ -1,14 +1,17 @@
 //! Tests of the rules engine: each rule at and just short of its threshold
-//! (`rules`), configuration and validation (`config`), clinically
-//! recognisable timelines (`timelines`), history/backtest/describe
-//! (`runs`), properties over random diaries (`props`), and days evaluated
-//! for their level only (`quiet`).
+//! (`rules` for D, W, P; `signs` for L, H, R, M), configuration and
+//! validation (`config`), clinically recognisable timelines (`timelines`),
+//! history/backtest/describe (`runs`), properties over random diaries
+//! (`props`), days evaluated for their level only (`quiet`), and
+//! docs/rules.md against the code (`docs`).
 
 mod config;
+mod docs;
 mod props;
 mod quiet;
 mod rules;
 mod runs;
+mod signs;
 mod timelines;
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};

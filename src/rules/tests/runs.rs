@@ -89,7 +89,7 @@ fn the_full_window_covers_every_per_day_look_back() {
     assert!(recent_days(&c) >= warmup + 62);
 }
 
-/// clinical.md §4: a run of alert days broken by one `ok` day gives no lead
+/// docs/rules.md, "The backtest": a run of alert days broken by one `ok` day gives no lead
 /// time; a noise alert a week before does not count as warning.
 #[test]
 fn backtest_a_broken_run_gives_no_lead() {
@@ -118,7 +118,7 @@ fn backtest_a_broken_run_gives_no_lead() {
     assert_eq!(bt.false_alarms.watch_days, 0, "{bt:#?}");
 }
 
-/// clinical.md §4: the days after a false emergency are counted, not
+/// docs/rules.md, "The backtest": the days after a false emergency are counted, not
 /// excused as a recovery window.
 #[test]
 fn backtest_counts_the_days_after_a_false_emergency() {
