@@ -253,7 +253,7 @@ fn evaluate(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
 
 fn describe(c: &RulesConfig, b: &mut Builder) {
     let nb = &c.no_baseline;
-    let changes = changed("no_baseline", nb, &b.defaults.no_baseline);
+    let changes = changed(RuleId::D1.name(), nb, &b.defaults.no_baseline);
     b.add(
         RuleId::D1,
         nb.enabled,
@@ -266,7 +266,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         changes,
     );
     let s = &c.stale;
-    let changes = changed("stale", s, &b.defaults.stale);
+    let changes = changed(RuleId::D2.name(), s, &b.defaults.stale);
     b.add(
         RuleId::D2,
         s.enabled,
@@ -279,7 +279,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         changes,
     );
     let w = &c.weigh_now;
-    let changes = changed("weigh_now", w, &b.defaults.weigh_now);
+    let changes = changed(RuleId::D3.name(), w, &b.defaults.weigh_now);
     b.add(
         RuleId::D3,
         w.enabled,

@@ -405,7 +405,7 @@ fn breathing_and_swelling(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
 
 fn describe(c: &RulesConfig, b: &mut Builder) {
     let l6 = &c.syncope;
-    let changes = changed("syncope", l6, &b.defaults.syncope);
+    let changes = changed(RuleId::L6.name(), l6, &b.defaults.syncope);
     b.add(
         RuleId::L6,
         l6.enabled,
@@ -418,7 +418,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         changes,
     );
     let l7 = &c.low_urine;
-    let changes = changed("low_urine", l7, &b.defaults.low_urine);
+    let changes = changed(RuleId::L7.name(), l7, &b.defaults.low_urine);
     b.add(
         RuleId::L7,
         l7.enabled,
@@ -431,7 +431,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         changes,
     );
     let l8 = &c.leak_combo;
-    let changes = changed("leak_combo", l8, &b.defaults.leak_combo);
+    let changes = changed(RuleId::L8.name(), l8, &b.defaults.leak_combo);
     b.add(
         RuleId::L8,
         l8.enabled,
@@ -445,7 +445,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         changes,
     );
     let l9 = &c.breathing;
-    let changes = changed("breathing", l9, &b.defaults.breathing);
+    let changes = changed(RuleId::L9.name(), l9, &b.defaults.breathing);
     b.add(
         RuleId::L9,
         l9.enabled,
@@ -458,7 +458,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         changes,
     );
     let l10 = &c.swelling;
-    let changes = changed("swelling", l10, &b.defaults.swelling);
+    let changes = changed(RuleId::L10.name(), l10, &b.defaults.swelling);
     b.add(
         RuleId::L10,
         l10.enabled,

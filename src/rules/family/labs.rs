@@ -322,7 +322,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
     );
     let h1 = &c.hemoconcentration;
     let changes = [
-        changed("hemoconcentration", h1, &d.hemoconcentration),
+        changed(RuleId::H1.name(), h1, &d.hemoconcentration),
         labs.clone(),
     ]
     .concat();
@@ -343,7 +343,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         changes,
     );
     let h2 = &c.albumin;
-    let changes = [changed("albumin", h2, &b.defaults.albumin), labs].concat();
+    let changes = [changed(RuleId::H2.name(), h2, &b.defaults.albumin), labs].concat();
     b.add(
         RuleId::H2,
         h2.enabled,

@@ -113,7 +113,7 @@ fn evaluate(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
 
 fn describe(c: &RulesConfig, b: &mut Builder) {
     let m1 = &c.med_overdue;
-    let changes = changed("med_overdue", m1, &b.defaults.med_overdue);
+    let changes = changed(RuleId::M1.name(), m1, &b.defaults.med_overdue);
     b.add(
         RuleId::M1,
         m1.enabled,

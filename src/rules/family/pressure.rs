@@ -588,7 +588,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         c.bp_baseline.readings, c.bp_baseline.max_age_days, c.bp_baseline.min_readings
     );
     let l1 = &c.hypotension;
-    let changes = [changed("hypotension", l1, &d.hypotension), bpb.clone()].concat();
+    let changes = [changed(RuleId::L1.name(), l1, &d.hypotension), bpb.clone()].concat();
     b.add(
         RuleId::L1,
         l1.enabled,
@@ -602,7 +602,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
     );
     let d = &b.defaults;
     let l2 = &c.low_bp;
-    let changes = [changed("low_bp", l2, &d.low_bp), bpb].concat();
+    let changes = [changed(RuleId::L2.name(), l2, &d.low_bp), bpb].concat();
     b.add(
         RuleId::L2,
         l2.enabled,
@@ -615,7 +615,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         changes,
     );
     let l3 = &c.orthostatic;
-    let changes = changed("orthostatic", l3, &b.defaults.orthostatic);
+    let changes = changed(RuleId::L3.name(), l3, &b.defaults.orthostatic);
     b.add(
         RuleId::L3,
         l3.enabled,
@@ -628,7 +628,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         changes,
     );
     let l4 = &c.shock_index;
-    let changes = changed("shock_index", l4, &b.defaults.shock_index);
+    let changes = changed(RuleId::L4.name(), l4, &b.defaults.shock_index);
     b.add(
         RuleId::L4,
         l4.enabled,
@@ -641,7 +641,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         changes,
     );
     let l5 = &c.tachycardia;
-    let changes = changed("tachycardia", l5, &b.defaults.tachycardia);
+    let changes = changed(RuleId::L5.name(), l5, &b.defaults.tachycardia);
     b.add(
         RuleId::L5,
         l5.enabled,

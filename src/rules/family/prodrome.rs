@@ -284,7 +284,7 @@ fn evaluate(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
 
 fn describe(c: &RulesConfig, b: &mut Builder) {
     let p1 = &c.weight_thirst;
-    let changes = changed("weight_thirst", p1, &b.defaults.weight_thirst);
+    let changes = changed(RuleId::P1.name(), p1, &b.defaults.weight_thirst);
     b.add(
         RuleId::P1,
         p1.enabled,
@@ -297,7 +297,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         changes,
     );
     let p2 = &c.prodrome_cluster;
-    let changes = changed("prodrome_cluster", p2, &b.defaults.prodrome_cluster);
+    let changes = changed(RuleId::P2.name(), p2, &b.defaults.prodrome_cluster);
     b.add(
         RuleId::P2,
         p2.enabled,
@@ -316,7 +316,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         changes,
     );
     let t = &c.trigger;
-    let changes = changed("trigger", t, &b.defaults.trigger);
+    let changes = changed(RuleId::P3.name(), t, &b.defaults.trigger);
     b.add(
         RuleId::P3,
         t.enabled,

@@ -223,7 +223,7 @@ fn evaluate(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
 
 fn describe(c: &RulesConfig, b: &mut Builder) {
     let r1 = &c.recruitment;
-    let changes = changed("recruitment", r1, &b.defaults.recruitment);
+    let changes = changed(RuleId::R1.name(), r1, &b.defaults.recruitment);
     b.add(
         RuleId::R1,
         r1.enabled,

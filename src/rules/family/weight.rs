@@ -327,7 +327,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         c.no_baseline.days
     );
     let w1 = &c.weight_gain;
-    let changes = changed("weight_gain", w1, &b.defaults.weight_gain);
+    let changes = changed(RuleId::W1.name(), w1, &b.defaults.weight_gain);
     b.add(
         RuleId::W1,
         w1.enabled,
@@ -340,7 +340,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         changes,
     );
     let w2 = &c.weight_gain_large;
-    let changes = changed("weight_gain_large", w2, &b.defaults.weight_gain_large);
+    let changes = changed(RuleId::W2.name(), w2, &b.defaults.weight_gain_large);
     b.add(
         RuleId::W2,
         w2.enabled,
@@ -353,7 +353,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         changes,
     );
     let w3 = &c.overnight_jump;
-    let changes = changed("overnight_jump", w3, &b.defaults.overnight_jump);
+    let changes = changed(RuleId::W3.name(), w3, &b.defaults.overnight_jump);
     b.add(
         RuleId::W3,
         w3.enabled,
@@ -381,7 +381,7 @@ fn describe(c: &RulesConfig, b: &mut Builder) {
         ),
     };
     let changes = [
-        changed("sustained_gain", w4, &b.defaults.sustained_gain),
+        changed(RuleId::W4.name(), w4, &b.defaults.sustained_gain),
         changed_top("dry_weight_kg", c.dry_weight_kg, b.defaults.dry_weight_kg),
     ]
     .concat();
