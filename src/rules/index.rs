@@ -1,5 +1,5 @@
 //! The diary indexed once for a run of the engine: one slot per logical day
-//! (clinical.md §3: a day starts at `day_starts_at`), holding its entries,
+//! (docs/rules.md: a day starts at `day_starts_at`), holding its entries,
 //! its day weight, its symptoms at their highest severity and whether it lies
 //! inside a recorded episode; plus the readings (BP, heart rate, labs,
 //! medications) in time order with running counts per day, so that no day
@@ -10,7 +10,7 @@ use std::ops::Range;
 use chrono::{NaiveDate, TimeDelta};
 
 use super::config::RulesConfig;
-use crate::config::ScheduledMed;
+use super::ScheduledMed;
 use crate::model::{Entry, Episode, LabKind, Severity};
 
 /// `date + n` days, saturating at chrono's limits.

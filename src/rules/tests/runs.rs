@@ -89,7 +89,7 @@ fn the_full_window_covers_every_per_day_look_back() {
     assert!(recent_days(&c) >= warmup + 62);
 }
 
-/// clinical.md §4: a run of alert days broken by one `ok` day gives no lead
+/// docs/rules.md, "The backtest": a run of alert days broken by one `ok` day gives no lead
 /// time; a noise alert a week before does not count as warning.
 #[test]
 fn backtest_a_broken_run_gives_no_lead() {
@@ -118,7 +118,7 @@ fn backtest_a_broken_run_gives_no_lead() {
     assert_eq!(bt.false_alarms.watch_days, 0, "{bt:#?}");
 }
 
-/// clinical.md §4: the days after a false emergency are counted, not
+/// docs/rules.md, "The backtest": the days after a false emergency are counted, not
 /// excused as a recovery window.
 #[test]
 fn backtest_counts_the_days_after_a_false_emergency() {
@@ -269,7 +269,10 @@ fn describe_lists_every_rule_with_current_thresholds() {
         .iter()
         .map(|r| (r.rule.as_str(), r.name.as_str()))
         .collect();
-    let mut known = crate::rules::config::BUILTIN.to_vec();
+    let mut known: Vec<(&str, &str)> = crate::rules::RuleId::ALL
+        .iter()
+        .map(|r| (r.code(), r.name()))
+        .collect();
     known.sort();
     let mut described = builtin.clone();
     described.sort();
