@@ -319,7 +319,7 @@ Schedules live in the config, one [[medications]] table each:
         json: bool,
     },
 
-    /// Write the diary as CSV (a spreadsheet) or JSON (everything, episodes too)
+    /// Write the diary as CSV (a spreadsheet) or JSON (everything: episodes and acknowledgements too)
     #[command(after_help = "Examples:
   cls export > diary.csv                           every entry, CSV, to stdout
   cls export --output diary.json                   JSON (from the extension), file mode 0600
@@ -329,7 +329,8 @@ Schedules live in the config, one [[medications]] table each:
 CSV columns: date,time,weight_kg,systolic,diastolic,standing_systolic,standing_diastolic,
 heart_rate,urine,urine_ml,symptoms,labs,medications,note  (symptoms thirst:2;fatigue:1,
 labs hematocrit=44, medications ivig:2g/kg; an empty cell is not measured).
-JSON also keeps each entry's UTC offset and the episodes.
+JSON also keeps each entry's UTC offset, the episodes and the acknowledgements
+(cls ack) made on the days exported; CSV holds entries only.
 
 In a spreadsheet: notes are kept exactly, so a cell starting with = + - or @ is a
 formula to Excel, LibreOffice and Google Sheets, which may run it. Do not open the

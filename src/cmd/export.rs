@@ -1,5 +1,6 @@
 //! `cls export`: the diary (or a date range of it) as CSV or JSON, to stdout
-//! or to a private file written atomically.
+//! or to a private file written atomically. CSV holds the entries; JSON
+//! also the episodes and the acknowledgements (`cls ack`).
 
 use cls::render::count;
 use std::io::{self, IsTerminal, Write};
@@ -45,7 +46,8 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
     match format {
         Format::Csv => transfer::csv::write(&entries, &mut buf)?,
         Format::Json => {
-            transfer::json::write(&entries, &episodes, &ctx.now.to_rfc3339(), &mut buf)?;
+            let acks = transfer::select_acks(&store, from, to)?;
+            transfer::json::write(&entries, &episodes, &acks, &ctx.now.to_rfc3339(), &mut buf)?;
         }
     }
     if let Some(l) = &lock {
@@ -55,7 +57,7 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
     if format == Format::Csv && !episodes.is_empty() {
         writeln!(
             err,
-            "cls: note: {} episode(s) not included: CSV holds entries only (use --format json for everything)",
+            "cls: note: {} episode(s) not included: CSV holds entries only (use --format json for everything, acknowledgements too)",
             episodes.len()
         )?;
     }

@@ -20,7 +20,7 @@ use crate::model::{
     Bp, Entry, Episode, Lab, LabKind, Measurements, Med, Stamp, SymptomEntry, Urine,
 };
 
-pub use daily::{DayLogged, NewAck};
+pub use daily::{insert_ack, DayLogged, NewAck};
 pub use migrate::{verify_schema, SCHEMA_VERSION};
 
 /// How long a writer waits for another `cls` holding the lock.
