@@ -203,6 +203,10 @@ fn check_json_matches_its_schema_at_every_level() {
         .filter(|f| f.get("acknowledged").is_some())
         .collect();
     assert!(!acked.is_empty(), "{v:#}");
+    // The acknowledgement travels in the export, which matches its schema.
+    let export = json_of(&env, &["export", "--format", "json"]);
+    assert_eq!(export["acks"][0]["note"], "called the team", "{export:#}");
+    assert_valid("export.schema.json", &export, "export with acks");
     // Fainting: emergency.
     env.log(&["--symptom", "fainting:3", "--bp", "82/50", "--hr", "128"]);
     let v = env.check(None);
