@@ -313,14 +313,15 @@ Schedules live in the config, one [[medications]] table each:
   cls export > diary.csv                           every entry, CSV, to stdout
   cls export --output diary.json                   JSON (from the extension), file mode 0600
   cls export --format json --from 2026-01-01 --to 2026-03-31
-  cls export --format fhir -o clinic.json          a FHIR R4 Bundle (README: Sharing with your clinic)
+  cls export --format fhir -o clinic.json          FHIR R4, for your clinic
   cls export -o diary.csv --encrypt --recipient age1...   diary.csv.age (README: Encrypted copies)
 
 CSV columns: date,time,weight_kg,systolic,diastolic,standing_systolic,standing_diastolic,
 heart_rate,urine,urine_ml,symptoms,labs,medications,note  (symptoms thirst:2;fatigue:1,
 labs hematocrit=44, medications ivig:2g/kg; an empty cell is not measured).
-JSON also keeps each entry's UTC offset and the episodes. FHIR holds the measurements,
-labs and symptoms (LOINC, SNOMED CT, UCUM), not medications, notes or episodes.
+JSON also keeps each entry's UTC offset and the episodes.
+FHIR: measurements, labs and symptoms (LOINC, SNOMED CT, UCUM) for a clinic;
+no medications, notes or episodes (README: Sharing with your clinic).
 
 In a spreadsheet: notes are kept exactly, so a cell starting with = + - or @ is a
 formula to Excel, LibreOffice and Google Sheets, which may run it. Do not open the
