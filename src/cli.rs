@@ -319,11 +319,12 @@ Schedules live in the config, one [[medications]] table each:
         json: bool,
     },
 
-    /// Write the diary as CSV (a spreadsheet) or JSON (everything: episodes and acknowledgements too)
+    /// Write the diary as CSV (a spreadsheet), JSON (everything: episodes and acknowledgements too) or FHIR (for a clinic)
     #[command(after_help = "Examples:
   cls export > diary.csv                           every entry, CSV, to stdout
   cls export --output diary.json                   JSON (from the extension), file mode 0600
   cls export --format json --from 2026-01-01 --to 2026-03-31
+  cls export --format fhir -o clinic.json          FHIR R4, for your clinic
   cls export -o diary.csv --encrypt --recipient age1...   diary.csv.age (README: Encrypted copies)
 
 CSV columns: date,time,weight_kg,systolic,diastolic,standing_systolic,standing_diastolic,
@@ -331,6 +332,8 @@ heart_rate,urine,urine_ml,symptoms,labs,medications,note  (symptoms thirst:2;fat
 labs hematocrit=44, medications ivig:2g/kg; an empty cell is not measured).
 JSON also keeps each entry's UTC offset, the episodes and the acknowledgements
 (cls ack) made on the days exported; CSV holds entries only.
+FHIR: measurements, labs and symptoms (LOINC, SNOMED CT, UCUM) for a clinic;
+no medications, notes or episodes (README: Sharing with your clinic).
 
 In a spreadsheet: notes are kept exactly, so a cell starting with = + - or @ is a
 formula to Excel, LibreOffice and Google Sheets, which may run it. Do not open the
@@ -885,11 +888,21 @@ impl From<TransferFormat> for cls::transfer::Format {
     }
 }
 
+/// The formats of `cls export`: the two `cls import` reads back, and FHIR
+/// for a clinic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    /// A FHIR R4 Bundle for your clinic (not read back by cls import)
+    Fhir,
+}
+
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// csv or json [default: from the --output extension, else csv]
+    /// csv, json or fhir [default: from the --output extension, else csv]
     #[arg(long, value_enum)]
-    pub format: Option<TransferFormat>,
+    pub format: Option<ExportFormat>,
 
     /// First day to export (YYYY-MM-DD, yesterday, -Nd) [default: the first entry]
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]

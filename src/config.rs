@@ -108,6 +108,9 @@ pub struct Patient {
     pub prophylaxis: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// Put a `Condition` for SCLS (ICD-10 I78.8) in `cls export --format
+    /// fhir`. Off by default: the diagnosis is the patient's to share.
+    pub include_condition: bool,
 }
 
 /// Accept a bare TOML date (`1970-01-31`) as well as a quoted one: the

@@ -533,6 +533,7 @@ mod tests {
             ),
             prophylaxis: Some("IVIG 2 g/kg every 28 days".into()),
             notes: Some("MGUS IgG kappa".into()),
+            include_condition: false,
         }
     }
 

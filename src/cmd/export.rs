@@ -1,6 +1,6 @@
-//! `cls export`: the diary (or a date range of it) as CSV or JSON, to stdout
-//! or to a private file written atomically. CSV holds the entries; JSON
-//! also the episodes and the acknowledgements (`cls ack`).
+//! `cls export`: the diary (or a date range of it) as CSV, JSON or a FHIR
+//! bundle, to stdout or to a private file written atomically. CSV holds the
+//! entries; JSON also the episodes and the acknowledgements (`cls ack`).
 
 use cls::render::count;
 use std::io::{self, IsTerminal, Write};
@@ -10,12 +10,17 @@ use cls::input;
 use cls::transfer::{self, Format};
 
 use super::{usage, Ctx};
-use crate::cli::ExportArgs;
+use crate::cli::{ExportArgs, ExportFormat};
 
 pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
+    let fhir = args.format == Some(ExportFormat::Fhir);
     let format = args
         .format
-        .map(Format::from)
+        .and_then(|f| match f {
+            ExportFormat::Csv => Some(Format::Csv),
+            ExportFormat::Json => Some(Format::Json),
+            ExportFormat::Fhir => None,
+        })
         .or_else(|| {
             let out = args.output.as_deref()?;
             Format::from_path(&cls::crypt::without_age_extension(out))
@@ -43,7 +48,9 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
     let store = ctx.open_to_show()?;
     let (entries, episodes) = transfer::select(&store, from, to)?;
     let mut buf = Vec::new();
+    let mut left_out = None;
     match format {
+        _ if fhir => left_out = Some(write_fhir(ctx, &store, &entries, &mut buf)?),
         Format::Csv => transfer::csv::write(&entries, &mut buf)?,
         Format::Json => {
             let acks = transfer::select_acks(&store, from, to)?;
@@ -54,7 +61,28 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
         buf = cls::crypt::encrypt(&buf, l)?;
     }
     let mut err = io::stderr().lock();
-    if format == Format::Csv && !episodes.is_empty() {
+    if let Some(s) = left_out {
+        let mut parts = Vec::new();
+        if s.with_medications > 0 {
+            parts.push(format!(
+                "the medications of {}",
+                count(s.with_medications, "entry", "entries")
+            ));
+        }
+        if s.with_note > 0 {
+            parts.push(count(s.with_note, "note", "notes"));
+        }
+        if !episodes.is_empty() {
+            parts.push(count(episodes.len(), "episode", "episodes"));
+        }
+        if !parts.is_empty() {
+            writeln!(
+                err,
+                "cls: note: not in the FHIR bundle: {} (use --format json for everything)",
+                parts.join(", ")
+            )?;
+        }
+    } else if format == Format::Csv && !episodes.is_empty() {
         writeln!(
             err,
             "cls: note: {} episode(s) not included: CSV holds entries only (use --format json for everything, acknowledgements too)",
@@ -66,7 +94,12 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
             target
                 .write(&buf)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            let eps = if format == Format::Json {
+            let eps = if let Some(s) = left_out {
+                format!(
+                    " as {} in a FHIR bundle",
+                    count(s.observations, "observation", "observations")
+                )
+            } else if format == Format::Json {
                 format!(" and {}", count(episodes.len(), "episode", "episodes"))
             } else {
                 String::new()
@@ -86,4 +119,24 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
         _ => io::stdout().lock().write_all(&buf)?,
     }
     Ok(0)
+}
+
+/// The FHIR bundle of `entries`, with the patient from the config (none
+/// from a `cls demo` diary, whose bundle is marked as test data).
+fn write_fhir(
+    ctx: &Ctx,
+    store: &cls::Store,
+    entries: &[cls::Entry],
+    buf: &mut Vec<u8>,
+) -> Result<transfer::fhir::Summary> {
+    let ctx = ctx.for_diary(store)?;
+    let patient = &ctx.config.patient;
+    let opts = transfer::fhir::Options {
+        name: patient.name.clone(),
+        birth_date: patient.date_of_birth,
+        include_condition: patient.include_condition,
+        synthetic: ctx.synthetic,
+        exported_at: ctx.now.with_timezone(&chrono::Utc),
+    };
+    Ok(transfer::fhir::write(entries, &opts, buf)?)
 }

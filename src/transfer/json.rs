@@ -472,6 +472,15 @@ impl<'de> Visitor<'de> for Top<'_, '_, '_> {
                     doc: &mut *doc,
                     kind: Kind::Acks,
                 })?,
+                // `cls export --format fhir` writes a FHIR Bundle; say so
+                // rather than list the keys a cls export has.
+                "resourceType" => {
+                    return Err(doc.fail(ImportError::whole_file(
+                        "format",
+                        "this is a FHIR resource (cls export --format fhir, for a clinic); \
+                         cls import reads its own CSV and JSON exports only",
+                    )))
+                }
                 other => return Err(A::Error::unknown_field(other, FIELDS)),
             }
             seen.push(key);

@@ -13,6 +13,7 @@
 //! the in-memory two steps, for tests.
 
 pub mod csv;
+pub mod fhir;
 pub mod json;
 
 use std::cell::RefCell;

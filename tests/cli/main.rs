@@ -42,7 +42,9 @@ mod rules_v2;
 // round trips, parsers under proptest, DST.
 mod crypt;
 mod dst;
+// cls export --format fhir (the schema: .ci/fhir-validate).
 mod faults;
+mod fhir;
 mod parsers;
 mod roundtrip;
 mod safety;
