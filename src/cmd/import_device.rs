@@ -54,9 +54,9 @@ pub fn wanted(args: &ImportArgs) -> Option<Option<Device>> {
 pub fn run(ctx: &Ctx, args: &ImportArgs, device: Option<Device>) -> Result<u8> {
     let name = args.file.display().to_string();
     if args.file == Path::new("-") {
-        return Err(usage(format!(
-            "import -: a device export is read from a file (a zip cannot be read from a pipe); give its path"
-        )));
+        return Err(usage(
+            "import -: a device export is read from a file (a zip cannot be read from a pipe); give its path",
+        ));
     }
     let refused = |e: ImportFailure| match e {
         ImportFailure::Invalid(e) => usage(format!("import {name}: {e}; nothing was imported")),
@@ -172,7 +172,7 @@ fn report(parsed: &Parsed, out: &Outcome, dry_run: bool) -> String {
         let n = parsed.unpaired_heart_rates;
         let _ = writeln!(
             s,
-            "  left out: {n} heart {} not taken with a blood pressure (a watch's all-day\n    samples; exercise would read as tachycardia)",
+            "  left out: {n} heart {} not taken with a blood pressure\n    (a watch's all-day samples; exercise would read as tachycardia)",
             noun(n, "rate", "rates")
         );
     }
@@ -197,29 +197,42 @@ fn report(parsed: &Parsed, out: &Outcome, dry_run: bool) -> String {
             } else {
                 ""
             };
-            let _ = writeln!(
-                s,
-                "    and {} more: {}{more}",
-                n - LIST_SKIPPED,
-                rest.join(", ")
-            );
+            let text = format!("and {} more: {}{more}", n - LIST_SKIPPED, rest.join(", "));
+            for l in wrap(&text, 74) {
+                let _ = writeln!(s, "    {l}");
+            }
         }
     }
     if !out.beside_typed.is_empty() {
         let n = out.beside_typed.len();
-        let list: Vec<String> = out
-            .beside_typed
-            .iter()
-            .take(LIST_SKIPPED)
-            .map(|(at, id)| format!("{} (entry {id})", at.format("%Y-%m-%d %H:%M")))
-            .collect();
-        let more = if n > LIST_SKIPPED { ", …" } else { "" };
         let _ = writeln!(
             s,
-            "  {n} new {} in the same minute as one you typed, kept apart (not\n    merged): {}{more}",
+            "  {n} new {} in the same minute as one you typed, kept apart\n    (not merged; compare them with cls show):",
             noun(n, "entry is", "entries are"),
-            list.join(", ")
         );
+        for (at, id) in out.beside_typed.iter().take(LIST_SKIPPED) {
+            let _ = writeln!(s, "    {} beside entry {id}", at.format("%Y-%m-%d %H:%M"));
+        }
+        if n > LIST_SKIPPED {
+            let _ = writeln!(s, "    and {} more", n - LIST_SKIPPED);
+        }
     }
     s
+}
+
+/// Break `text` at spaces into lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let cur = lines.last_mut().expect("one line at least");
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+        }
+    }
+    lines
 }

@@ -316,8 +316,8 @@ fn apple_health_pairs_blood_pressure_converts_pounds_and_leaves_out_watch_pulses
                 "  readings: 2 weights, 1 blood pressure, 1 heart rate, 2026-11-01 to 2026-11-02",
                 "  merged: readings taken within 10 minutes of each other share an entry",
                 "  repeated in the file: 3 readings, counted once",
-                "  left out: 2 heart rates not taken with a blood pressure (a watch's all-day",
-                "    samples; exercise would read as tachycardia)",
+                "  left out: 2 heart rates not taken with a blood pressure",
+                "    (a watch's all-day samples; exercise would read as tachycardia)",
                 "  skipped 2 unusable readings:",
                 "    line 19: weight 0.0 kg is out of range (20–350 kg)",
                 "    line 35: BP 0/0 is out of range (systolic must be 40–300 mmHg)",
@@ -445,7 +445,7 @@ fn a_reading_in_the_minute_of_a_typed_entry_is_kept_apart_and_reported() {
     let out = env.ok(&["import", &zip]);
     assert!(
         out.ends_with(&format!(
-            "  1 new entry is in the same minute as one you typed, kept apart (not\n    merged): 2026-11-02 07:36 (entry {typed})\n"
+            "  1 new entry is in the same minute as one you typed, kept apart\n    (not merged; compare them with cls show):\n    2026-11-02 07:36 beside entry {typed}\n"
         )),
         "{out}"
     );
@@ -489,4 +489,66 @@ fn a_json_export_keeps_the_source_and_csv_and_json_imports_are_unchanged() {
     .unwrap();
     let err = other.usage_error(&["import", "bad.json"], "line 2: source");
     assert!(err.contains("is not a device name"), "{err}");
+}
+
+#[test]
+fn many_unusable_readings_are_all_counted_and_named_by_line() {
+    let env = TestEnv::new();
+    let mut csv = String::from("Date,\"Weight (kg)\",Comments\n");
+    // Line 2: a good one; lines 3-16: fourteen zero weighings; line 17: a
+    // scale whose clock is a year ahead.
+    csv.push_str("\"2026-11-20 07:00:00\",70.3,\n");
+    for day in 1..=14 {
+        csv.push_str(&format!("\"2026-10-{day:02} 07:00:00\",0.0,\n"));
+    }
+    csv.push_str("\"2027-11-20 07:00:00\",70.1,\n");
+    std::fs::write(env.path("weight.csv"), csv).unwrap();
+    let out = env.ok(&["import", "weight.csv"]);
+    assert_eq!(
+        out,
+        "Withings weight.csv: imported 1 entry\n\
+         \x20 readings: 1 weight, on 2026-11-20\n\
+         \x20 skipped 15 unusable readings:\n\
+         \x20   line 3: weight 0.0 kg is out of range (20–350 kg)\n\
+         \x20   line 4: weight 0.0 kg is out of range (20–350 kg)\n\
+         \x20   line 5: weight 0.0 kg is out of range (20–350 kg)\n\
+         \x20   line 6: weight 0.0 kg is out of range (20–350 kg)\n\
+         \x20   line 7: weight 0.0 kg is out of range (20–350 kg)\n\
+         \x20   line 8: weight 0.0 kg is out of range (20–350 kg)\n\
+         \x20   line 9: weight 0.0 kg is out of range (20–350 kg)\n\
+         \x20   line 10: weight 0.0 kg is out of range (20–350 kg)\n\
+         \x20   line 11: weight 0.0 kg is out of range (20–350 kg)\n\
+         \x20   line 12: weight 0.0 kg is out of range (20–350 kg)\n\
+         \x20   and 5 more: line 13, line 14, line 15, line 16, line 17\n"
+    );
+    assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+    assert_eq!(summary(&env), ["2026-11-20 07:00 70.3 - - withings"]);
+}
+
+#[test]
+fn a_time_skipped_by_daylight_saving_is_skipped_and_listed() {
+    let mut env = TestEnv::new();
+    env.set_tz("America/New_York");
+    std::fs::write(
+        env.path("weight.csv"),
+        "Date,\"Weight (kg)\",Comments\n\"2026-03-08 02:30:00\",70.3,\n\"2026-03-08 07:30:00\",70.1,\n",
+    )
+    .unwrap();
+    let out = env.ok(&["import", "weight.csv"]);
+    assert!(
+        out.contains("    line 2: 2026-03-08 02:30 does not exist in the local time zone"),
+        "{out}"
+    );
+    assert_eq!(summary(&env), ["2026-03-08 07:30 70.1 - - withings"]);
+}
+
+#[test]
+fn an_edited_device_entry_keeps_its_source() {
+    let env = TestEnv::new();
+    env.ok(&["import", &fixture(&env, "beurer.csv")]);
+    let id = env.entries()[0]["id"].as_i64().unwrap();
+    env.ok(&["edit", &id.to_string(), "--symptom", "thirst:1"]);
+    let e = env.entry(id);
+    assert_eq!(e["source"], "beurer");
+    assert_eq!(e["weight_kg"], 70.0);
 }

@@ -310,7 +310,7 @@ impl<'a> Collector<'a> {
         if date > limit {
             self.skip(
                 pos,
-                format!("{date} is in the future (the device's clock?); entries can be at most one day ahead"),
+                format!("{date} is in the future (is the device's clock right?)"),
             );
             return false;
         }
@@ -645,11 +645,10 @@ pub fn detect(path: &Path) -> std::io::Result<Option<Device>> {
     let mut head = Vec::with_capacity(8192);
     File::open(path)?.take(8192).read_to_end(&mut head)?;
     if head.starts_with(ZIP_MAGIC) {
-        let mut zip = match zip::ZipArchive::new(File::open(path)?) {
-            Ok(z) => z,
-            Err(_) => return Ok(None),
+        let Ok(zip) = zip::ZipArchive::new(File::open(path)?) else {
+            return Ok(None);
         };
-        return Ok(zip_device(&mut zip));
+        return Ok(zip_device(&zip));
     }
     Ok(detect_text(&head))
 }
@@ -672,7 +671,7 @@ fn detect_text(head: &[u8]) -> Option<Device> {
 }
 
 /// The device a zip's members belong to.
-fn zip_device<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Option<Device> {
+fn zip_device<R: Read + Seek>(zip: &zip::ZipArchive<R>) -> Option<Device> {
     if apple::member(zip).is_some() {
         return Some(Device::AppleHealth);
     }
@@ -756,7 +755,7 @@ fn read_zip(
             format!("starts like a zip but cannot be read as one ({e})"),
         )
     })?;
-    let found = zip_device(&mut zip);
+    let found = zip_device(&zip);
     let device = match (device, found) {
         (Some(d @ (Device::Withings | Device::AppleHealth)), Some(f)) if d == f => d,
         (None, Some(f)) => f,
@@ -785,7 +784,7 @@ fn read_zip(
     check_unit(device, opts)?;
     match device {
         Device::AppleHealth => {
-            let index = apple::member(&mut zip).unwrap_or(0);
+            let index = apple::member(&zip).unwrap_or(0);
             let member = zip.by_index(index).map_err(zip_error)?;
             let total = member.size();
             let reader = BufReader::with_capacity(1 << 16, member);
