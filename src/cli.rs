@@ -347,12 +347,19 @@ with escapes and invisible characters replaced by U+FFFD; into a file or pipe it
 is byte-exact.")]
     Export(Lazy<ExportArgs>),
 
-    /// Add entries from a CSV or JSON export: all or nothing, duplicates skipped
+    /// Add entries from a CSV or JSON export, or a scale's or cuff's export: all or nothing
     #[command(after_help = "Examples:
   cls import diary.csv                 format from the extension
   cls import --dry-run old.json        check the file and count, write nothing
   cls import - --format csv < rows.csv
   cls import diary.csv.age --identity ~/age-key.txt   an encrypted export
+  cls import data_NAME_123.zip         a Withings export (found from the file)
+  cls import --from apple-health export.zip
+  cls import --from openscale --unit lb openScale_export.csv
+
+Device exports: readings within 10 minutes of each other become one entry, marked with
+its source; readings already imported are skipped, and unusable ones (a 0.0 kg weighing,
+a 0/0 cuff error) are skipped and listed by line.
 
 Every value is checked with the same ranges as `cls log`; the first bad row rejects the whole
 file with its line number (exit 2) and nothing is written. Rows identical to entries already in
@@ -929,12 +936,66 @@ pub struct ImportArgs {
     #[arg(long, value_enum)]
     pub format: Option<TransferFormat>,
 
+    /// A scale's or cuff's export [default: found from the file]
+    #[arg(long, value_enum, value_name = "DEVICE", conflicts_with = "format")]
+    pub from: Option<DeviceArg>,
+
+    /// The unit of an openScale 3.x file's WEIGHT column, which the file does not say
+    #[arg(long, value_enum, conflicts_with = "format")]
+    pub unit: Option<ScaleUnitArg>,
+
     /// Check the whole file and count what would be imported; write nothing
     #[arg(long)]
     pub dry_run: bool,
 
     #[command(flatten)]
     pub decrypt: DecryptArgs,
+}
+
+/// The device exports `cls import --from` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DeviceArg {
+    /// Withings Health Mate: the data zip, or its weight.csv or bp.csv
+    Withings,
+    /// openScale 2.x or 3.x CSV
+    Openscale,
+    /// OMRON connect CSV report
+    Omron,
+    /// Beurer HealthManager CSV
+    Beurer,
+    /// Apple Health: export.zip or its export.xml
+    AppleHealth,
+}
+
+impl From<DeviceArg> for cls::transfer::devices::Device {
+    fn from(d: DeviceArg) -> Self {
+        use cls::transfer::devices::Device;
+        match d {
+            DeviceArg::Withings => Device::Withings,
+            DeviceArg::Openscale => Device::OpenScale,
+            DeviceArg::Omron => Device::Omron,
+            DeviceArg::Beurer => Device::Beurer,
+            DeviceArg::AppleHealth => Device::AppleHealth,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScaleUnitArg {
+    Kg,
+    Lb,
+    St,
+}
+
+impl From<ScaleUnitArg> for cls::transfer::devices::ScaleUnit {
+    fn from(u: ScaleUnitArg) -> Self {
+        use cls::transfer::devices::ScaleUnit;
+        match u {
+            ScaleUnitArg::Kg => ScaleUnit::Kg,
+            ScaleUnitArg::Lb => ScaleUnit::Lb,
+            ScaleUnitArg::St => ScaleUnit::St,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -238,6 +238,10 @@ pub struct Entry {
     pub stamp: Stamp,
     #[serde(flatten)]
     pub m: Measurements,
+    /// The device export it was imported from (`"withings"`, …); `None`
+    /// for an entry the patient typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl Entry {

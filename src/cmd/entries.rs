@@ -125,6 +125,14 @@ pub fn show(ctx: &Ctx, args: &ShowArgs) -> Result<u8> {
         Some(render::meds_short(&m.meds)).filter(|s| !s.is_empty()),
     )?;
     line("note", m.note.as_deref().map(render::sanitize))?;
+    line(
+        "source",
+        e.source.as_deref().map(|s| {
+            let name = cls::transfer::devices::Device::from_source(s)
+                .map_or_else(|| render::sanitize(s), |d| d.label().to_string());
+            format!("{name} export")
+        }),
+    )?;
     Ok(0)
 }
 

@@ -21,6 +21,10 @@ use crate::cli::ImportArgs;
 const BAR_AFTER: Duration = Duration::from_millis(300);
 
 pub fn import(ctx: &Ctx, args: &ImportArgs) -> Result<u8> {
+    // A scale's or cuff's export (`--from`, or found from the file).
+    if let Some(device) = super::import_device::wanted(args) {
+        return super::import_device::run(ctx, args, device);
+    }
     let name = args.file.display().to_string();
     let stdin = args.file == Path::new("-");
     // `export.csv.age` is a CSV file inside.

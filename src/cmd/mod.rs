@@ -14,6 +14,7 @@ mod episode;
 mod export;
 mod hooks;
 mod import;
+mod import_device;
 mod log;
 mod meds;
 mod misc;

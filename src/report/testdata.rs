@@ -37,6 +37,7 @@ pub fn entry(id: i64, day: &str, time: &str, f: impl FnOnce(&mut Measurements)) 
             offset_secs: 0,
         },
         m,
+        source: None,
     }
 }
 

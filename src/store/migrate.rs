@@ -17,6 +17,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0003_real_dates.sql"),
     include_str!("sql/0004_daily.sql"),
     include_str!("sql/0005_meta.sql"),
+    include_str!("sql/0006_source.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -23,6 +23,9 @@ use crate::model::{
 pub use daily::{insert_ack, DayLogged, NewAck};
 pub use migrate::{verify_schema, SCHEMA_VERSION};
 
+/// The schema version that added `entry.source` (sql/0006_source.sql).
+const SOURCE_SCHEMA: i64 = 6;
+
 /// How long a writer waits for another `cls` holding the lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -388,11 +391,15 @@ impl Store {
     /// Replace an entry's time and contents, keeping its id.
     pub fn replace(&mut self, id: i64, stamp: &Stamp, m: &Measurements) -> Result<()> {
         let found = self.write("edit entry", |tx| {
-            let n = tx.execute("DELETE FROM entry WHERE id = ?1", [id])?;
-            if n == 0 {
+            // An edited device reading still came from that device.
+            let source: Option<Option<String>> = tx
+                .query_row("SELECT source FROM entry WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?;
+            let Some(source) = source else {
                 return Ok(false);
-            }
-            insert_entry_with_id(tx, Some(id), stamp, m)?;
+            };
+            tx.execute("DELETE FROM entry WHERE id = ?1", [id])?;
+            insert_entry_with_id(tx, Some(id), stamp, m, source.as_deref())?;
             Ok(true)
         })?;
         if found {
@@ -552,9 +559,18 @@ impl Store {
         by_id_children: ByIdChildren,
     ) -> Result<Vec<Entry>> {
         debug_assert!(ids.is_sorted(), "load: ids must be sorted");
-        const COLUMNS: &str = "e.id, e.date, e.time, e.utc, e.utc_offset, e.weight_kg, e.systolic,
+        // `source` came with schema 6; an older diary read as it is has none.
+        let source = if self.schema >= SOURCE_SCHEMA {
+            "e.source"
+        } else {
+            "NULL"
+        };
+        let columns = format!(
+            "e.id, e.date, e.time, e.utc, e.utc_offset, e.weight_kg, e.systolic,
             e.diastolic, e.standing_systolic, e.standing_diastolic, e.heart_rate, e.urine,
-            e.urine_ml, e.note";
+            e.urine_ml, e.note, {source}"
+        );
+        let columns = columns.as_str();
         let read = self.err("read entries");
         // Ids are integers from the diary itself, so listing them in the SQL
         // text is safe; it lets SQLite seek each one by its key.
@@ -565,11 +581,11 @@ impl Store {
         if let Some((from, to)) = &dates {
             args.extend([from as &dyn rusqlite::ToSql, to]);
             parts.push(format!(
-                "SELECT {COLUMNS} FROM entry e WHERE e.date BETWEEN ?1 AND ?2"
+                "SELECT {columns} FROM entry e WHERE e.date BETWEEN ?1 AND ?2"
             ));
         }
         if let Some(by_id) = &by_id {
-            parts.push(format!("SELECT {COLUMNS} FROM entry e WHERE e.id {by_id}"));
+            parts.push(format!("SELECT {columns} FROM entry e WHERE e.id {by_id}"));
         }
         if parts.is_empty() {
             return Ok(Vec::new());
@@ -899,7 +915,18 @@ pub fn insert_entry(
     stamp: &Stamp,
     m: &Measurements,
 ) -> rusqlite::Result<i64> {
-    insert_entry_with_id(tx, None, stamp, m)
+    insert_entry_with_id(tx, None, stamp, m, None)
+}
+
+/// [`insert_entry`] for an entry read from a device export (or a JSON
+/// export carrying one): `source` names where it came from.
+pub fn insert_entry_from(
+    tx: &rusqlite::Transaction<'_>,
+    stamp: &Stamp,
+    m: &Measurements,
+    source: Option<&str>,
+) -> rusqlite::Result<i64> {
+    insert_entry_with_id(tx, None, stamp, m, source)
 }
 
 fn insert_entry_with_id(
@@ -907,12 +934,13 @@ fn insert_entry_with_id(
     id: Option<i64>,
     stamp: &Stamp,
     m: &Measurements,
+    source: Option<&str>,
 ) -> rusqlite::Result<i64> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO entry (id, date, time, utc, utc_offset, weight_kg, systolic, diastolic,
             standing_systolic, standing_diastolic, heart_rate, urine, urine_ml, note,
-            has_lab_or_med)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            has_lab_or_med, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
     stmt.execute(params![
         id,
@@ -931,6 +959,7 @@ fn insert_entry_with_id(
         m.note,
         // Schema v2's mark, which the rules' index of older days reads.
         !(m.labs.is_empty() && m.meds.is_empty()),
+        source,
     ])?;
     let id = tx.last_insert_rowid();
     let mut stmt =
@@ -1051,6 +1080,7 @@ fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
             meds: Vec::new(),
             note: r.get(13)?,
         },
+        source: r.get(14)?,
     })
 }
 

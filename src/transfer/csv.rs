@@ -218,7 +218,13 @@ fn rows<R: Read>(
         };
         let (stamp, m) = check_entry(&raw, opts).map_err(|e| ImportError::at(line, e))?;
         let bytes = meter.borrow().bytes();
-        sink(Item::Entry(Record { line, stamp, m }), bytes)?;
+        let record = Record {
+            line,
+            stamp,
+            m,
+            source: None,
+        };
+        sink(Item::Entry(record), bytes)?;
     }
     Ok(())
 }

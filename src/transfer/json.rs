@@ -96,7 +96,7 @@ pub struct JsonEntry {
     medications: Vec<JsonMed>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     note: Option<String>,
-    /// The device or file an entry was imported from; omitted (or null)
+    /// The device export an entry was imported from (schema 6); omitted
     /// for an entry typed by hand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     source: Option<String>,
@@ -277,8 +277,7 @@ pub fn to_json(e: &Entry) -> JsonEntry {
             })
             .collect(),
         note: m.note.clone(),
-        // The diary keeps no source yet: every entry was typed by hand.
-        source: None,
+        source: e.source.clone(),
     }
 }
 
@@ -370,12 +369,24 @@ impl Doc<'_, '_> {
 
     fn entry(&mut self, raw: &RawValue) -> Result<(), ImportFailure> {
         let line = self.start_line(raw);
-        let j: JsonEntry = serde_json::from_str(raw.get()).map_err(|e| syntax(&e, line))?;
+        let mut j: JsonEntry = serde_json::from_str(raw.get()).map_err(|e| syntax(&e, line))?;
+        let source = j
+            .source
+            .take()
+            .map(|s| check_source(&s))
+            .transpose()
+            .map_err(|e| ImportError::at(line, e))?;
         let raw_entry = from_json(j).map_err(|e| ImportError::at(line, e))?;
         let (stamp, m) =
             check_entry(&raw_entry, self.opts).map_err(|e| ImportError::at(line, e))?;
         let bytes = self.meter.borrow().bytes();
-        (self.sink)(Item::Entry(Record { line, stamp, m }), bytes)
+        let record = Record {
+            line,
+            stamp,
+            m,
+            source,
+        };
+        (self.sink)(Item::Entry(record), bytes)
     }
 
     fn episode(&mut self, raw: &RawValue) -> Result<(), ImportFailure> {
@@ -622,6 +633,25 @@ fn syntax(e: &serde_json::Error, base_line: u64) -> ImportError {
     let msg = e.to_string();
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
     ImportError::at(line, InputError::new("json", msg))
+}
+
+/// An entry's `source`: a short lowercase name such as `withings`, as
+/// `cls import --from` writes it (the schema allows 1–40 characters).
+fn check_source(s: &str) -> Result<String, InputError> {
+    let ok = (1..=40).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(InputError::new(
+            "source",
+            format!(
+                "'{}' is not a device name (lowercase letters, digits and '-', e.g. withings)",
+                s.escape_debug()
+            ),
+        ))
+    }
 }
 
 /// Turn typed JSON values into the text the shared checks read. Names that

@@ -13,6 +13,7 @@
 //! the in-memory two steps, for tests.
 
 pub mod csv;
+pub mod devices;
 pub mod fhir;
 pub mod json;
 
@@ -77,6 +78,9 @@ pub struct Record {
     pub line: u64,
     pub stamp: Stamp,
     pub m: Measurements,
+    /// The device export it came from (a JSON export of imported entries
+    /// carries it); `None` for a typed entry.
+    pub source: Option<String>,
 }
 
 /// One checked episode, ready to insert.
@@ -503,7 +507,8 @@ fn put(
                 out.skipped += 1;
             } else {
                 if !dry_run {
-                    store::insert_entry(tx, &r.stamp, &r.m).map_err(err)?;
+                    store::insert_entry_from(tx, &r.stamp, &r.m, r.source.as_deref())
+                        .map_err(err)?;
                 }
                 out.imported += 1;
             }
@@ -535,7 +540,7 @@ fn put(
 /// A transaction on the store's own connection, so that the reads of
 /// [`Seen`] (which go through `Store`) see exactly what this transaction
 /// writes next to: a concurrent `cls log` cannot slip in between.
-fn begin(store: &Store, dry_run: bool) -> store::Result<Transaction<'_>> {
+pub(crate) fn begin(store: &Store, dry_run: bool) -> store::Result<Transaction<'_>> {
     let path = store.path().display().to_string();
     let behavior = if dry_run {
         TransactionBehavior::Deferred
@@ -546,7 +551,7 @@ fn begin(store: &Store, dry_run: bool) -> store::Result<Transaction<'_>> {
         .map_err(|e| store::classify(&path, "import", e))
 }
 
-fn finish(store: &Store, tx: Transaction<'_>, dry_run: bool) -> store::Result<()> {
+pub(crate) fn finish(store: &Store, tx: Transaction<'_>, dry_run: bool) -> store::Result<()> {
     let path = store.path().display().to_string();
     let err = |e| store::classify(&path, "import", e);
     if dry_run {

@@ -53,6 +53,9 @@ mod safety_util;
 mod store_hardening;
 mod writers;
 
+// cls import --from DEVICE: scale and cuff exports (issue 19).
+mod devices;
+
 // cls import as a stream: the size limit, endless inputs, a BOM in JSON,
 // all-or-nothing when the diary exists (issue 14, item 10).
 mod import_stream;

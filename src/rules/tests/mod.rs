@@ -58,6 +58,7 @@ impl B {
                 offset_secs: 0,
             },
             m: Measurements::default(),
+            source: None,
         });
         &mut self.entries.last_mut().expect("just pushed").m
     }

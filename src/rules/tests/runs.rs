@@ -484,6 +484,7 @@ pub(super) fn ten_years() -> (Vec<Entry>, Vec<Episode>) {
                     offset_secs: 0,
                 },
                 m,
+                source: None,
             });
         }
         date = date.succ_opt().unwrap();
