@@ -659,14 +659,6 @@ fn check_source(s: &str) -> Result<String, InputError> {
 /// into something else.
 fn from_json(j: JsonEntry) -> Result<RawEntry, InputError> {
     let num = |n: Option<Number>| n.map(|n| n.to_string());
-    // This diary cannot keep a source yet; refusing it loses nothing
-    // silently (the whole file is rejected and nothing is written).
-    if let Some(source) = j.source {
-        return Err(InputError::new(
-            "source",
-            format!("'{source}': this version of cls cannot keep where an entry came from"),
-        ));
-    }
     let mut symptoms = Vec::new();
     for (name, sev) in j.symptoms.0 {
         if name.contains([':', ',', ';']) {

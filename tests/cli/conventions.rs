@@ -143,21 +143,27 @@ fn an_entry_has_one_json_shape_in_show_list_export_and_report() {
 }
 
 #[test]
-fn a_source_is_refused_on_import_until_the_diary_can_keep_it() {
+fn a_source_travels_through_json_and_a_bad_one_is_refused_whole() {
     let env = TestEnv::new();
     let file = env.path("in.json");
-    let doc = |source: &str| {
+    let doc = |date: &str, source: &str| {
         format!(
             "{{\"format\": \"cls-diary\", \"version\": 1, \"entries\": [\n\
-             {{\"date\": \"2026-11-20\", \"weight_kg\": 68.4, \"source\": {source}}}\n]}}\n"
+             {{\"date\": \"{date}\", \"weight_kg\": 68.4, \"source\": {source}}}\n]}}\n"
         )
     };
     // null is a hand entry, as the schema says.
-    std::fs::write(&file, doc("null")).unwrap();
+    std::fs::write(&file, doc("2026-11-20", "null")).unwrap();
     env.ok(&["import", file.to_str().unwrap()]);
     assert_eq!(env.entries().len(), 1);
+    assert!(env.entries()[0].get("source").is_none());
+    // A device's name is kept, and shown.
+    std::fs::write(&file, doc("2026-11-21", "\"omron\"")).unwrap();
+    env.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(env.entries()[1]["source"], "omron");
+    // A name that is not a device name rejects the file: nothing written.
     let before = env.diary_snapshot();
-    std::fs::write(&file, doc("\"omron\"")).unwrap();
+    std::fs::write(&file, doc("2026-11-22", "\"Omron Connect!\"")).unwrap();
     let err = env.usage_error(&["import", file.to_str().unwrap()], "source");
     assert!(err.contains("line 2"), "{err}");
     assert_eq!(env.diary_snapshot(), before, "nothing written");
