@@ -753,6 +753,7 @@ mod tests {
             id: 7,
             stamp: stamp("2026-11-20", "07:30", -5 * 3600),
             m,
+            source: None,
         }
     }
 
