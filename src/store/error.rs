@@ -56,9 +56,8 @@ pub(super) fn is_busy(e: &rusqlite::Error) -> bool {
     )
 }
 
-/// Map SQLite's errors onto the ones a patient can act on. Public so that
-/// modules writing through [`Store::connection`] (import, backup) report
-/// the same way.
+/// Map SQLite's errors onto the ones a patient can act on, the same way
+/// for every write (entries, batches, backups, migrations).
 pub fn classify(path: &str, action: &'static str, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy {

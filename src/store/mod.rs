@@ -289,8 +289,9 @@ impl Store {
         &self.path
     }
 
-    /// The underlying connection, for modules (backup, doctor) that need
-    /// SQLite itself.
+    /// The underlying connection, for tests that reach SQLite itself (a
+    /// page limit to fill the "disk"). Everything else in cls goes through
+    /// the store's own functions: no SQL lives outside `src/store/`.
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
