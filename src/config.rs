@@ -179,19 +179,12 @@ impl Actions {
 }
 
 /// A config that could not be read or is not valid.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("config {}: {message}", path.display())]
 pub struct ConfigError {
     pub path: PathBuf,
     pub message: String,
 }
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "config {}: {}", self.path.display(), self.message)
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 impl Config {
     /// Parse and validate TOML text. `path` is only used in messages.

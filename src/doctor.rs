@@ -8,15 +8,15 @@ use crate::render::count;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
 use crate::backup;
 use crate::config::Config;
 use crate::rules::Level;
+use crate::store::inspect::{self, Inspector};
 use crate::store::SCHEMA_VERSION;
 use crate::symptoms;
 
@@ -152,7 +152,7 @@ pub fn run(inp: &Inputs<'_>) -> Vec<Check> {
         let quiet = !sibling(db, "-wal").exists() && !sibling(db, "-shm").exists();
         if quiet {
             check_connection(
-                open_read_only(db, true),
+                Inspector::open(db, true),
                 inp,
                 &custom,
                 &restore_hint,
@@ -162,7 +162,7 @@ pub fn run(inp: &Inputs<'_>) -> Vec<Check> {
         if !quiet || fingerprint(db) != before || sibling(db, "-wal").exists() {
             checks.clear();
             check_connection(
-                open_read_only(db, false),
+                Inspector::open(db, false),
                 inp,
                 &custom,
                 &restore_hint,
@@ -236,29 +236,8 @@ fn check_temp_files(inp: &Inputs<'_>, out: &mut Vec<Check>) {
     }
 }
 
-fn open_read_only(db: &Path, immutable: bool) -> rusqlite::Result<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
-    let abs = fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
-    // In a URI, '%', '?' and '#' in the path must be escaped.
-    let path = abs
-        .to_string_lossy()
-        .replace('%', "%25")
-        .replace('?', "%3f")
-        .replace('#', "%23");
-    let uri = if immutable {
-        format!("file:{path}?mode=ro&immutable=1")
-    } else {
-        format!("file:{path}?mode=ro")
-    };
-    let conn = Connection::open_with_flags(uri, flags)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    Ok(conn)
-}
-
 fn check_connection(
-    conn: rusqlite::Result<Connection>,
+    conn: inspect::Result<Inspector>,
     inp: &Inputs<'_>,
     custom: &[String],
     hint: &str,
@@ -432,13 +411,13 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
 }
 
 fn check_database(
-    conn: &Connection,
+    conn: &Inspector,
     inp: &Inputs<'_>,
     custom: &[String],
     hint: &str,
     out: &mut Vec<Check>,
 ) {
-    match backup::integrity_problems(conn, 10) {
+    match conn.integrity_problems(10) {
         Ok(p) if p.is_empty() => out.push(Check::ok("integrity", "integrity_check: ok")),
         Ok(p) => {
             out.push(Check::problem(
@@ -457,7 +436,7 @@ fn check_database(
             return;
         }
     }
-    let version: i64 = match conn.query_row("PRAGMA user_version", [], |r| r.get(0)) {
+    let version: i64 = match conn.user_version() {
         Ok(v) => v,
         Err(e) => {
             out.push(Check::problem(
@@ -468,13 +447,7 @@ fn check_database(
             return;
         }
     };
-    let tables: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE substr(name, 1, 7) <> 'sqlite_'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap_or(0);
+    let tables: i64 = conn.object_count();
     if version < 0 || (version == 0 && tables > 0) {
         out.push(Check::problem(
             "schema",
@@ -486,7 +459,7 @@ fn check_database(
         return;
     }
     if (1..=SCHEMA_VERSION).contains(&version) {
-        if let Err(why) = crate::store::verify_schema(conn, "main") {
+        if let Err(why) = conn.verify_schema() {
             out.push(Check::problem(
                 "schema",
                 format!("the diary's tables are not what cls writes: {why}"),
@@ -525,16 +498,6 @@ fn check_database(
     check_values(conn, custom, version, out);
 }
 
-fn ids(
-    conn: &Connection,
-    sql: &str,
-    params: &[&dyn rusqlite::ToSql],
-) -> rusqlite::Result<Vec<i64>> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map(params, |r| r.get(0))?;
-    rows.collect()
-}
-
 fn id_list(ids: &[i64]) -> String {
     let mut s: Vec<String> = ids.iter().take(10).map(i64::to_string).collect();
     if ids.len() > 10 {
@@ -543,13 +506,9 @@ fn id_list(ids: &[i64]) -> String {
     s.join(", ")
 }
 
-fn check_dates(conn: &Connection, today: NaiveDate, out: &mut Vec<Check>) {
+fn check_dates(conn: &Inspector, today: NaiveDate, out: &mut Vec<Check>) {
     let limit = (today + chrono::Duration::days(1)).to_string();
-    match ids(
-        conn,
-        "SELECT id FROM entry WHERE date > ?1 ORDER BY date, id",
-        &[&limit],
-    ) {
+    match conn.entries_after(&limit) {
         Ok(v) if v.is_empty() => out.push(Check::ok("dates", "no entries dated in the future")),
         Ok(v) => out.push(Check::problem(
             "dates",
@@ -578,35 +537,8 @@ fn check_dates(conn: &Connection, today: NaiveDate, out: &mut Vec<Check>) {
 /// from the config: rules would not read it), and (schema 2 on) entries
 /// whose mark for having a lab or a medication is wrong, which would hide
 /// those from the rules' look-back.
-fn check_values(conn: &Connection, custom: &[String], version: i64, out: &mut Vec<Check>) {
-    use crate::input::{DIASTOLIC, HEART_RATE, SYSTOLIC, URINE_ML, WEIGHT_KG};
-    let sql = format!(
-        "SELECT id FROM entry WHERE
-            weight_kg NOT BETWEEN {w0} AND {w1}
-         OR systolic NOT BETWEEN {s0} AND {s1} OR diastolic NOT BETWEEN {d0} AND {d1}
-         OR standing_systolic NOT BETWEEN {s0} AND {s1} OR standing_diastolic NOT BETWEEN {d0} AND {d1}
-         OR diastolic >= systolic OR standing_diastolic >= standing_systolic
-         OR heart_rate NOT BETWEEN {h0} AND {h1} OR urine_ml NOT BETWEEN {u0} AND {u1}
-         OR urine NOT IN ('less', 'normal', 'more')
-         OR strftime('%Y-%m-%d %H:%M', utc + utc_offset, 'unixepoch') IS NOT date || ' ' || time
-         OR id IN (SELECT entry_id FROM symptom WHERE severity NOT BETWEEN 0 AND 3)
-         OR id IN (SELECT entry_id FROM lab WHERE
-                (name = 'hemoglobin' AND value NOT BETWEEN 3 AND 25)
-             OR (name = 'hematocrit' AND value NOT BETWEEN 10 AND 80)
-             OR (name = 'albumin' AND value NOT BETWEEN 5 AND 60))
-         ORDER BY id",
-        w0 = WEIGHT_KG.0,
-        w1 = WEIGHT_KG.1,
-        s0 = SYSTOLIC.0,
-        s1 = SYSTOLIC.1,
-        d0 = DIASTOLIC.0,
-        d1 = DIASTOLIC.1,
-        h0 = HEART_RATE.0,
-        h1 = HEART_RATE.1,
-        u0 = URINE_ML.0,
-        u1 = URINE_ML.1,
-    );
-    let bad = match ids(conn, &sql, &[]) {
+fn check_values(conn: &Inspector, custom: &[String], version: i64, out: &mut Vec<Check>) {
+    let bad = match conn.entries_out_of_range() {
         Ok(v) => v,
         Err(e) => {
             out.push(Check::problem(
@@ -617,35 +549,16 @@ fn check_values(conn: &Connection, custom: &[String], version: i64, out: &mut Ve
             return;
         }
     };
-    let orphans: i64 = conn
-        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
-            r.get(0)
-        })
-        .unwrap_or(0);
-    let mut unknown: Vec<(String, i64)> = Vec::new();
-    if let Ok(mut stmt) =
-        conn.prepare("SELECT name, count(*) FROM symptom GROUP BY name ORDER BY name")
-    {
-        if let Ok(rows) = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-        {
-            for (name, n) in rows.flatten() {
-                if symptoms::resolve(&name, custom).is_err() {
-                    unknown.push((name, n));
-                }
-            }
-        }
-    }
+    let orphans: i64 = conn.orphan_rows();
+    let unknown: Vec<(String, i64)> = conn
+        .symptom_counts()
+        .into_iter()
+        .filter(|(name, _)| symptoms::resolve(name, custom).is_err())
+        .collect();
     let mut problems = Vec::new();
     let mut fixes = Vec::new();
     let unmarked = match version {
-        2.. => ids(
-            conn,
-            "SELECT id FROM entry WHERE has_lab_or_med IS NOT
-                (id IN (SELECT entry_id FROM lab UNION SELECT entry_id FROM medication))
-             ORDER BY id",
-            &[],
-        )
-        .unwrap_or_else(|e| {
+        2.. => conn.wrongly_marked().unwrap_or_else(|e| {
             problems.push(format!("cannot check which entries have labs: {e}"));
             fixes.push("restore a backup".to_string());
             Vec::new()
@@ -666,13 +579,7 @@ fn check_values(conn: &Connection, custom: &[String], version: i64, out: &mut Ve
     }
     // The rows every command skips (see store::Unreadable): the same
     // tests as schema v3's triggers.
-    let unreadable = ids(
-        conn,
-        "SELECT id FROM entry WHERE date(date, '+0 days') IS NOT date
-            OR time NOT BETWEEN '00:00' AND '23:59' ORDER BY id",
-        &[],
-    )
-    .unwrap_or_default();
+    let unreadable = conn.unreadable_entries();
     if !unreadable.is_empty() {
         problems.push(format!(
             "{} with an impossible date or time, which every command leaves out: {}",
@@ -688,13 +595,7 @@ fn check_values(conn: &Connection, custom: &[String], version: i64, out: &mut Ve
             unreadable[0]
         ));
     }
-    let bad_episodes = ids(
-        conn,
-        "SELECT id FROM episode WHERE date(start_date, '+0 days') IS NOT start_date
-            OR (end_date IS NOT NULL AND date(end_date, '+0 days') IS NOT end_date) ORDER BY id",
-        &[],
-    )
-    .unwrap_or_default();
+    let bad_episodes = conn.unreadable_episodes();
     if !bad_episodes.is_empty() {
         problems.push(format!(
             "{} with an impossible date, which every command leaves out: {}",

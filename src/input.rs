@@ -3,8 +3,6 @@
 //! that names the flag and the accepted range, so a bad value is rejected
 //! before anything is written.
 
-use std::fmt;
-
 use chrono::{DateTime, Duration, Local, LocalResult, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +10,8 @@ use crate::model::{Bp, Lab, LabKind, Measurements, Med, Severity, Stamp, Urine, 
 use crate::symptoms;
 
 /// A rejected value: which field, and why (including the accepted range).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
 pub struct InputError {
     pub field: String,
     pub message: String,
@@ -26,14 +25,6 @@ impl InputError {
         }
     }
 }
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
-
-impl std::error::Error for InputError {}
 
 pub type Result<T> = std::result::Result<T, InputError>;
 

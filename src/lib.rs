@@ -10,7 +10,6 @@
 //! are passed in.
 
 pub mod ack;
-pub mod backup;
 pub mod card;
 pub mod config;
 pub mod crypt;
@@ -27,6 +26,10 @@ pub mod rules;
 pub mod store;
 pub mod symptoms;
 pub mod transfer;
+
+/// Backups live with the store (all of the diary's SQL does); this keeps
+/// their short path.
+pub use store::backup;
 
 pub use config::Config;
 pub use model::{Entry, Episode, Measurements};

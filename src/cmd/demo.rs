@@ -13,7 +13,7 @@ use anyhow::{anyhow, Context as _, Result};
 use chrono::{Duration, NaiveDate, NaiveTime};
 use cls::input::{self, InputError};
 use cls::model::Stamp;
-use cls::{store, Store};
+use cls::Store;
 
 use super::Ctx;
 use crate::cli::DemoArgs;
@@ -67,15 +67,15 @@ pub fn demo(ctx: &Ctx, args: &DemoArgs) -> Result<u8> {
     // From here on the file is ours: on any failure remove it again rather
     // than leave a half-made diary behind.
     let written = (|| -> Result<()> {
-        let mut store = Store::open(&ctx.db)?;
-        store.write("write demo diary", |tx| {
+        let store = Store::open(&ctx.db)?;
+        store.insert_batch("write demo diary", false, |b| {
             for (e, s) in demo.entries.iter().zip(&stamps) {
-                store::insert_entry(tx, s, &e.m)?;
+                b.entry(s, &e.m)?;
             }
             for ep in &demo.episodes {
-                store::insert_episode(tx, ep)?;
+                b.episode(ep)?;
             }
-            store::mark_synthetic(tx)
+            b.mark_synthetic()
         })?;
         Ok(())
     })();

@@ -65,7 +65,7 @@ pub fn log(ctx: &Ctx, args: &LogArgs) -> Result<u8> {
         writeln!(io::stderr(), "cls: nothing entered; nothing was written")?;
         return Ok(1);
     }
-    let mut store = ctx.open_write()?;
+    let mut store = ctx.open_log()?;
     let id = store.insert(&stamp, &m)?;
     if let Some(err) = &ctx.config_error {
         return saved_without_config(ctx, err, id, &stamp, &m);

@@ -161,8 +161,19 @@ impl Ctx {
     /// is said once, on stderr: a mistyped `--db` or `CLS_DB` must not
     /// silently start a second diary.
     pub fn open_write(&self) -> Result<Store> {
+        self.open_writing(Store::open)
+    }
+
+    /// [`Ctx::open_write`] for `cls log`: the full page check at most once
+    /// per logical day ([`Store::open_for_day`]), so that logging stays as
+    /// quick on ten years as on one month.
+    pub fn open_log(&self) -> Result<Store> {
+        self.open_writing(|db| Store::open_for_day(db, self.today()))
+    }
+
+    fn open_writing(&self, open: impl FnOnce(&Path) -> cls::store::Result<Store>) -> Result<Store> {
         let existed = std::fs::symlink_metadata(&self.db).is_ok();
-        let store = Store::open(&self.db)?;
+        let store = open(&self.db)?;
         if !existed {
             let _ = writeln!(
                 io::stderr(),

@@ -827,9 +827,9 @@ mod tests {
     #[test]
     fn the_store_accepts_it_all() {
         let demo = generate(d("2024-01-01"), d("2026-11-25"), 3);
-        let mut store = crate::Store::open_in_memory().unwrap();
+        let store = crate::Store::open_in_memory().unwrap();
         store
-            .write("demo", |tx| {
+            .insert_batch("demo", false, |b| {
                 for e in &demo.entries {
                     let stamp = crate::model::Stamp {
                         date: e.date,
@@ -837,12 +837,12 @@ mod tests {
                         utc: e.date.and_time(e.time).and_utc(),
                         offset_secs: 0,
                     };
-                    crate::store::insert_entry(tx, &stamp, &e.m)?;
+                    b.entry(&stamp, &e.m)?;
                 }
                 for ep in &demo.episodes {
-                    crate::store::insert_episode(tx, ep)?;
+                    b.episode(ep)?;
                 }
-                Ok(())
+                Ok::<_, crate::store::StoreError>(())
             })
             .unwrap();
         assert_eq!(store.count_entries().unwrap() as usize, demo.entries.len());

@@ -193,7 +193,7 @@ fn backup_before_migration(conn: &Connection, path: &Path, from: i64) -> Result<
     let mut dest = path.as_os_str().to_owned();
     dest.push(format!(".schema-v{from}-{stamp}.bak"));
     let dest = PathBuf::from(dest);
-    crate::backup::snapshot(conn, &dest)
+    crate::store::backup::snapshot(conn, &dest)
         .map_err(|e| Error::Backup(std::io::Error::other(e.to_string())))?;
     Ok(dest)
 }
@@ -265,13 +265,16 @@ mod tests {
         assert_eq!(marked, [(1, 0), (2, 1), (3, 1), (4, 1)]);
         let plan: String = c
             .query_row(
-                &format!("EXPLAIN QUERY PLAN {}", crate::store::OLDER_WITH_LAB_OR_MED),
+                &format!(
+                    "EXPLAIN QUERY PLAN {}",
+                    crate::store::read::OLDER_WITH_LAB_OR_MED
+                ),
                 ["2026-01-01", "2026-01-31"],
                 |r| r.get(3),
             )
             .unwrap();
         assert!(plan.contains("entry_with_lab_or_med"), "{plan}");
-        let backups = crate::backup::find_backups(&path);
+        let backups = crate::store::backup::find_backups(&path);
         assert_eq!(backups.len(), 1, "{backups:?}");
         let name = backups[0]
             .0
@@ -280,7 +283,7 @@ mod tests {
             .to_string_lossy()
             .into_owned();
         assert!(name.starts_with("d.sqlite3.schema-v1-"), "{name}");
-        let v = crate::backup::verify(&backups[0].0).unwrap();
+        let v = crate::store::backup::verify(&backups[0].0).unwrap();
         assert_eq!(v.schema_version, 1);
         assert_eq!(v.counts.get("entry"), 4);
         #[cfg(unix)]
@@ -294,7 +297,7 @@ mod tests {
         }
         // Migrating again does nothing and makes no second backup.
         migrate(&mut c, &path).unwrap();
-        assert_eq!(crate::backup::find_backups(&path).len(), 1);
+        assert_eq!(crate::store::backup::find_backups(&path).len(), 1);
     }
 
     #[test]

@@ -203,8 +203,7 @@ fn fill(entries: &[(Stamp, Measurements)], episodes: &[Episode]) -> Store {
         s.insert(stamp, m).unwrap();
     }
     for e in episodes {
-        s.write("episode", |tx| cls::store::insert_episode(tx, e))
-            .unwrap();
+        s.insert_episode(e).unwrap();
     }
     s
 }

@@ -468,3 +468,80 @@ fn restore_leaves_no_wal_or_shm_beside_its_source() {
     }
     assert_eq!(env.entries().len(), 1);
 }
+
+// ---- issue 17: cls log checks every page once per logical day --------------
+
+/// The logical day of `cls log`'s last full page check, as recorded.
+fn pages_checked(db: &Path) -> Option<String> {
+    Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'pages_checked'",
+            [],
+            |r| r.get(0),
+        )
+        .ok()
+}
+
+/// `cls log` reads every page before its first write of a logical day
+/// (and records the day with that write); later logs that day check only
+/// the header, the length and the pages the write itself reads. Damage on
+/// an old page is therefore refused again on the next logical day, before
+/// anything is written, and never written over meanwhile.
+#[test]
+fn log_checks_every_page_again_on_a_new_logical_day() {
+    let mut env = TestEnv::new();
+    let db = env.db_path();
+    // Nine years of mornings, made through the library (no check recorded).
+    env.seed_mornings("2017-11-01", &[70.0; 3300]);
+    assert_eq!(pages_checked(&db), None);
+    env.set_now("2026-11-25T08:00:00Z");
+    env.log(&["--weight", "70.2"]);
+    assert_eq!(pages_checked(&db).as_deref(), Some("2026-11-25"));
+    env.set_now("2026-11-25T12:00:00Z");
+    env.log(&["--weight", "70.3"]);
+    assert_eq!(pages_checked(&db).as_deref(), Some("2026-11-25"));
+
+    // Fold the WAL into the file, then zero the page that holds the
+    // second morning's date: years older than anything a log reads.
+    Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    let mut bytes = std::fs::read(&db).unwrap();
+    let page = 4096;
+    let hit = bytes
+        .chunks(page)
+        .enumerate()
+        .skip(1)
+        .find(|(_, p)| p.windows(10).any(|w| w == b"2017-11-02"))
+        .map(|(i, _)| i)
+        .expect("a page with an old date");
+    bytes[hit * page..(hit + 1) * page].fill(0);
+    std::fs::write(&db, &bytes).unwrap();
+
+    // Still the same logical day: the write reads none of that page, and
+    // leaves it as it is.
+    env.set_now("2026-11-25T18:00:00Z");
+    env.log(&["--weight", "70.4"]);
+    Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    let now = std::fs::read(&db).unwrap();
+    assert!(
+        now[hit * page..(hit + 1) * page].iter().all(|&b| b == 0),
+        "the damaged page was written over"
+    );
+
+    // The next logical day: every page is read first, and nothing is
+    // written. (The same log went through a moment ago with the same
+    // damage: what refuses it now is the day's full check.)
+    env.set_now("2026-11-26T08:00:00Z");
+    let before = std::fs::read(&db).unwrap();
+    let out = env.run(&["log", "--weight", "70.5"]);
+    let line = assert_one_line_error(&out, 1, "cls doctor", &["log", "--weight", "70.5"]);
+    assert!(line.contains("is not a cls diary or is damaged"), "{line}");
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the diary changed");
+    assert_eq!(pages_checked(&db).as_deref(), Some("2026-11-25"));
+}

@@ -347,9 +347,9 @@ impl TestEnv {
     /// needed. Returns the ids.
     pub fn seed_mornings(&self, first: &str, weights_kg: &[f64]) -> Vec<i64> {
         let first = date(first);
-        let mut store = cls::Store::open(&self.db_path()).expect("open diary to seed");
+        let store = cls::Store::open(&self.db_path()).expect("open diary to seed");
         store
-            .write("seed", |tx| {
+            .insert_batch("seed", false, |b| {
                 let mut ids = Vec::with_capacity(weights_kg.len());
                 for (i, w) in weights_kg.iter().enumerate() {
                     let day = first + chrono::Duration::days(i as i64);
@@ -368,9 +368,9 @@ impl TestEnv {
                         }),
                         ..Default::default()
                     };
-                    ids.push(cls::store::insert_entry(tx, &stamp, &m)?);
+                    ids.extend(b.entry(&stamp, &m)?);
                 }
-                Ok(ids)
+                Ok::<_, cls::store::StoreError>(ids)
             })
             .expect("seed entries")
     }

@@ -39,7 +39,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, 
 
 use crate::input::{self, InputError};
 use crate::model::{Bp, Measurements, Stamp};
-use crate::store::{self, Store};
+use crate::store::{Batch, Store};
 
 use super::{ImportError, ImportFailure, MAX_CSV_LINE_BYTES, MAX_IMPORT_BYTES};
 
@@ -877,14 +877,18 @@ fn has_kind(m: &Measurements, k: Kind) -> bool {
 /// it (the entry it was merged into): re-importing an export, or a newer
 /// export that repeats the old one, adds only what is new.
 pub fn apply(store: &Store, parsed: &Parsed, dry_run: bool) -> Result<Outcome, ImportFailure> {
+    store.insert_batch("import", dry_run, |batch| write(batch, parsed))
+}
+
+/// [`apply`]'s work inside its one transaction.
+fn write(batch: &mut Batch<'_>, parsed: &Parsed) -> Result<Outcome, ImportFailure> {
+    let store = batch.store();
     let mut out = Outcome::default();
-    let tx = super::begin(store, dry_run)?;
     let source = parsed.device.source();
     let (Some(first), Some(last)) = (
         parsed.readings.iter().map(|r| r.stamp.date).min(),
         parsed.readings.iter().map(|r| r.stamp.date).max(),
     ) else {
-        super::finish(store, tx, dry_run)?;
         return Ok(out);
     };
     // The diary's entries around the readings' dates (a day either side,
@@ -925,17 +929,13 @@ pub fn apply(store: &Store, parsed: &Parsed, dry_run: bool) -> Result<Outcome, I
         })
         .copied()
         .collect();
-    let path = store.path().display().to_string();
     for g in merge(new) {
         if let Some((&minute, &id)) = g.minutes.iter().find_map(|m| typed.get_key_value(m)) {
             let at = DateTime::from_timestamp(minute + i64::from(g.stamp.offset_secs), 0)
                 .map_or(g.stamp.date.and_time(g.stamp.time), |d| d.naive_utc());
             out.beside_typed.push((at, id));
         }
-        if !dry_run {
-            store::insert_entry_from(&tx, &g.stamp, &g.m, Some(source))
-                .map_err(|e| store::classify(&path, "import", e))?;
-        }
+        batch.entry_from(&g.stamp, &g.m, Some(source))?;
         out.entries += 1;
         out.weights += usize::from(g.m.weight_kg.is_some());
         out.bps += usize::from(g.m.bp.is_some());
@@ -945,7 +945,6 @@ pub fn apply(store: &Store, parsed: &Parsed, dry_run: bool) -> Result<Outcome, I
             Some((a, b)) => (a.min(g.stamp.date), b.max(g.stamp.date)),
         });
     }
-    super::finish(store, tx, dry_run)?;
     Ok(out)
 }
 

@@ -33,8 +33,8 @@ use chrono::NaiveDateTime;
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+use super::{Store, StoreError, SCHEMA_VERSION};
 use crate::fsutil;
-use crate::store::{self, Store, StoreError, SCHEMA_VERSION};
 
 /// Rows per table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -92,7 +92,7 @@ fn io(path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> Backu
 
 fn sql(path: &Path, action: &'static str) -> impl Fn(rusqlite::Error) -> BackupError {
     let path = path.display().to_string();
-    move |e| match store::classify(&path, action, e) {
+    move |e| match super::classify(&path, action, e) {
         StoreError::Sqlite { source, .. } => BackupError::Sqlite {
             path: path.clone(),
             action,
@@ -243,7 +243,7 @@ pub fn integrity_problems(conn: &Connection, max: u32) -> rusqlite::Result<Vec<S
 
 /// Back up the open diary to `dest`, which must not exist.
 pub fn backup(store: &Store, dest: &Path) -> Result<Verified> {
-    snapshot(store.connection(), dest)
+    snapshot(&store.conn, dest)
 }
 
 /// Copy the main database of `src` to `dest` (which must not exist) as one
@@ -389,7 +389,7 @@ pub fn verify(path: &Path) -> Result<Verified> {
         path: path.display().to_string(),
         detail: e.to_string(),
     })?;
-    store::verify_schema(&conn, "main").map_err(|detail| BackupError::Invalid {
+    super::verify_schema(&conn, "main").map_err(|detail| BackupError::Invalid {
         path: path.display().to_string(),
         detail,
     })?;
@@ -407,7 +407,7 @@ fn open_source(path: &Path) -> rusqlite::Result<Connection> {
         .iter()
         .all(|s| matches!(fsutil::kind(&sibling(path, s)), Ok(fsutil::Kind::Missing)));
     let conn = if quiet {
-        crate::store::open_immutable(path)?
+        super::open_immutable(path)?
     } else {
         Connection::open_with_flags(
             path,
@@ -484,7 +484,7 @@ pub fn restore(diary: &Path, backup: &Path, now: NaiveDateTime) -> Result<Restor
     }
     // A device, FIFO or link at the diary's path is refused, not "restored
     // over" (a damaged diary's bytes are copied aside first).
-    store::check_diary_path(diary)?;
+    super::check_diary_path(diary)?;
     let from = verify(backup)?;
     if let Some(dir) = diary
         .parent()
@@ -551,7 +551,7 @@ pub fn restore(diary: &Path, backup: &Path, now: NaiveDateTime) -> Result<Restor
 /// The healthy-diary path: one write transaction that keeps a verified
 /// backup of the current rows, then replaces them with the staged copy's.
 fn replace_rows(store: &Store, staged: &Path, now: NaiveDateTime) -> Result<PathBuf> {
-    let conn = store.connection();
+    let conn = &store.conn;
     let diary = store.path();
     let err = sql(diary, "restore");
     conn.execute(
