@@ -1,4 +1,4 @@
-//! Acknowledgements (clinical.md §3 v2): "I have acted on this" for a
+//! Acknowledgements (docs/rules.md): "I have acted on this" for a
 //! `watch` or `warning` finding. Pure: which acks still hold for an
 //! assessment, and the level that hooks and the prompt read once the
 //! acknowledged findings are set aside. The level of an assessment and the

@@ -289,8 +289,13 @@ Schedules live in the config, one [[medications]] table each:
     /// List the symptom names and aliases cls understands
     #[command(after_help = "Examples:
   cls symptoms
+  cls symptoms --json              names, aliases, prodrome flags, severities, your own
   cls log --symptom myalgia:2      an alias: stored as muscle-pain")]
-    Symptoms,
+    Symptoms {
+        /// Print the names, aliases and severities as JSON
+        #[arg(long)]
+        json: bool,
+    },
 
     /// Write, show or locate the config file
     #[command(
@@ -298,6 +303,7 @@ Schedules live in the config, one [[medications]] table each:
         after_help = "Examples:
   cls config init               write the commented default
   cls config show               the effective config
+  cls config show --json        the same as JSON, for scripts
   cls config path"
     )]
     Config(ConfigCommand),
@@ -305,8 +311,13 @@ Schedules live in the config, one [[medications]] table each:
     /// Print where the diary and the config live
     #[command(after_help = "Examples:
   cls paths
+  cls paths --json                        {\"diary\": \"...\", \"config\": \"...\"}
   cls --db ~/diary-test.sqlite3 paths     --db (or CLS_DB) picks another diary")]
-    Paths,
+    Paths {
+        /// Print the paths as JSON
+        #[arg(long)]
+        json: bool,
+    },
 
     /// Write the diary as CSV (a spreadsheet), JSON (everything) or FHIR (for a clinic)
     #[command(after_help = "Examples:
@@ -319,9 +330,10 @@ Schedules live in the config, one [[medications]] table each:
 CSV columns: date,time,weight_kg,systolic,diastolic,standing_systolic,standing_diastolic,
 heart_rate,urine,urine_ml,symptoms,labs,medications,note  (symptoms thirst:2;fatigue:1,
 labs hematocrit=44, medications ivig:2g/kg; an empty cell is not measured).
-JSON also keeps each entry's UTC offset and the episodes.
+JSON also keeps each entry's UTC offset, the episodes and the acknowledgements
+(cls ack) made on the days exported; CSV holds entries only.
 FHIR: measurements, labs and symptoms (LOINC, SNOMED CT, UCUM) for a clinic;
-no medications, notes or episodes (README: Sharing with your clinic).
+no medications, notes, episodes or acks (README: Sharing with your clinic).
 
 In a spreadsheet: notes are kept exactly, so a cell starting with = + - or @ is a
 formula to Excel, LibreOffice and Google Sheets, which may run it. Do not open the
@@ -390,6 +402,17 @@ Never changes anything. Exit status: 0 all ok, 1 a problem was found.")]
         shell: Shell,
     },
 
+    /// Print the man page (roff): every subcommand, or one subcommand's own page
+    #[command(after_help = "Examples:
+  mkdir -p ~/.local/share/man/man1
+  cls man > ~/.local/share/man/man1/cls.1      then: man cls
+  cls man log | man -l -                        one subcommand's page")]
+    Man {
+        /// A subcommand, e.g. log, or episode start [default: the whole page]
+        #[arg(value_name = "SUBCOMMAND", num_args = 0..)]
+        subcommand: Vec<String>,
+    },
+
     /// Write a made-up but realistic diary into a new file, to try cls (never touches an existing file)
     #[command(after_help = "Examples:
   cls demo --db /tmp/demo.sqlite3                 one year ending today, then try:
@@ -442,11 +465,11 @@ pub struct EntryValues {
     pub hr: Option<String>,
 
     /// A symptom with optional severity 0-3 (default 2); repeat or use a comma list: thirst,fatigue:1
-    #[arg(long = "symptom", short = 's', value_name = "NAME[:0-3]")]
+    #[arg(long = "symptom", short = 's', value_name = "NAME[:0-3]", value_parser = Hint::symptoms(), hide_possible_values = true)]
     pub symptoms: Vec<String>,
 
     /// Urine compared with usual
-    #[arg(long, value_name = "less|normal|more")]
+    #[arg(long, value_name = "less|normal|more", value_parser = Hint::urine(), hide_possible_values = true)]
     pub urine: Option<String>,
 
     /// Urine volume over 24 hours in mL
@@ -454,7 +477,7 @@ pub struct EntryValues {
     pub urine_ml: Option<String>,
 
     /// A lab value: hematocrit=44 (%), hemoglobin=14.2 (g/dL), albumin=38 (g/L; 3.8g/dL accepted)
-    #[arg(long = "lab", value_name = "NAME=VALUE[UNIT]")]
+    #[arg(long = "lab", value_name = "NAME=VALUE[UNIT]", value_parser = Hint::labs(), hide_possible_values = true)]
     pub labs: Vec<String>,
 
     /// A medication or infusion taken, e.g. ivig:2g/kg or theophylline:300mg; repeatable
@@ -718,11 +741,11 @@ pub struct EditArgs {
     pub values: EntryValues,
 
     /// Remove a symptom from the entry; repeatable
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = Hint::symptoms(), hide_possible_values = true)]
     pub remove_symptom: Vec<String>,
 
     /// Remove a lab value (hematocrit, hemoglobin, albumin); repeatable
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = Hint::lab_names(), hide_possible_values = true)]
     pub remove_lab: Vec<String>,
 
     /// Remove a medication by name; repeatable
@@ -995,8 +1018,13 @@ pub enum ConfigCommand {
     },
     /// Print the effective config (defaults plus your file)
     #[command(after_help = "Examples:
-  cls config show")]
-    Show,
+  cls config show
+  cls config show --json        {\"source\": \"...\", \"exists\": true, \"config\": {...}}")]
+    Show {
+        /// Print the config as JSON: its path, whether the file exists, every value
+        #[arg(long)]
+        json: bool,
+    },
     /// Print where the config file lives
     #[command(after_help = "Examples:
   cls config path
@@ -1025,6 +1053,55 @@ pub struct DemoArgs {
     /// The made-up patient's mean number of attacks a year (0.1-12); fewer on well-timed IVIG
     #[arg(long, value_name = "N", default_value_t = cls::demo::DEFAULT_ATTACKS_PER_YEAR, value_parser = attacks_per_year)]
     pub attacks_per_year: f64,
+}
+
+/// Words a completion script offers for a value, without limiting what
+/// is accepted: `--symptom thirst:2`, an alias or a custom symptom must
+/// still parse (cls checks the value itself, with its own message), so
+/// this is not clap's `PossibleValuesParser`, which would refuse them.
+#[derive(Clone)]
+pub struct Hint(&'static [&'static str]);
+
+impl Hint {
+    /// The canonical symptom names (a patient's own, from the config,
+    /// cannot be known when the script is generated).
+    fn symptoms() -> Hint {
+        Hint(cls::symptoms::CANONICAL)
+    }
+
+    /// `hematocrit=` and the others: the number follows the `=`.
+    fn labs() -> Hint {
+        Hint(&["hematocrit=", "hemoglobin=", "albumin="])
+    }
+
+    fn lab_names() -> Hint {
+        Hint(&["hematocrit", "hemoglobin", "albumin"])
+    }
+
+    fn urine() -> Hint {
+        Hint(&["less", "normal", "more"])
+    }
+}
+
+impl clap::builder::TypedValueParser for Hint {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            self.0.iter().map(|w| clap::builder::PossibleValue::new(*w)),
+        ))
+    }
 }
 
 fn attacks_per_year(s: &str) -> Result<f64, String> {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::input::WeightUnit;
 use crate::model::DayStart;
+pub use crate::rules::ScheduledMed;
 use crate::rules::{Level, RulesConfig};
 
 /// The commented default configuration that `cls config init` writes.
@@ -175,24 +176,6 @@ impl Actions {
             Level::Emergency => &self.emergency,
         }
     }
-}
-
-/// A medication or infusion taken on a schedule (e.g. IVIG every 28 days).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScheduledMed {
-    /// Matches the NAME of `cls log --med NAME[:DOSE]` (case-insensitive).
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dose: Option<String>,
-    pub every_days: u32,
-    /// Days past due before the overdue rule fires.
-    #[serde(default = "default_grace")]
-    pub grace_days: u32,
-}
-
-fn default_grace() -> u32 {
-    3
 }
 
 /// A config that could not be read or is not valid.
@@ -373,7 +356,9 @@ impl Config {
             }
         }
         crate::hooks::validate(&self.hooks)?;
-        self.rules.validate(&self.symptoms.custom)
+        self.rules
+            .validate(&self.symptoms.custom)
+            .map_err(|e| e.to_string())
     }
 
     /// The effective configuration as TOML (for `cls config show`).

@@ -261,7 +261,7 @@ pub struct Episode {
     pub note: Option<String>,
 }
 
-/// When a logical day starts (clinical.md §3, `[diary] day_starts_at`): an
+/// When a logical day starts (docs/rules.md, `[diary] day_starts_at`): an
 /// entry whose clock time is before it counts for the day before. Derived
 /// when reading, so the stored date and time stay what the patient gave.
 /// `00:00` turns logical days off.

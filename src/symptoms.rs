@@ -56,7 +56,7 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("belly-pain", "abdominal-pain"),
 ];
 
-/// The prodrome set counted by rule P2 (clinical.md §3). Triggers such as
+/// The prodrome set counted by rule P2 (docs/rules.md). Triggers such as
 /// cold-symptoms and fever are deliberately not members.
 pub const PRODROME: &[&str] = &[
     "thirst",

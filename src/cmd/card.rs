@@ -87,9 +87,9 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
                 Some(_) => 80,
                 None => super::width::terminal().unwrap_or(80).min(FILE_WIDTH),
             };
-            card::text(&c, width)
+            card::text::render(&c, width)
         }
-        CardFormat::Html => card::html(&c),
+        CardFormat::Html => card::html::render(&c),
         CardFormat::Json => {
             let mut v = serde_json::to_value(&c)?;
             cls::render::round_for_people(&mut v);
@@ -102,7 +102,7 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
         return Ok(0);
     }
     let mut err = std::io::stderr().lock();
-    if matches!(format, CardFormat::Html) && !card::fits_one_page(&c) {
+    if matches!(format, CardFormat::Html) && !card::html::fits_one_page(&c) {
         writeln!(
             err,
             "cls: warning: the card's own texts (emergency instructions, notes) are too long for one printed page even in small print; shorten them in {}",

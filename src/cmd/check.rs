@@ -118,21 +118,22 @@ fn as_of(a: &Assessment) -> String {
 
 /// What a skipped rule needed, in words.
 fn needs(rule: &str) -> &'static str {
-    match rule {
-        "W1" | "W2" | "P1" | "W3" | "D1" => "weight",
-        "W4" => "weights of 1 to 5 weeks ago",
-        "L1" | "L2" => "blood pressure",
-        "L3" => "standing blood pressure",
-        "L4" => "pulse with a blood pressure",
-        "L5" => "pulse",
-        "L6" | "L9" | "L10" | "P2" => "symptoms",
-        "L7" => "urine",
-        "L8" => "swelling, dizziness, blood pressure or urine",
-        "H1" => "hemoglobin or hematocrit",
-        "H2" => "albumin",
-        "R1" => "weight and symptoms after an attack",
-        "M1" => "medication doses",
-        _ => "other data",
+    use rules::RuleId::*;
+    match rules::RuleId::from_code(rule) {
+        Some(W1 | W2 | P1 | W3 | D1) => "weight",
+        Some(W4) => "weights of 1 to 5 weeks ago",
+        Some(L1 | L2) => "blood pressure",
+        Some(L3) => "standing blood pressure",
+        Some(L4) => "pulse with a blood pressure",
+        Some(L5) => "pulse",
+        Some(L6 | L9 | L10 | P2) => "symptoms",
+        Some(L7) => "urine",
+        Some(L8) => "swelling, dizziness, blood pressure or urine",
+        Some(H1) => "hemoglobin or hematocrit",
+        Some(H2) => "albumin",
+        Some(R1) => "weight and symptoms after an attack",
+        Some(M1) => "medication doses",
+        Some(D2 | D3 | P3) | None => "other data",
     }
 }
 

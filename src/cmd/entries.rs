@@ -20,7 +20,9 @@ pub fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8> {
     let synthetic = store.is_synthetic()?;
     let mut o = anstream::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut o, &entries)?;
+        // The entry's one JSON shape (docs/schema/entry.schema.json).
+        let json: Vec<_> = entries.iter().map(cls::transfer::json::to_json).collect();
+        serde_json::to_writer_pretty(&mut o, &json)?;
         writeln!(o)?;
         // The JSON stays an array of entries; the note goes beside it.
         if synthetic {
@@ -79,7 +81,7 @@ pub fn show(ctx: &Ctx, args: &ShowArgs) -> Result<u8> {
     let e = store.get(args.id)?;
     let mut o = anstream::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut o, &e)?;
+        serde_json::to_writer_pretty(&mut o, &cls::transfer::json::to_json(&e))?;
         writeln!(o)?;
         return Ok(0);
     }

@@ -1,5 +1,7 @@
 //! `cls export`: the diary (or a date range of it) as CSV, JSON or a FHIR
-//! bundle, to stdout or to a private file written atomically.
+//! bundle, to stdout or to a private file written atomically. CSV holds the
+//! entries; JSON also the episodes and the acknowledgements (`cls ack`);
+//! FHIR the measurements and symptoms, for a clinic.
 
 use cls::render::count;
 use std::io::{self, IsTerminal, Write};
@@ -52,7 +54,8 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
         _ if fhir => left_out = Some(write_fhir(ctx, &store, &entries, &mut buf)?),
         Format::Csv => transfer::csv::write(&entries, &mut buf)?,
         Format::Json => {
-            transfer::json::write(&entries, &episodes, &ctx.now.to_rfc3339(), &mut buf)?;
+            let acks = transfer::select_acks(&store, from, to)?;
+            transfer::json::write(&entries, &episodes, &acks, &ctx.now.to_rfc3339(), &mut buf)?;
         }
     }
     if let Some(l) = &lock {
@@ -83,7 +86,7 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<u8> {
     } else if format == Format::Csv && !episodes.is_empty() {
         writeln!(
             err,
-            "cls: note: {} episode(s) not included: CSV holds entries only (use --format json for everything)",
+            "cls: note: {} episode(s) not included: CSV holds entries only (use --format json for everything, acknowledgements too)",
             episodes.len()
         )?;
     }

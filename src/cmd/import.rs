@@ -37,6 +37,7 @@ pub fn import(ctx: &Ctx, args: &ImportArgs) -> Result<u8> {
     let opts = Options {
         today: ctx.today(),
         custom_symptoms: ctx.config.symptoms.custom.clone(),
+        rules: transfer::known_rules(&ctx.config.rules),
     };
     let refused = |e: transfer::ImportFailure| match e {
         transfer::ImportFailure::Invalid(e) => {
@@ -170,6 +171,14 @@ pub fn import(ctx: &Ctx, args: &ImportArgs) -> Result<u8> {
             out.episodes_imported,
             out.episodes_skipped,
             noun(out.episodes_skipped, "duplicate", "duplicates")
+        ));
+    }
+    if out.acks_imported + out.acks_skipped > 0 {
+        line.push_str(&format!(
+            "; acknowledgements: {imported} {}, {skipped} {} {}",
+            out.acks_imported,
+            out.acks_skipped,
+            noun(out.acks_skipped, "duplicate", "duplicates")
         ));
     }
     if args.dry_run {

@@ -243,6 +243,9 @@ pub fn run(cli: Cli) -> Result<u8> {
         misc::completions(shell)?;
         return Ok(0);
     }
+    if let Command::Man { subcommand } = &cli.command {
+        return misc::man(subcommand);
+    }
     // The prompt token never prints an error message: `cls:?` instead.
     if let Command::Status(a) = &cli.command {
         if a.prompt {
@@ -250,8 +253,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
     }
     let (db, config_path, explicit_config) = resolve_paths(&cli)?;
-    if let Command::Paths = cli.command {
-        misc::paths(&db, &config_path)?;
+    if let Command::Paths { json } = cli.command {
+        misc::paths(&db, &config_path, json)?;
         return Ok(0);
     }
     if let Command::Config(crate::cli::ConfigCommand::Path) = cli.command {
@@ -315,14 +318,18 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Delete(a) => entries::delete(&ctx, &a),
         Command::Episode(c) => episode::run(&ctx, c),
         Command::Rules(a) => rules::rules(&ctx, &a),
-        Command::Symptoms => misc::symptoms(&ctx),
-        Command::Config(crate::cli::ConfigCommand::Show) => misc::config_show(&ctx),
+        Command::Symptoms { json } => misc::symptoms(&ctx, json),
+        Command::Config(crate::cli::ConfigCommand::Show { json }) => misc::config_show(&ctx, json),
         Command::Export(a) => export::export(&ctx, &a),
         Command::Import(a) => import::import(&ctx, &a),
         Command::Backup(a) => backup::backup(&ctx, &a),
         Command::Restore(a) => backup::restore(&ctx, &a),
         Command::Demo(a) => demo::demo(&ctx, &a),
-        Command::Config(_) | Command::Paths | Command::Completions { .. } | Command::Doctor(_) => {
+        Command::Config(_)
+        | Command::Paths { .. }
+        | Command::Completions { .. }
+        | Command::Man { .. }
+        | Command::Doctor(_) => {
             unreachable!("handled above")
         }
     };

@@ -101,6 +101,15 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
         ReportFormat::Json => {
             let mut v = serde_json::to_value(&r)?;
             cls::render::round_for_people(&mut v);
+            // The period's entries in their one JSON shape, exactly as
+            // stored (added after rounding: they are data, not a summary).
+            let ds = cfg.rules.day_start;
+            let period: Vec<_> = entries
+                .iter()
+                .filter(|e| (from..=to).contains(&e.day(ds)))
+                .map(cls::transfer::json::to_json)
+                .collect();
+            v["entries"] = serde_json::to_value(period)?;
             serde_json::to_string_pretty(&v)? + "\n"
         }
     };

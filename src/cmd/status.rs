@@ -58,8 +58,13 @@ fn token(cli: &Cli, args: &StatusArgs) -> Result<String> {
     let store = ctx.open_read()?;
     let a = super::daily::judge_today(&ctx, &store)?;
     let today = ctx.today();
-    // Read only: a lapse is recorded by the next check, log or ack.
-    let acks = cls::ack::holding(&store.acks(today)?, &a, today).0;
+    // Read only: a lapse is recorded by the next check, log or ack. With
+    // no finding no ack matters (as in check).
+    let acks = if a.findings.is_empty() {
+        Holding::default()
+    } else {
+        cls::ack::holding(&store.acks(today)?, &a, today).0
+    };
     let logged = store.day_logged(today, ctx.config.rules.day_start)?;
     let t = prompt_token(&a, &acks, logged);
     Ok(if args.quiet_ok && t == "cls:ok" {

@@ -120,7 +120,7 @@ fn table(now: &Scored, rows: &[&Scored], episodes: usize) -> Table {
         "W3 jump",
         "P3 cold",
         "W4 sustained",
-        "P2",
+        cls::rules::RuleId::P2.code(),
         "caught",
         "lead",
         "watch/y",

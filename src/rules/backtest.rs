@@ -1,4 +1,4 @@
-//! Replaying the diary against the rules (clinical.md §4, v2): per
+//! Replaying the diary against the rules (docs/rules.md, "The backtest"): per
 //! recorded episode, the lead time (the unbroken run of alert days that ends
 //! on the day before its start, or on its start day); and every day at
 //! `watch` or above outside the episodes' windows, per level, as false
@@ -18,7 +18,7 @@ use super::{Backtest, Diary, EpisodeLead, FalseAlarms, Level, RulesConfig};
 /// [`FALSE_ALARM_BEFORE`] days before an episode are not false alarms.
 pub const LEAD_IN_DAYS: i64 = 14;
 
-/// Days before an episode's start that are not false alarms (clinical.md §4).
+/// Days before an episode's start that are not false alarms (docs/rules.md).
 pub const FALSE_ALARM_BEFORE: i64 = 7;
 
 /// Days after an episode's end that are not false alarms (recovery).

@@ -1,4 +1,4 @@
-//! The rules engine: the default SCLS rule set of clinical.md §3 plus the
+//! The rules engine: the default SCLS rule set (docs/rules.md) plus the
 //! patient's own rules, evaluated day by day.
 //!
 //! Pure: entries, episodes, the rule configuration and the evaluation date go
@@ -9,26 +9,37 @@
 //! missing is listed in [`Assessment::skipped`] with the reason, never
 //! counted as passing.
 //!
-//! Files: [`config`] (the `[rules]` TOML and its validation), `index` (the
-//! diary indexed once per run), `engine` (the rules), `custom` (patient
-//! rules), `describe` (`cls rules`), `backtest`.
+//! Files: this one is the public face. [`RuleId`] (`id.rs`) names every
+//! built-in rule; `family/` holds the rules, one file per family (D, W, P,
+//! L1–L5, L6–L10, H, R, M), each with its config tables and defaults, their
+//! validation, the evaluation and the description side by side; `custom`
+//! holds the patient's rules the same way. [`config`] gathers the tables
+//! into `[rules]`; `validate` has the checks and [`ValidationError`];
+//! `day` the per-day context and the helpers the families share;
+//! `baseline` the one weight baseline and W4's reference; `index` the diary
+//! indexed once per run; `engine` the day-by-day loop; `describe` (`cls
+//! rules`), `backtest` and [`tune`].
 
 mod backtest;
+mod baseline;
 pub mod config;
 mod custom;
+mod day;
 mod describe;
 mod engine;
+mod family;
+mod id;
 mod index;
 #[cfg(test)]
 mod tests;
 pub mod tune;
+mod validate;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::config::ScheduledMed;
 use crate::model::{Entry, Episode};
 
 /// Warning levels, lowest to highest.
@@ -61,7 +72,7 @@ impl Level {
         }
     }
 
-    /// `cls check`'s exit status for this level (interface.md).
+    /// `cls check`'s exit status for this level (docs/cli.md).
     pub fn exit_code(self) -> u8 {
         match self {
             Level::Ok => 0,
@@ -83,6 +94,7 @@ pub use backtest::{
     leads_from_history, score as backtest_score, FALSE_ALARM_AFTER, FALSE_ALARM_BEFORE,
     LEAD_IN_DAYS,
 };
+pub use baseline::{weight_baselines, WeightBaseline};
 pub use config::{
     Albumin, BpBaseline, Breathing, Condition, CustomRule, Hemoconcentration, Hypotension, Labs,
     LeakCombo, LowBp, LowUrine, MedOverdue, NoBaseline, OvernightJump, ProdromeCluster,
@@ -90,6 +102,9 @@ pub use config::{
     Trigger, WeighNow, WeightGain, WeightGainLarge, WeightThirst,
 };
 pub use describe::describe;
+pub use family::meds::ScheduledMed;
+pub use id::RuleId;
+pub use validate::{Problem, ValidationError};
 
 /// One rule that fired.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,18 +154,18 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    /// What to do when the level is `unknown`, by its cause (clinical.md §3
-    /// v2): nothing recent logged, no current weight, or a baseline still
-    /// being built. `None` when no `unknown` finding fired.
+    /// What to do when the level is `unknown`, by its cause (docs/rules.md):
+    /// nothing recent logged, no current weight, or a baseline still being
+    /// built. `None` when no `unknown` finding fired.
     pub fn unknown_advice(&self) -> Option<String> {
-        let cause = |rule: &str| self.findings.iter().find(|f| f.rule == rule);
-        if cause("D2").is_some() {
+        let cause = |rule: RuleId| self.findings.iter().find(|f| f.rule == rule.code());
+        if cause(RuleId::D2).is_some() {
             return Some(
                 "Nothing logged recently: weigh yourself, take your blood pressure and log it now (cls log)."
                     .into(),
             );
         }
-        let d1 = cause("D1")?;
+        let d1 = cause(RuleId::D1)?;
         match d1.evidence.get("more_weights_needed").and_then(|v| v.as_u64()) {
             Some(n) => Some(format!(
                 "{} {} you a baseline; keep logging each morning (after voiding, before breakfast).",
@@ -295,47 +310,8 @@ pub fn history_detail_from(
         .collect()
 }
 
-/// The weight baseline B the weight rules use for one logical day
-/// (clinical.md §3 v2): the median of the day weights of the
-/// `no_baseline.days` most recent weighed days before it, looking back at
-/// most `no_baseline.lookback_days`, episode days left out.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct WeightBaseline {
-    pub date: NaiveDate,
-    /// `None` with fewer than `no_baseline.min_weights` day weights.
-    pub kg: Option<f64>,
-    /// Day weights found.
-    pub weights: usize,
-    /// The days looked at: `from..=to` (the day before `date`).
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-}
-
-impl WeightBaseline {
-    /// "median of the last 7 weighed days" (the label every screen uses).
-    pub fn label(&self) -> String {
-        format!(
-            "median of the last {}",
-            crate::render::count(self.weights, "weighed day", "weighed days")
-        )
-    }
-}
-
-/// The rules' own weight baseline for every logical day of `from..=to`:
-/// the one source for `cls report` and `cls card`, so that they never keep
-/// a private one. `diary.entries` needs the days of [`recent_days`] before
-/// `from`.
-pub fn weight_baselines(
-    diary: &Diary<'_>,
-    from: NaiveDate,
-    to: NaiveDate,
-    cfg: &RulesConfig,
-) -> Vec<WeightBaseline> {
-    engine::weight_baselines(diary, from, to, cfg)
-}
-
 /// Per-episode lead time and the false-alarm rate, for tuning thresholds
-/// (clinical.md §4).
+/// (docs/rules.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Backtest {
     pub from: Option<NaiveDate>,

@@ -2,7 +2,7 @@
 //! thresholds and P2 counts, and keep the candidates no other beats on every
 //! count at once (the Pareto front), to discuss with the patient's doctor.
 //!
-//! Only what clinical.md §4 "Tuning limits" allows moves, and only inside
+//! Only what docs/rules.md "Tuning" allows moves, and only inside
 //! its bounds: W1 and W4 watch between max(0.5 kg, 0.75 %) and max(2.0 kg,
 //! 3 %); W3 between 0.5 kg and 2.0 kg; P3's lowered W1 never above W1; P2's
 //! count 2–3. Every other rule keeps the config's thresholds: W2, the L, H
@@ -15,7 +15,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{engine, Diary, Level, RulesConfig};
+use super::{engine, Diary, Level, RuleId, RulesConfig};
 
 /// The lowest and highest W1/W4 watch thresholds tune may propose, as
 /// (kg, %) pairs: max(0.5 kg, 0.75 %) to max(2.0 kg, 3 %).
@@ -102,20 +102,21 @@ impl Thresholds {
 
     /// Every key with its value, in the config's order.
     pub fn values(&self) -> Vec<(Key, Value)> {
-        let k = |table, key| Key { table, key };
+        // A rule's table is named after the rule.
+        let k = |rule: RuleId, key| Key {
+            table: rule.name(),
+            key,
+        };
         vec![
-            (k("weight_gain", "watch_kg"), Value::Float(self.w1_kg)),
-            (k("weight_gain", "watch_pct"), Value::Float(self.w1_pct)),
-            (k("overnight_jump", "watch_kg"), Value::Float(self.w3_kg)),
-            (k("overnight_jump", "watch_pct"), Value::Float(self.w3_pct)),
-            (k("sustained_gain", "watch_kg"), Value::Float(self.w4_kg)),
-            (k("sustained_gain", "watch_pct"), Value::Float(self.w4_pct)),
-            (
-                k("prodrome_cluster", "min_count"),
-                Value::Int(self.p2_count),
-            ),
-            (k("trigger", "watch_kg"), Value::Float(self.p3_kg)),
-            (k("trigger", "watch_pct"), Value::Float(self.p3_pct)),
+            (k(RuleId::W1, "watch_kg"), Value::Float(self.w1_kg)),
+            (k(RuleId::W1, "watch_pct"), Value::Float(self.w1_pct)),
+            (k(RuleId::W3, "watch_kg"), Value::Float(self.w3_kg)),
+            (k(RuleId::W3, "watch_pct"), Value::Float(self.w3_pct)),
+            (k(RuleId::W4, "watch_kg"), Value::Float(self.w4_kg)),
+            (k(RuleId::W4, "watch_pct"), Value::Float(self.w4_pct)),
+            (k(RuleId::P2, "min_count"), Value::Int(self.p2_count)),
+            (k(RuleId::P3, "watch_kg"), Value::Float(self.p3_kg)),
+            (k(RuleId::P3, "watch_pct"), Value::Float(self.p3_pct)),
         ]
     }
 
@@ -130,7 +131,7 @@ impl Thresholds {
     }
 }
 
-/// How one set of thresholds did on the history (clinical.md §4 counts).
+/// How one set of thresholds did on the history (docs/rules.md, "The backtest").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Scored {
     pub thresholds: Thresholds,
@@ -210,7 +211,7 @@ pub fn grid(cfg: &RulesConfig) -> Vec<Thresholds> {
     out
 }
 
-/// True when `t` respects clinical.md §4's tuning limits.
+/// True when `t` respects docs/rules.md's tuning limits.
 pub fn within_limits(t: &Thresholds) -> bool {
     let (flo, fhi) = (W1_W4_FLOOR, W1_W4_CEILING);
     let pair = |kg: f64, pct: f64| kg >= flo.0 && pct >= flo.1 && kg <= fhi.0 && pct <= fhi.1;

@@ -36,40 +36,50 @@ impl Store {
     /// Every acknowledgement made on logical day `day`, oldest first,
     /// lapsed ones included.
     pub fn acks(&self, day: NaiveDate) -> Result<Vec<Ack>> {
+        self.acks_between(Some(day), Some(day))
+    }
+
+    /// Every acknowledgement made on the logical days `from..=to` (either
+    /// end open), by day then in the order they were made, lapsed ones
+    /// included (`cls export --format json`).
+    pub fn acks_between(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Vec<Ack>> {
         if self.schema < DAILY_SCHEMA {
             return Ok(Vec::new());
         }
+        let from = from.map_or_else(|| "0000-00-00".to_string(), |d| d.to_string());
+        let to = to.map_or_else(|| "9999-99-99".to_string(), |d| d.to_string());
         let read = self.err("read acknowledgements");
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, rule, level, at, note, seen, lapsed FROM ack WHERE day = ?1 ORDER BY id",
+                "SELECT id, day, rule, level, at, note, seen, lapsed FROM ack
+                 WHERE day BETWEEN ?1 AND ?2 ORDER BY day, id",
             )
             .map_err(&read)?;
         let rows = stmt
-            .query_map([day.to_string()], |r| {
-                let level: String = r.get(2)?;
-                let at: String = r.get(3)?;
-                let lapsed: Option<String> = r.get(6)?;
-                let seen: String = r.get(5)?;
+            .query_map([from, to], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, String>(1)?,
-                    level,
-                    at,
-                    r.get::<_, Option<String>>(4)?,
-                    seen,
-                    lapsed,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, Option<String>>(7)?,
                 ))
             })
             .map_err(&read)?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, rule, level, at, note, seen, lapsed) = row.map_err(&read)?;
+            let (id, day, rule, level, at, note, seen, lapsed) = row.map_err(&read)?;
             // A row that cannot be read (edited by hand) is no ack: the
             // finding then shows as not acknowledged, the safe side.
-            let (Some(level), Ok(at)) = (parse_level(&level), DateTime::parse_from_rfc3339(&at))
-            else {
+            let (Ok(day), Some(level), Ok(at)) = (
+                day.parse::<NaiveDate>(),
+                parse_level(&level),
+                DateTime::parse_from_rfc3339(&at),
+            ) else {
                 continue;
             };
             out.push(Ack {
@@ -91,18 +101,7 @@ impl Store {
         self.write("write acknowledgement", |tx| {
             let mut ids = Vec::with_capacity(acks.len());
             for a in acks {
-                tx.execute(
-                    "INSERT INTO ack (day, rule, level, at, note, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![
-                        a.day.to_string(),
-                        a.rule,
-                        a.level.as_str(),
-                        a.at.to_rfc3339(),
-                        a.note,
-                        seen_to_text(&a.seen)
-                    ],
-                )?;
-                ids.push(tx.last_insert_rowid());
+                ids.push(insert_ack(tx, a, None)?);
             }
             Ok(ids)
         })
@@ -197,6 +196,29 @@ impl Store {
             })
             .map_err(self.err("read the day's entries"))
     }
+}
+
+/// Insert one acknowledgement inside an open transaction, with when it
+/// lapsed if it has (import, so that a whole file is one transaction).
+pub fn insert_ack(
+    tx: &rusqlite::Transaction<'_>,
+    a: &NewAck,
+    lapsed: Option<DateTime<FixedOffset>>,
+) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO ack (day, rule, level, at, note, seen, lapsed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            a.day.to_string(),
+            a.rule,
+            a.level.as_str(),
+            a.at.to_rfc3339(),
+            a.note,
+            seen_to_text(&a.seen),
+            lapsed.map(|l| l.to_rfc3339())
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use crate::model::{
     Bp, Entry, Episode, Lab, LabKind, Measurements, Med, Stamp, SymptomEntry, Urine,
 };
 
-pub use daily::{DayLogged, NewAck};
+pub use daily::{insert_ack, DayLogged, NewAck};
 pub use migrate::{verify_schema, SCHEMA_VERSION};
 
 /// How long a writer waits for another `cls` holding the lock.
@@ -1500,7 +1500,7 @@ mod tests {
                 let some = for_rules(&s);
                 // A schema-1 diary (read-only media) has no index of the
                 // entries with a lab or a medication: its scan finds the same.
-                if chrono::Datelike::ordinal(&date) % 15 == 0 {
+                if chrono::Datelike::ordinal(&date).is_multiple_of(15) {
                     s.schema = 1;
                     assert_eq!(for_rules(&s), some, "schema 1, {date}");
                     s.schema = SCHEMA_VERSION;
@@ -1511,7 +1511,7 @@ mod tests {
                 // symptoms): by one id range for the window and the older
                 // days when ids follow dates, and id by id where shuffled
                 // or late ids make the ranges too wide.
-                if chrono::Datelike::ordinal(&date) % 30 == 0 {
+                if chrono::Datelike::ordinal(&date).is_multiple_of(30) {
                     let recent = back(rules::recent_days(&cfg));
                     for e in &some {
                         let mut want = s.get(e.id).unwrap();

@@ -1,4 +1,5 @@
-//! The JSON format: one versioned document with every entry and episode.
+//! The JSON format: one versioned document with every entry, episode and
+//! acknowledgement.
 //!
 //! ```json
 //! {"format": "cls-diary", "version": 1, "exported_at": "2026-11-25T08:00:00+00:00",
@@ -9,15 +10,31 @@
 //!    "labs": {"hematocrit": 44.0}, "medications": [{"name": "ivig", "dose": "2g/kg"}],
 //!    "note": "…"}
 //!  ],
-//!  "episodes": [{"id": 1, "start": "2026-10-01", "end": "2026-10-05", "hospitalized": true, "note": "…"}]}
+//!  "episodes": [{"id": 1, "start": "2026-10-01", "end": "2026-10-05", "hospitalized": true, "note": "…"}],
+//!  "acks": [{"id": 1, "day": "2026-11-20", "rule": "W1", "level": "watch",
+//!    "at": "2026-11-20T08:10:00-05:00", "note": "…", "seen": {"W1": "watch"},
+//!    "lapsed": "2026-11-20T18:02:00-05:00"}]}
 //! ```
 //!
 //! Field names are the CSV columns. A missing key means "not measured".
+//! [`JsonEntry`] is the one JSON shape of an entry: `cls show --json`,
+//! `cls list --json` and the report's `entries` write it too, and
+//! `docs/schema/entry.schema.json` describes it (a test checks all of them
+//! against it). `source` names the device an entry was imported from; an
+//! entry typed by hand has none.
 //! Labs are in their fixed units (hematocrit %, hemoglobin g/dL, albumin
 //! g/L). `utc_offset` keeps the moment exact across time zones; without it
 //! the time is read as local, like a CSV row. `id` is written for reference
 //! and ignored on import. The export writes one entry per line, so an error
 //! message's line number points at the entry.
+//!
+//! `acks` are the acknowledgements of `cls ack` (interface.md: stored in the
+//! diary, so backed up and exported): `day` is the logical day it was made
+//! on, `seen` every rule at watch or above then, `lapsed` when a command
+//! first saw it lapse (missing while it holds). A document without `acks`
+//! (older exports) imports as before. The hooks' memory of which level they
+//! ran at is not exported: it is the machine's state, not the patient's
+//! record.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -29,12 +46,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::Number;
 
+use crate::ack::Ack;
 use crate::input::InputError;
 use crate::model::{Entry, Episode};
 
 use super::{
-    check_entry, check_episode, format_offset, EpisodeRecord, ImportError, ImportFailure, Item,
-    Meter, Metered, Options, RawEntry, Record, Sink,
+    check_ack, check_entry, check_episode, format_offset, AckRecord, EpisodeRecord, ImportError,
+    ImportFailure, Item, Meter, Metered, Options, RawAck, RawEntry, Record, Sink,
 };
 
 /// The `format` value of a cls JSON document.
@@ -42,9 +60,11 @@ pub const FORMAT: &str = "cls-diary";
 /// The version this cls writes and the newest it reads.
 pub const VERSION: i64 = 1;
 
+/// An entry as JSON, the same everywhere (see the module comment). Build
+/// one with [`to_json`].
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct JsonEntry {
+pub struct JsonEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id: Option<i64>,
     date: String,
@@ -76,6 +96,10 @@ struct JsonEntry {
     medications: Vec<JsonMed>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     note: Option<String>,
+    /// The device or file an entry was imported from; omitted (or null)
+    /// for an entry typed by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
 }
 
 /// A JSON object of names and numbers (`symptoms`, `labs`), read as its
@@ -145,11 +169,79 @@ struct JsonEpisode {
     note: Option<String>,
 }
 
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonAck {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<i64>,
+    day: String,
+    rule: String,
+    level: String,
+    at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    #[serde(default)]
+    seen: Levels,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lapsed: Option<String>,
+}
+
+/// `seen`: a JSON object of rule ids and levels, read as its pairs in file
+/// order (a rule given twice is refused by the check, not dropped).
+#[derive(Debug, Default)]
+struct Levels(Vec<(String, String)>);
+
+impl Serialize for Levels {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Levels {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Levels, D::Error> {
+        struct LevelsVisitor;
+        impl<'de> Visitor<'de> for LevelsVisitor {
+            type Value = Levels;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of rule ids to levels")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Levels, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry::<String, String>()? {
+                    pairs.push(pair);
+                }
+                Ok(Levels(pairs))
+            }
+        }
+        d.deserialize_map(LevelsVisitor)
+    }
+}
+
+fn ack_to_json(a: &Ack) -> JsonAck {
+    JsonAck {
+        id: Some(a.id),
+        day: a.day.to_string(),
+        rule: a.rule.clone(),
+        level: a.level.as_str().to_string(),
+        at: a.at.to_rfc3339(),
+        note: a.note.clone(),
+        seen: Levels(
+            a.seen
+                .iter()
+                .map(|(r, l)| (r.clone(), l.as_str().to_string()))
+                .collect(),
+        ),
+        lapsed: a.lapsed.map(|l| l.to_rfc3339()),
+    }
+}
+
 fn number_f64(v: f64) -> Number {
     Number::from_f64(v).unwrap_or_else(|| Number::from(0))
 }
 
-fn to_json(e: &Entry) -> JsonEntry {
+/// The JSON shape of a stored entry: every value exactly as stored (never
+/// rounded), so that export then import gives back the same diary.
+pub fn to_json(e: &Entry) -> JsonEntry {
     let m = &e.m;
     JsonEntry {
         id: Some(e.id),
@@ -185,13 +277,17 @@ fn to_json(e: &Entry) -> JsonEntry {
             })
             .collect(),
         note: m.note.clone(),
+        // The diary keeps no source yet: every entry was typed by hand.
+        source: None,
     }
 }
 
-/// Write the whole document, one entry or episode per line.
+/// Write the whole document, one entry, episode or acknowledgement per
+/// line.
 pub fn write(
     entries: &[Entry],
     episodes: &[Episode],
+    acks: &[Ack],
     exported_at: &str,
     mut out: impl Write,
 ) -> std::io::Result<()> {
@@ -218,12 +314,24 @@ pub fn write(
         };
         write!(out, "{sep}{}", serde_json::to_string(&j)?)?;
     }
+    write!(out, "\n],\n\"acks\": [")?;
+    for (i, a) in acks.iter().enumerate() {
+        let sep = if i == 0 { "\n" } else { ",\n" };
+        write!(out, "{sep}{}", serde_json::to_string(&ack_to_json(a))?)?;
+    }
     writeln!(out, "\n]}}")?;
     out.flush()
 }
 
 /// The keys of a document, for serde's "unknown field" message.
-const FIELDS: &[&str] = &["format", "version", "exported_at", "entries", "episodes"];
+const FIELDS: &[&str] = &[
+    "format",
+    "version",
+    "exported_at",
+    "entries",
+    "episodes",
+    "acks",
+];
 
 /// Counts the line breaks serde_json has consumed: it reads a byte at a
 /// time (from a buffer below), so after an entry the count is the line the
@@ -285,6 +393,23 @@ impl Doc<'_, '_> {
         (self.sink)(Item::Episode(EpisodeRecord { line, episode }), bytes)
     }
 
+    fn ack(&mut self, raw: &RawValue) -> Result<(), ImportFailure> {
+        let line = self.start_line(raw);
+        let j: JsonAck = serde_json::from_str(raw.get()).map_err(|e| syntax(&e, line))?;
+        let raw_ack = RawAck {
+            day: j.day,
+            rule: j.rule,
+            level: j.level,
+            at: j.at,
+            note: j.note,
+            seen: j.seen.0,
+            lapsed: j.lapsed,
+        };
+        let (ack, lapsed) = check_ack(&raw_ack, self.opts).map_err(|e| ImportError::at(line, e))?;
+        let bytes = self.meter.borrow().bytes();
+        (self.sink)(Item::Ack(AckRecord { line, ack, lapsed }), bytes)
+    }
+
     /// The line a value just read starts on: the line it ends on, less the
     /// line breaks inside it.
     fn start_line(&self, raw: &RawValue) -> u64 {
@@ -337,11 +462,15 @@ impl<'de> Visitor<'de> for Top<'_, '_, '_> {
                 }
                 "entries" => map.next_value_seed(List {
                     doc: &mut *doc,
-                    episodes: false,
+                    kind: Kind::Entries,
                 })?,
                 "episodes" => map.next_value_seed(List {
                     doc: &mut *doc,
-                    episodes: true,
+                    kind: Kind::Episodes,
+                })?,
+                "acks" => map.next_value_seed(List {
+                    doc: &mut *doc,
+                    kind: Kind::Acks,
                 })?,
                 // `cls export --format fhir` writes a FHIR Bundle; say so
                 // rather than list the keys a cls export has.
@@ -365,11 +494,19 @@ impl<'de> Visitor<'de> for Top<'_, '_, '_> {
     }
 }
 
-/// `entries` or `episodes`: each element is read as raw text (one at a
-/// time), then checked and handed on.
+/// Which list a [`List`] reads.
+#[derive(Clone, Copy)]
+enum Kind {
+    Entries,
+    Episodes,
+    Acks,
+}
+
+/// `entries`, `episodes` or `acks`: each element is read as raw text (one
+/// at a time), then checked and handed on.
 struct List<'d, 'a, 's> {
     doc: &'d mut Doc<'a, 's>,
-    episodes: bool,
+    kind: Kind,
 }
 
 impl<'de> DeserializeSeed<'de> for List<'_, '_, '_> {
@@ -388,10 +525,10 @@ impl<'de> Visitor<'de> for List<'_, '_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
-            let done = if self.episodes {
-                self.doc.episode(&raw)
-            } else {
-                self.doc.entry(&raw)
+            let done = match self.kind {
+                Kind::Entries => self.doc.entry(&raw),
+                Kind::Episodes => self.doc.episode(&raw),
+                Kind::Acks => self.doc.ack(&raw),
             };
             done.map_err(|e| self.doc.fail::<A::Error>(e))?;
         }
@@ -492,6 +629,14 @@ fn syntax(e: &serde_json::Error, base_line: u64) -> ImportError {
 /// into something else.
 fn from_json(j: JsonEntry) -> Result<RawEntry, InputError> {
     let num = |n: Option<Number>| n.map(|n| n.to_string());
+    // This diary cannot keep a source yet; refusing it loses nothing
+    // silently (the whole file is rejected and nothing is written).
+    if let Some(source) = j.source {
+        return Err(InputError::new(
+            "source",
+            format!("'{source}': this version of cls cannot keep where an entry came from"),
+        ));
+    }
     let mut symptoms = Vec::new();
     for (name, sev) in j.symptoms.0 {
         if name.contains([':', ',', ';']) {

@@ -1,6 +1,6 @@
 //! Taking the diary elsewhere and bringing it back: export to CSV (the
 //! columns fixed in interface.md) or to a versioned JSON document that also
-//! carries episodes, and import of either.
+//! carries episodes and acknowledgements, and import of either.
 //!
 //! Import streams: [`import`] reads the file a row at a time, checks each
 //! with the same parsers and ranges as `cls log` and writes it inside one
@@ -26,9 +26,11 @@ use std::rc::Rc;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Utc};
 use rusqlite::{Transaction, TransactionBehavior};
 
+use crate::ack::Ack;
 use crate::input::{self, EntryLists, InputError, WeightUnit};
 use crate::model::{Bp, Entry, Episode, Measurements, Stamp};
-use crate::store::{self, Store};
+use crate::rules::Level;
+use crate::store::{self, NewAck, Store};
 
 /// The file formats `cls export` writes and `cls import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,12 +52,22 @@ impl Format {
 }
 
 /// What an import needs to know besides the file: "today" (entries may be
-/// at most one day ahead, as in `cls log`) and the patient's own symptom
-/// names.
+/// at most one day ahead, as in `cls log`), the patient's own symptom
+/// names, and the rule ids an acknowledgement may name (the built-in rules
+/// and the patient's own: [`known_rules`]).
 #[derive(Debug, Clone)]
 pub struct Options {
     pub today: NaiveDate,
     pub custom_symptoms: Vec<String>,
+    pub rules: Vec<String>,
+}
+
+/// The rule ids of a rules config: the built-in rules and the patient's own.
+pub fn known_rules(cfg: &crate::rules::RulesConfig) -> Vec<String> {
+    crate::rules::describe(cfg)
+        .into_iter()
+        .map(|r| r.rule)
+        .collect()
 }
 
 /// One checked entry, ready to insert.
@@ -74,11 +86,21 @@ pub struct EpisodeRecord {
     pub episode: Episode,
 }
 
+/// One checked acknowledgement, ready to insert, with when it lapsed if
+/// it has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AckRecord {
+    pub line: u64,
+    pub ack: NewAck,
+    pub lapsed: Option<DateTime<FixedOffset>>,
+}
+
 /// A whole file, checked.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
     pub entries: Vec<Record>,
     pub episodes: Vec<EpisodeRecord>,
+    pub acks: Vec<AckRecord>,
 }
 
 /// Why a file was rejected: the line where the first problem is (when
@@ -172,6 +194,7 @@ impl From<store::StoreError> for ImportFailure {
 pub(crate) enum Item {
     Entry(Record),
     Episode(EpisodeRecord),
+    Ack(AckRecord),
 }
 
 /// What is done with each checked item; gets the bytes read so far too.
@@ -344,6 +367,7 @@ pub fn parse(format: Format, bytes: &[u8], opts: &Options) -> Result<Plan, Impor
         match item {
             Item::Entry(r) => plan.entries.push(r),
             Item::Episode(e) => plan.episodes.push(e),
+            Item::Ack(a) => plan.acks.push(a),
         }
         Ok(())
     });
@@ -361,6 +385,8 @@ pub struct Outcome {
     pub skipped: usize,
     pub episodes_imported: usize,
     pub episodes_skipped: usize,
+    pub acks_imported: usize,
+    pub acks_skipped: usize,
 }
 
 /// Which rows are already there: the diary's and those imported so far.
@@ -369,10 +395,11 @@ pub struct Outcome {
 /// import needs does not grow by the size of each row; a hash seen before
 /// is confirmed against the diary's rows of that date (this transaction's
 /// own included) before a row is skipped, so a collision can never drop an
-/// entry. Episodes are few and kept whole.
+/// entry. Episodes and acknowledgements are few and kept whole.
 struct Seen {
     entries: HashSet<u128>,
     episodes: HashSet<String>,
+    acks: HashSet<String>,
     /// The keys of one day's entries in the diary, read to confirm a
     /// repeated hash; files are mostly in date order, so one day is read
     /// once, not once per row.
@@ -393,9 +420,15 @@ impl Seen {
             }
         }
         let episodes = store.episodes()?.iter().map(episode_key).collect();
+        let acks = store
+            .acks_between(None, None)?
+            .iter()
+            .map(|a| ack_key(a.day, &a.rule, &a.at))
+            .collect();
         Ok(Seen {
             entries,
             episodes,
+            acks,
             day: None,
         })
     }
@@ -434,6 +467,10 @@ impl Seen {
 
     fn episode(&mut self, e: &Episode) -> bool {
         !self.episodes.insert(episode_key(e))
+    }
+
+    fn ack(&mut self, a: &NewAck) -> bool {
+        !self.acks.insert(ack_key(a.day, &a.rule, &a.at))
     }
 }
 
@@ -479,6 +516,16 @@ fn put(
                     store::insert_episode(tx, &r.episode).map_err(err)?;
                 }
                 out.episodes_imported += 1;
+            }
+        }
+        Item::Ack(r) => {
+            if seen.ack(&r.ack) {
+                out.acks_skipped += 1;
+            } else {
+                if !dry_run {
+                    store::insert_ack(tx, &r.ack, r.lapsed).map_err(err)?;
+                }
+                out.acks_imported += 1;
             }
         }
     }
@@ -552,13 +599,14 @@ pub fn apply(
     let tx = begin(store, dry_run)?;
     let mut seen = Seen::new(store)?;
     let mut out = Outcome::default();
-    let total = plan.entries.len() + plan.episodes.len();
+    let total = plan.entries.len() + plan.episodes.len() + plan.acks.len();
     let items = plan
         .entries
         .iter()
         .cloned()
         .map(Item::Entry)
-        .chain(plan.episodes.iter().cloned().map(Item::Episode));
+        .chain(plan.episodes.iter().cloned().map(Item::Episode))
+        .chain(plan.acks.iter().cloned().map(Item::Ack));
     for (i, item) in items.enumerate() {
         put(store, &tx, &mut seen, &mut out, &item, dry_run)?;
         progress(i + 1, total);
@@ -578,6 +626,23 @@ fn entry_key(stamp: &Stamp, m: &Measurements) -> String {
 
 fn episode_key(e: &Episode) -> String {
     serde_json::to_string(&(e.start, e.end, e.hospitalized, &e.note)).unwrap_or_default()
+}
+
+/// What makes two acknowledgements "the same": the day, the rule and the
+/// moment it was made (whether it has lapsed since may differ between an
+/// old export and the diary).
+fn ack_key(day: NaiveDate, rule: &str, at: &DateTime<FixedOffset>) -> String {
+    format!("{day} {rule} {}", at.to_rfc3339())
+}
+
+/// The acknowledgements an export writes: those made on the logical days
+/// `from..=to`.
+pub fn select_acks(
+    store: &Store,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> store::Result<Vec<Ack>> {
+    store.acks_between(from, to)
 }
 
 /// The entries and episodes an export writes: entries dated `from..=to`
@@ -835,6 +900,137 @@ pub(crate) fn check_episode(
     })
 }
 
+/// One acknowledgement as text, before checking.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawAck {
+    pub day: String,
+    pub rule: String,
+    pub level: String,
+    pub at: String,
+    pub note: Option<String>,
+    /// Rule and level pairs, in file order.
+    pub seen: Vec<(String, String)>,
+    pub lapsed: Option<String>,
+}
+
+/// Check an acknowledgement: a day as an entry's date, a rule this cls or
+/// the patient's config knows, `watch` or `warning` (the levels `cls ack`
+/// takes), RFC 3339 times, and `seen` as the diary stores it.
+pub(crate) fn check_ack(
+    raw: &RawAck,
+    opts: &Options,
+) -> Result<(NewAck, Option<DateTime<FixedOffset>>), InputError> {
+    let day = check_date("day", &raw.day, opts.today)?;
+    let known = |field: &str, rule: &str| {
+        if opts.rules.iter().any(|r| r == rule) {
+            Ok(rule.to_string())
+        } else {
+            Err(InputError::new(
+                field,
+                format!(
+                    "unknown rule '{rule}' (not a rule of this cls or of your config; 'cls rules' lists them)"
+                ),
+            ))
+        }
+    };
+    let rule = known("rule", &raw.rule)?;
+    let level = match raw.level.as_str() {
+        "watch" => Level::Watch,
+        "warning" => Level::Warning,
+        other => {
+            return Err(InputError::new(
+                "level",
+                format!("'{other}' cannot be acknowledged (watch or warning)"),
+            ))
+        }
+    };
+    let at = check_moment("at", &raw.at, opts.today)?;
+    let lapsed = raw
+        .lapsed
+        .as_deref()
+        .map(|l| check_moment("lapsed", l, opts.today))
+        .transpose()?;
+    if let Some(l) = lapsed.filter(|l| *l < at) {
+        return Err(InputError::new(
+            "lapsed",
+            format!(
+                "{} is before the acknowledgement ({})",
+                l.to_rfc3339(),
+                at.to_rfc3339()
+            ),
+        ));
+    }
+    let note = raw
+        .note
+        .as_deref()
+        .map(|n| input::check_note("note", n))
+        .transpose()?;
+    let mut seen = Vec::with_capacity(raw.seen.len());
+    for (r, l) in &raw.seen {
+        let r = known("seen", r)?;
+        let l = match l.as_str() {
+            "watch" => Level::Watch,
+            "warning" => Level::Warning,
+            "emergency" => Level::Emergency,
+            other => {
+                return Err(InputError::new(
+                    "seen",
+                    format!("{r}: '{other}' is not a level at which a rule alerts (watch, warning or emergency)"),
+                ))
+            }
+        };
+        if seen.iter().any(|(s, _): &(String, Level)| *s == r) {
+            return Err(InputError::new("seen", format!("{r} is given twice")));
+        }
+        seen.push((r, l));
+    }
+    // The diary keeps `seen` as "RULE:level" words, at most 4,000 characters.
+    if crate::ack::seen_to_text(&seen).chars().count() > 4000 {
+        return Err(InputError::new(
+            "seen",
+            "too long (at most 4,000 characters)",
+        ));
+    }
+    Ok((
+        NewAck {
+            day,
+            rule,
+            level,
+            at,
+            note,
+            seen,
+        },
+        lapsed,
+    ))
+}
+
+/// An RFC 3339 moment (`2026-11-25T08:10:00+01:00`), at most one day after
+/// `today` as an entry may be.
+fn check_moment(
+    field: &str,
+    s: &str,
+    today: NaiveDate,
+) -> Result<DateTime<FixedOffset>, InputError> {
+    let t = s.trim();
+    let at = DateTime::parse_from_rfc3339(t).map_err(|_| {
+        InputError::new(
+            field,
+            format!("'{t}' is not a time (use RFC 3339, e.g. 2026-11-25T08:10:00+01:00)"),
+        )
+    })?;
+    let limit = today + Duration::days(1);
+    if at.date_naive() > limit {
+        return Err(InputError::new(
+            field,
+            format!(
+                "{} is in the future (at most one day ahead, {limit})",
+                at.to_rfc3339()
+            ),
+        ));
+    }
+    Ok(at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -887,6 +1083,7 @@ mod tests {
         Options {
             today: "2026-11-25".parse().unwrap(),
             custom_symptoms: vec!["joint pain".into()],
+            rules: known_rules(&crate::rules::RulesConfig::default()),
         }
     }
 

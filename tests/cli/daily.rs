@@ -527,3 +527,216 @@ fn acks_are_kept_in_the_diary_and_its_backups() {
         .unwrap();
     assert_eq!(notes, ["W1 called Dr Okafor", "W3 called Dr Okafor"]);
 }
+
+// ---- acknowledgements in the JSON export --------------------------------------------
+
+/// A diary with a watch day, acknowledged at 08:10, and a second ack made
+/// after a new rule fired (so the first has lapsed): both kinds travel.
+fn acked_diary(env: &mut TestEnv) {
+    with_baseline(env);
+    env.log(&["--weight", "69.4", "--bp", "117/75", "--hr", "70"]);
+    env.set_now("2026-11-25T08:10:00Z");
+    env.ok(&["ack", "--note", "called Dr Okafor"]);
+    env.set_now("2026-11-25T09:00:00Z");
+    env.log(&["--symptom", "swelling:2"]);
+    env.check(None);
+    env.ok(&["ack", "L10"]);
+}
+
+fn export_json(env: &TestEnv, name: &str) -> (std::path::PathBuf, serde_json::Value) {
+    let file = env.path(name);
+    let out = env.run(&["export", "--output", file.to_str().unwrap()]);
+    assert_eq!(code(&out), Some(0), "{}", describe(&out));
+    let text = std::fs::read_to_string(&file).unwrap();
+    (file, serde_json::from_str(&text).unwrap())
+}
+
+#[test]
+fn acks_are_in_the_json_export_and_import_brings_them_back() {
+    let mut env = TestEnv::new();
+    acked_diary(&mut env);
+    let (file, doc) = export_json(&env, "diary.json");
+    let acks = doc["acks"].as_array().expect("an acks list");
+    let rules: Vec<&str> = acks.iter().map(|a| a["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["W1", "W3", "L10"], "{doc}");
+    let w1 = &acks[0];
+    assert_eq!(w1["day"], "2026-11-25");
+    assert_eq!(w1["level"], "watch");
+    assert_eq!(w1["at"], "2026-11-25T08:10:00+00:00");
+    assert_eq!(w1["note"], "called Dr Okafor");
+    assert_eq!(
+        w1["seen"],
+        serde_json::json!({"W1": "watch", "W3": "watch"})
+    );
+    assert_eq!(
+        w1["lapsed"], "2026-11-25T09:00:00+00:00",
+        "L10 fired after it"
+    );
+    assert!(
+        acks[2].get("lapsed").is_none(),
+        "the L10 ack holds: {}",
+        acks[2]
+    );
+    assert!(acks[2].get("note").is_none());
+
+    // Into an empty diary: the same diary, acks and their lapses included.
+    let mut other = TestEnv::new();
+    other.set_now("2026-11-25T09:00:00Z");
+    let out = other.run(&["import", file.to_str().unwrap()]);
+    assert_eq!(code(&out), Some(0), "{}", describe(&out));
+    assert!(
+        stdout(&out).ends_with("; acknowledgements: imported 3, skipped 0 duplicates\n"),
+        "{}",
+        describe(&out)
+    );
+    let (_, again) = export_json(&other, "again.json");
+    assert_eq!(
+        again, doc,
+        "export -> import -> export is the same document"
+    );
+    let list = other.ok(&["ack", "--list"]);
+    assert!(
+        list.contains("08:10  W1") && list.contains("(lapsed 09:00)"),
+        "{list}"
+    );
+    let v = other.check(None);
+    let l10 = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "L10")
+        .unwrap();
+    assert_eq!(
+        l10["acknowledged"]["at"], "2026-11-25T09:00:00+00:00",
+        "{v}"
+    );
+
+    // Into the diary they came from: every one is already there.
+    let before = env.diary_snapshot();
+    let out = env.ok(&["import", file.to_str().unwrap()]);
+    assert!(
+        out.ends_with("; acknowledgements: imported 0, skipped 3 duplicates\n"),
+        "{out}"
+    );
+    assert_eq!(env.diary_snapshot(), before);
+
+    // A date range exports the acks of its days only.
+    let out = env.ok(&["export", "--format", "json", "--to", "2026-11-24"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["acks"], serde_json::json!([]));
+}
+
+#[test]
+fn an_export_without_acks_still_imports_and_csv_stays_entries_only() {
+    let mut env = TestEnv::new();
+    acked_diary(&mut env);
+    let (_, mut doc) = export_json(&env, "diary.json");
+    // An export from before acks were exported has no such key.
+    doc.as_object_mut().unwrap().remove("acks");
+    let old = env.path("old.json");
+    std::fs::write(&old, serde_json::to_string(&doc).unwrap()).unwrap();
+    let other = TestEnv::new();
+    let out = other.ok(&["import", old.to_str().unwrap()]);
+    assert_eq!(out, "imported 9, skipped 0 duplicates\n");
+    assert!(other
+        .ok(&["ack", "--list"])
+        .starts_with("no acknowledgements today"));
+    // CSV: the entry columns as before, nothing about acks.
+    let csv = env.ok(&["export", "--format", "csv"]);
+    assert!(csv.starts_with("date,time,weight_kg,"), "{csv}");
+    assert!(!csv.contains("Okafor"), "{csv}");
+}
+
+#[test]
+fn a_bad_ack_rejects_the_whole_file_naming_its_line_and_field() {
+    let env = TestEnv::new();
+    with_baseline(&env);
+    let before = env.diary_snapshot();
+    let good = r#"{"day": "2026-11-25", "rule": "W1", "level": "watch", "at": "2026-11-25T08:10:00+00:00", "seen": {"W1": "watch"}}"#;
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            r#""rule": "W1""#,
+            r#""rule": "W99""#,
+            "rule: unknown rule 'W99'",
+        ),
+        (r#""rule": "W1""#, r#""rule": "")"#, "line 6: json"),
+        (
+            r#""at": "2026-11-25T08:10:00+00:00""#,
+            r#""at": "08:10""#,
+            "at: '08:10' is not a time",
+        ),
+        (
+            r#""at": "2026-11-25T08:10:00+00:00""#,
+            r#""at": "2026-12-25T08:10:00+00:00""#,
+            "at: 2026-12-25T08:10:00+00:00 is in the future",
+        ),
+        (r#""day": "2026-11-25""#, r#""day": "2026-11-31""#, "day: "),
+        (
+            r#""level": "watch""#,
+            r#""level": "emergency""#,
+            "level: 'emergency' cannot be acknowledged",
+        ),
+        (
+            r#"{"W1": "watch"}"#,
+            r#"{"W1": "loud"}"#,
+            "seen: W1: 'loud' is not a level",
+        ),
+        (
+            r#"{"W1": "watch"}"#,
+            r#"{"Z": "watch"}"#,
+            "seen: unknown rule 'Z'",
+        ),
+        (
+            r#""seen""#,
+            r#""lapsed": "2026-11-25T08:00:00+00:00", "seen""#,
+            "lapsed: 2026-11-25T08:00:00+00:00 is before",
+        ),
+        (
+            r#""seen""#,
+            r#""colour": "red", "seen""#,
+            "unknown field `colour`",
+        ),
+    ];
+    for (from, to, want) in cases {
+        let bad = good.replacen(from, to, 1);
+        assert_ne!(bad, good, "{from}");
+        // An entry and an episode come first: they are rolled back too.
+        let doc = format!(
+            "{{\"format\": \"cls-diary\", \"version\": 1,\n\"entries\": [\n{}\n],\n\"acks\": [\n{bad}\n],\n\"episodes\": [{}]}}\n",
+            r#"{"date": "2026-11-25", "time": "07:30", "weight_kg": 68.2}"#,
+            r#"{"start": "2026-10-01", "end": "2026-10-03"}"#
+        );
+        std::fs::write(env.path("bad.json"), &doc).unwrap();
+        let line = env.usage_error(&["import", env.path("bad.json").to_str().unwrap()], want);
+        if !want.starts_with("line") {
+            assert!(line.contains("line 6: "), "{line}");
+        }
+        assert!(line.ends_with("; nothing was imported"), "{line}");
+        assert_eq!(env.diary_snapshot(), before, "nothing written for {want}");
+    }
+}
+
+#[test]
+fn an_ack_of_the_patients_own_rule_imports_only_where_that_rule_exists() {
+    let env = TestEnv::new();
+    let doc = r#"{"format": "cls-diary", "version": 1, "entries": [], "acks": [
+{"day": "2026-11-25", "rule": "my_thirst", "level": "watch", "at": "2026-11-25T07:50:00+00:00", "seen": {"my_thirst": "watch"}}
+]}"#;
+    let file = env.path("acks.json");
+    std::fs::write(&file, doc).unwrap();
+    let file = file.to_str().unwrap();
+    env.usage_error(&["import", file], "line 2: rule: unknown rule 'my_thirst'");
+    assert!(!env.diary_exists(), "a refused import creates no diary");
+    env.write_config(
+        "[[rules.custom]]\nid = \"my_thirst\"\nlevel = \"watch\"\nmessage = \"thirst: call Dr Lee\"\nall = [ { symptom = \"thirst\", min = 2 } ]\n",
+    );
+    let out = env.run(&["import", file]);
+    assert_eq!(
+        stdout(&out),
+        "imported 0, skipped 0 duplicates; acknowledgements: imported 1, skipped 0 duplicates\n",
+        "{}",
+        describe(&out)
+    );
+    let list = env.ok(&["ack", "--list"]);
+    assert!(list.contains("07:50  my_thirst"), "{list}");
+}

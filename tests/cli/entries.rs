@@ -249,7 +249,7 @@ fn show_prints_every_recorded_field() {
         json!("tired \u{1b}[2J"),
         "JSON keeps the raw text"
     );
-    assert_eq!(e["labs"], json!([{"kind": "albumin", "value": 38.0}]));
+    assert_eq!(e["labs"], json!({"albumin": 38.0}));
 }
 
 #[test]
@@ -339,11 +339,7 @@ fn edit_changes_only_the_given_fields() {
     let e = env.entry(id);
     assert_eq!(
         e["symptoms"],
-        json!([
-            {"name": "fatigue", "severity": 3},
-            {"name": "headache", "severity": 1},
-            {"name": "thirst", "severity": 2}
-        ])
+        json!({"fatigue": 3, "headache": 1, "thirst": 2})
     );
     assert_eq!(without(&e, &["symptoms"]), without(&after, &["symptoms"]));
 
@@ -361,20 +357,26 @@ fn edit_changes_only_the_given_fields() {
         "after",
     ]);
     let e2 = env.entry(id);
-    assert_eq!(e2["bp"], json!({"systolic": 110, "diastolic": 70}));
     assert_eq!(
-        e2["labs"],
-        json!([{"kind": "hematocrit", "value": 47.0}, {"kind": "albumin", "value": 38.0}])
+        (&e2["systolic"], &e2["diastolic"]),
+        (&json!(110), &json!(70))
     );
+    assert_eq!(e2["labs"], json!({"hematocrit": 47.0, "albumin": 38.0}));
     assert_eq!(
-        e2["meds"].as_array().unwrap().len(),
+        e2["medications"].as_array().unwrap().len(),
         3,
         "a med is added: {e2}"
     );
     assert_eq!(e2["note"], json!("after"));
     assert_eq!(
-        without(&e2, &["bp", "labs", "meds", "note"]),
-        without(&e, &["bp", "labs", "meds", "note"])
+        without(
+            &e2,
+            &["systolic", "diastolic", "labs", "medications", "note"]
+        ),
+        without(
+            &e,
+            &["systolic", "diastolic", "labs", "medications", "note"]
+        )
     );
 
     assert_eq!(
@@ -392,9 +394,9 @@ fn edit_can_move_an_entry_in_time_and_keeps_its_id() {
     let e = env.entry(id);
     assert_eq!(
         (e["date"].as_str(), e["time"].as_str()),
-        (Some("2026-11-22"), Some("07:45:00"))
+        (Some("2026-11-22"), Some("07:45"))
     );
-    assert_eq!(e["utc"], json!("2026-11-22T07:45:00Z"));
+    assert_eq!(e["utc_offset"], json!("+00:00"));
     assert_eq!(e["weight_kg"], json!(68.4));
     assert_eq!(env.entries().len(), 1);
     // A time alone keeps the date.
@@ -419,12 +421,12 @@ fn edit_removes_symptoms_labs_and_meds() {
         "IVIG",
     ]);
     let e = env.entry(id);
-    assert_eq!(e["symptoms"], json!([{"name": "fatigue", "severity": 1}]));
-    assert_eq!(e["labs"], json!([{"kind": "albumin", "value": 38.0}]));
-    assert_eq!(e["meds"], json!([{"name": "terbutaline", "dose": null}]));
+    assert_eq!(e["symptoms"], json!({"fatigue": 1}));
+    assert_eq!(e["labs"], json!({"albumin": 38.0}));
+    assert_eq!(e["medications"], json!([{"name": "terbutaline"}]));
     assert_eq!(
-        without(&e, &["symptoms", "labs", "meds"]),
-        without(&before, &["symptoms", "labs", "meds"])
+        without(&e, &["symptoms", "labs", "medications"]),
+        without(&before, &["symptoms", "labs", "medications"])
     );
 }
 
@@ -433,25 +435,30 @@ fn edit_clears_whole_fields() {
     let env = TestEnv::new();
     let id = full_entry(&env);
     let sid = id.to_string();
-    for (field, key, empty) in [
-        ("weight", "weight_kg", Value::Null),
-        ("bp", "bp", Value::Null),
-        ("standing-bp", "standing_bp", Value::Null),
-        ("hr", "heart_rate", Value::Null),
-        ("urine", "urine", Value::Null),
-        ("urine-ml", "urine_ml", Value::Null),
-        ("symptoms", "symptoms", json!([])),
-        ("labs", "labs", json!([])),
-        ("meds", "meds", json!([])),
+    // A cleared field is left out of the JSON, as anything not measured.
+    for (field, keys) in [
+        ("weight", &["weight_kg"][..]),
+        ("bp", &["systolic", "diastolic"]),
+        ("standing-bp", &["standing_systolic", "standing_diastolic"]),
+        ("hr", &["heart_rate"]),
+        ("urine", &["urine"]),
+        ("urine-ml", &["urine_ml"]),
+        ("symptoms", &["symptoms"]),
+        ("labs", &["labs"]),
+        ("meds", &["medications"]),
     ] {
         let before = env.entry(id);
-        assert_ne!(before[key], empty, "{field} was set");
+        for key in keys {
+            assert!(before.get(key).is_some(), "{field} was set");
+        }
         env.ok(&["edit", &sid, "--clear", field]);
         let after = env.entry(id);
-        assert_eq!(after[key], empty, "--clear {field}");
+        for key in keys {
+            assert!(after.get(key).is_none(), "--clear {field}: {after}");
+        }
         assert_eq!(
-            without(&after, &[key]),
-            without(&before, &[key]),
+            without(&after, keys),
+            without(&before, keys),
             "--clear {field}"
         );
     }
@@ -866,14 +873,6 @@ fn edit_clear_then_set_replaces_the_list() {
     env.ok(&["edit", &sid, "--clear", "symptoms", "--symptom", "thirst:2"]);
     env.ok(&["edit", &sid, "--clear", "labs", "--lab", "albumin=35"]);
     let e = env.entry(id);
-    assert_eq!(
-        e["symptoms"],
-        json!([{"name": "thirst", "severity": 2}]),
-        "{e:#}"
-    );
-    assert_eq!(
-        e["labs"],
-        json!([{"kind": "albumin", "value": 35.0}]),
-        "{e:#}"
-    );
+    assert_eq!(e["symptoms"], json!({"thirst": 2}), "{e:#}");
+    assert_eq!(e["labs"], json!({"albumin": 35.0}), "{e:#}");
 }

@@ -73,6 +73,12 @@ mod outputs;
 // Escapes, bidi overrides and zero-width characters never reach a terminal raw.
 mod terminal;
 
+// One JSON shape for an entry everywhere; outputs checked against
+// docs/schema (schema_check is the small validator the harness uses too);
+// man page, completions, --json on the small commands.
+mod conventions;
+mod schema_check;
+
 /// A module file that is not declared above would silently never run.
 #[test]
 fn every_test_file_is_a_module() {

@@ -28,6 +28,7 @@ fn opts() -> Options {
     Options {
         today: today(),
         custom_symptoms: vec!["brain fog".into()],
+        rules: vec![],
     }
 }
 

@@ -21,6 +21,7 @@ fn opts() -> Options {
     Options {
         today: today(),
         custom_symptoms: vec![CUSTOM.to_string()],
+        rules: transfer::known_rules(&cls::rules::RulesConfig::default()),
     }
 }
 
@@ -210,12 +211,13 @@ fn fill(entries: &[(Stamp, Measurements)], episodes: &[Episode]) -> Store {
 
 fn export(s: &Store, format: Format) -> Vec<u8> {
     let (entries, episodes) = transfer::select(s, None, None).unwrap();
+    let acks = transfer::select_acks(s, None, None).unwrap();
     let mut buf = Vec::new();
     match format {
         Format::Csv => transfer::csv::write(&entries, &mut buf).unwrap(),
         Format::Json => {
-            transfer::json::write(&entries, &episodes, "2026-11-25T08:00:00+00:00", &mut buf)
-                .unwrap();
+            let at = "2026-11-25T08:00:00+00:00";
+            transfer::json::write(&entries, &episodes, &acks, at, &mut buf).unwrap();
         }
     }
     buf

@@ -1170,6 +1170,7 @@ fn disk_full_via_max_page_count() {
     let opts = cls::transfer::Options {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
         custom_symptoms: vec![],
+        rules: vec![],
     };
     let plan = cls::transfer::parse(cls::transfer::Format::Csv, csv.as_bytes(), &opts).unwrap();
     let e = cls::transfer::apply(&s, &plan, false, &mut |_, _| {}).unwrap_err();

@@ -21,7 +21,8 @@
 //! [`TestEnv::ok`], [`TestEnv::usage_error`] and [`TestEnv::runtime_error`].
 //! Reading the diary back: [`TestEnv::entries`], [`TestEnv::entry`],
 //! [`TestEnv::episodes`] (through `cls --json`), [`TestEnv::check`] (`cls
-//! check --json`, with its exit status checked against the level) and
+//! check --json`, with its exit status checked against the level; all four
+//! also check the output against its JSON Schema in `docs/schema`) and
 //! [`TestEnv::diary_snapshot`] (straight from SQLite, to prove "nothing
 //! changed"). Writing many days: [`TestEnv::log_days`]
 //! (through `cls log`, a few weeks) or [`TestEnv::seed_mornings`] (through
@@ -406,6 +407,7 @@ impl TestEnv {
             "cls {args:?}: exit status does not match the level\n{}",
             describe(&out)
         );
+        crate::schema_check::assert_valid("check.schema.json", &v, "cls check --json");
         v
     }
 
@@ -414,7 +416,12 @@ impl TestEnv {
     pub fn entries(&self) -> Vec<Value> {
         let out = self.ok(&["list", "--all", "--json"]);
         match serde_json::from_str(&out) {
-            Ok(Value::Array(v)) => v,
+            Ok(Value::Array(v)) => {
+                for e in &v {
+                    crate::schema_check::assert_valid("entry.schema.json", e, "cls list --json");
+                }
+                v
+            }
             other => panic!("cls list --json is not an array: {other:?}\n{out}"),
         }
     }
@@ -423,7 +430,9 @@ impl TestEnv {
     #[track_caller]
     pub fn entry(&self, id: i64) -> Value {
         let out = self.ok(&["show", &id.to_string(), "--json"]);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad JSON ({e}):\n{out}"))
+        let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad JSON ({e}):\n{out}"));
+        crate::schema_check::assert_valid("entry.schema.json", &v, "cls show --json");
+        v
     }
 
     /// Every episode, as `cls episode list --json` prints them.

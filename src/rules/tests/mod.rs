@@ -1,21 +1,24 @@
 //! Tests of the rules engine: each rule at and just short of its threshold
-//! (`rules`), configuration and validation (`config`), clinically
-//! recognisable timelines (`timelines`), history/backtest/describe
-//! (`runs`), properties over random diaries (`props`), and days evaluated
-//! for their level only (`quiet`).
+//! (`rules` for D, W, P; `signs` for L, H, R, M), configuration and
+//! validation (`config`), clinically recognisable timelines (`timelines`),
+//! history/backtest/describe (`runs`), properties over random diaries
+//! (`props`), days evaluated for their level only (`quiet`), and
+//! docs/rules.md against the code (`docs`).
 
 mod config;
+mod docs;
 mod props;
 mod quiet;
 mod rules;
 mod runs;
+mod signs;
 mod timelines;
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 
 use super::{evaluate, Assessment, Diary, Finding, Level, RulesConfig};
-use crate::config::ScheduledMed;
 use crate::model::{entry_order, Bp, Entry, Episode, LabKind, Measurements, Stamp, Urine};
+use crate::rules::ScheduledMed;
 
 pub(super) fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")

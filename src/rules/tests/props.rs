@@ -272,7 +272,7 @@ proptest! {
         }
         // A pulse only where the day already has a pulse with a pressure:
         // a first pair in the window would rightly replace the 24 hours
-        // before it as what L4 judges (clinical.md's fallback).
+        // before it as what L4 judges (docs/rules.md's fallback).
         if has(&|m| m.heart_rate.is_some() && (m.bp.is_some() || m.standing_bp.is_some()))
             && has(&|m| m.bp.is_some())
         {

@@ -89,7 +89,7 @@ fn the_full_window_covers_every_per_day_look_back() {
     assert!(recent_days(&c) >= warmup + 62);
 }
 
-/// clinical.md §4: a run of alert days broken by one `ok` day gives no lead
+/// docs/rules.md, "The backtest": a run of alert days broken by one `ok` day gives no lead
 /// time; a noise alert a week before does not count as warning.
 #[test]
 fn backtest_a_broken_run_gives_no_lead() {
@@ -118,7 +118,7 @@ fn backtest_a_broken_run_gives_no_lead() {
     assert_eq!(bt.false_alarms.watch_days, 0, "{bt:#?}");
 }
 
-/// clinical.md §4: the days after a false emergency are counted, not
+/// docs/rules.md, "The backtest": the days after a false emergency are counted, not
 /// excused as a recovery window.
 #[test]
 fn backtest_counts_the_days_after_a_false_emergency() {
@@ -269,7 +269,10 @@ fn describe_lists_every_rule_with_current_thresholds() {
         .iter()
         .map(|r| (r.rule.as_str(), r.name.as_str()))
         .collect();
-    let mut known = crate::rules::config::BUILTIN.to_vec();
+    let mut known: Vec<(&str, &str)> = crate::rules::RuleId::ALL
+        .iter()
+        .map(|r| (r.code(), r.name()))
+        .collect();
     known.sort();
     let mut described = builtin.clone();
     described.sort();
@@ -510,8 +513,13 @@ fn ten_years_of_history_is_fast() {
     let h = history(&diary, start, shift_days(start, 3649), &cfg);
     let took = t.elapsed();
     assert_eq!(h.len(), 3650);
-    // Generous for unoptimised test builds; a release build takes a few ms.
-    assert!(took.as_millis() < 3000, "{took:?}");
+    assert!(h
+        .windows(2)
+        .all(|w| w[1].date == w[0].date.succ_opt().unwrap()));
+    // No time limit here: on a 2-core machine shared with other builds an
+    // unoptimised build took 3.3 s against the 3 s once asserted, while the
+    // code had got faster. Speed is measured by benches/run (instruction
+    // counts, which load does not move); this only shows the time.
     eprintln!("10 years of history: {took:?}");
 }
 

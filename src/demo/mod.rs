@@ -12,10 +12,19 @@
 //! platform. The generator is a hand-rolled splitmix64 and uses only
 //! IEEE-exact arithmetic (no `ln`/`cos`), so a seed means the same numbers
 //! everywhere; no `rand` dependency is needed for made-up data.
+//!
+//! [`generate_with`] first plans the calendar (`demo/plan.rs`: attacks,
+//! ordinary alarming days, missed mornings), then writes each day's
+//! entries from it; the random numbers are in `demo/rng.rs`.
+
+mod plan;
+mod rng;
 
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveTime};
 
 use crate::model::{Bp, Episode, LabKind, Measurements, Med, Urine};
+use plan::{plan_attacks, plan_missed, plan_ordinary, Phase};
+use rng::Rng;
 
 /// What every output made from a demo diary says (issue 16).
 pub const SYNTHETIC: &str = "synthetic demo diary";
@@ -52,53 +61,6 @@ pub fn years_back(end: NaiveDate, years: u32) -> Option<NaiveDate> {
         .succ_opt()
 }
 
-/// splitmix64 (Steele, Lea, Flood 2014): tiny, fast and good enough for
-/// made-up data.
-#[derive(Debug, Clone)]
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1), 53 bits.
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform in [lo, hi).
-    fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-
-    /// Uniform integer in lo..=hi.
-    fn int(&mut self, lo: i64, hi: i64) -> i64 {
-        debug_assert!(lo <= hi);
-        let n = (hi - lo + 1) as u64;
-        lo + (self.next_u64() % n) as i64
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-
-    /// Roughly normal with mean 0 and standard deviation 1 (Irwin–Hall: the
-    /// sum of 12 uniforms minus 6), bounded to ±6. Exact arithmetic only.
-    fn normal(&mut self) -> f64 {
-        (0..12).map(|_| self.unit()).sum::<f64>() - 6.0
-    }
-
-    /// Noise within ±`half` (triangular: small values are commoner).
-    fn noise(&mut self, half: f64) -> f64 {
-        (self.unit() + self.unit() - 1.0) * half
-    }
-}
-
 /// How the made-up patient's life goes; `Default` is clinical.md §4's
 /// patient (about 1.2 attacks a year [S 4]).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -123,68 +85,6 @@ impl Default for Options {
 /// Day-to-day scale noise, kg (clinical.md §4: a real bathroom scale and
 /// the body's daily swing give an SD of about 0.5–0.7 kg).
 const SCALE_SD_KG: f64 = 0.55;
-
-/// Where a day sits in the made-up patient's life.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Phase {
-    Normal,
-    /// Day `k` of a cold.
-    Cold(u8),
-    /// The morning after a salty meal: water kept, a little thirsty.
-    Salty,
-    /// A hot day: thirsty, tired, a lower pressure; no attack.
-    Hot,
-    /// Day `k` of `of` prodrome days before attack `a`.
-    Prodrome {
-        a: usize,
-        k: u8,
-        of: u8,
-    },
-    /// Day `k` of `of` leak days (the recorded episode starts on k = 0).
-    Leak {
-        a: usize,
-        k: u8,
-        of: u8,
-    },
-    /// Day `k` of `of` recovery days.
-    Recovery {
-        a: usize,
-        k: u8,
-        of: u8,
-    },
-}
-
-impl Phase {
-    fn in_attack(self) -> bool {
-        matches!(
-            self,
-            Phase::Prodrome { .. } | Phase::Leak { .. } | Phase::Recovery { .. }
-        )
-    }
-
-    /// A day an ordinary false-alarm day may replace.
-    fn is_plain(self) -> bool {
-        self == Phase::Normal
-    }
-}
-
-#[derive(Debug, Clone)]
-struct Attack {
-    /// Weight above baseline at the end of the prodrome, kg (about 0 for
-    /// the fifth of attacks without a gain).
-    prodrome_gain: f64,
-    /// Weight above baseline at the end of the leak, kg.
-    peak_gain: f64,
-    /// Thirst in the prodrome (missing in about a fifth of attacks).
-    thirst: bool,
-    hospitalized: bool,
-    breathless: bool,
-    after_cold: bool,
-    /// Albumin measured in the leak, g/L (some leaks only).
-    albumin: Option<f64>,
-    /// Blood pressure and hematocrit on the first leak day.
-    arrival: Option<(Bp, Option<f64>)>,
-}
 
 /// How the patient might sum up an episode; the numbers are filled in.
 const HOSPITAL_NOTES: &[&str] = &[
@@ -234,139 +134,6 @@ fn time(rng: &mut Rng, from_min: i64, to_min: i64) -> NaiveTime {
 /// with the default [`Options`].
 pub fn generate(first: NaiveDate, last: NaiveDate, seed: u64) -> Demo {
     generate_with(first, last, seed, &Options::default())
-}
-
-/// Plan the attacks: a mean gap of a year over `attacks_per_year`, spread
-/// from 0.3 to 1.7 times that, never closer than a month after the last
-/// one's recovery. Marks their days in `phase`.
-fn plan_attacks(rng: &mut Rng, phase: &mut [Phase], opts: &Options) -> Vec<Attack> {
-    let ndays = phase.len();
-    let rate = opts.attacks_per_year.clamp(0.1, 12.0);
-    let gap = 365.25 / rate;
-    let mut attacks: Vec<Attack> = Vec::new();
-    let mut t = (gap * rng.uniform(0.1, 1.0)) as usize;
-    loop {
-        // Some attacks come with no prodrome at all; most with 1–2 days.
-        let pro = if rng.chance(0.12) {
-            0
-        } else if rng.chance(0.15) {
-            3
-        } else {
-            rng.int(1, 2) as u8
-        };
-        let leak = rng.int(2, 4) as u8;
-        let rec = rng.int(5, 9) as u8;
-        let len = usize::from(pro + leak + rec);
-        if t + len > ndays {
-            break;
-        }
-        // A fifth of prodromes bring no weight gain, a fifth no thirst.
-        let prodrome_gain = if pro == 0 || rng.chance(0.2) {
-            rng.uniform(-0.2, 0.3)
-        } else {
-            rng.uniform(0.7, 2.2)
-        };
-        let a = attacks.len();
-        attacks.push(Attack {
-            prodrome_gain,
-            peak_gain: prodrome_gain.max(0.0) + rng.uniform(1.5, 3.5),
-            thirst: pro > 0 && !rng.chance(0.2),
-            hospitalized: rng.chance(0.5),
-            breathless: rng.chance(0.25),
-            after_cold: false,
-            albumin: rng.chance(0.4).then(|| round1(rng.uniform(18.0, 30.0))),
-            arrival: None,
-        });
-        let mut d = t;
-        for k in 0..pro {
-            phase[d] = Phase::Prodrome { a, k, of: pro };
-            d += 1;
-        }
-        for k in 0..leak {
-            phase[d] = Phase::Leak { a, k, of: leak };
-            d += 1;
-        }
-        for k in 0..rec {
-            phase[d] = Phase::Recovery { a, k, of: rec };
-            d += 1;
-        }
-        // A third of attacks follow an upper-respiratory infection.
-        if rng.chance(0.35) {
-            attacks[a].after_cold = true;
-            let len = rng.int(2, 4) as usize;
-            for (k, i) in (t.saturating_sub(len)..t).enumerate() {
-                if phase[i] == Phase::Normal {
-                    phase[i] = Phase::Cold(k as u8);
-                }
-            }
-        }
-        t = (d + 30).max(t + (gap * rng.uniform(0.3, 1.7)) as usize);
-    }
-    attacks
-}
-
-/// Colds (about three a year), salty meals (about one a month) and, in
-/// June to August, hot days: the ordinary days that set off alarms.
-fn plan_ordinary(rng: &mut Rng, phase: &mut [Phase], first: NaiveDate) {
-    let ndays = phase.len();
-    let mut t = rng.int(10, 120) as usize;
-    while t < ndays {
-        let len = rng.int(3, 6) as usize;
-        let end = (t + len).min(ndays);
-        let clear = (t.saturating_sub(3)..(end + 3).min(ndays)).all(|i| phase[i] == Phase::Normal);
-        if clear {
-            for (k, p) in phase[t..end].iter_mut().enumerate() {
-                *p = Phase::Cold(k as u8);
-            }
-        }
-        t = end + rng.int(60, 180) as usize;
-    }
-    for (i, p) in phase.iter_mut().enumerate() {
-        let month = (first + Duration::days(i as i64)).month();
-        let hot = if (6..=8).contains(&month) { 0.12 } else { 0.0 };
-        if !p.is_plain() {
-            continue;
-        }
-        if rng.chance(1.0 / 30.0) {
-            *p = Phase::Salty;
-        } else if rng.chance(hot) {
-            *p = Phase::Hot;
-        }
-    }
-}
-
-/// Days without a morning entry (about a tenth): a few holidays a year
-/// away from the diary, and single forgotten days. The first and last days
-/// always have one, so the diary spans what `cls demo` says.
-fn plan_missed(rng: &mut Rng, phase: &[Phase]) -> Vec<bool> {
-    let ndays = phase.len();
-    let mut missed = vec![false; ndays];
-    let mut t = rng.int(30, 200) as usize;
-    while t < ndays {
-        let len = rng.int(2, 6) as usize;
-        for m in missed.iter_mut().skip(t).take(len) {
-            *m = true;
-        }
-        t += len + rng.int(90, 240) as usize;
-    }
-    for (i, m) in missed.iter_mut().enumerate() {
-        let p = match phase[i] {
-            // Too ill, or in hospital, to log every day.
-            Phase::Leak { k, .. } if k > 0 => 0.25,
-            Phase::Prodrome { .. } => 0.1,
-            _ => 0.07,
-        };
-        if rng.chance(p) {
-            *m = true;
-        }
-    }
-    if let Some(m) = missed.first_mut() {
-        *m = false;
-    }
-    if let Some(m) = missed.last_mut() {
-        *m = false;
-    }
-    missed
 }
 
 /// Generate a diary covering `first..=last` (an empty one if `first > last`).
