@@ -333,7 +333,7 @@ labs hematocrit=44, medications ivig:2g/kg; an empty cell is not measured).
 JSON also keeps each entry's UTC offset, the episodes and the acknowledgements
 (cls ack) made on the days exported; CSV holds entries only.
 FHIR: measurements, labs and symptoms (LOINC, SNOMED CT, UCUM) for a clinic;
-no medications, notes or episodes (README: Sharing with your clinic).
+no medications, notes, episodes or acks (README: Sharing with your clinic).
 
 In a spreadsheet: notes are kept exactly, so a cell starting with = + - or @ is a
 formula to Excel, LibreOffice and Google Sheets, which may run it. Do not open the

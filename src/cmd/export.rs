@@ -1,6 +1,7 @@
 //! `cls export`: the diary (or a date range of it) as CSV, JSON or a FHIR
 //! bundle, to stdout or to a private file written atomically. CSV holds the
-//! entries; JSON also the episodes and the acknowledgements (`cls ack`).
+//! entries; JSON also the episodes and the acknowledgements (`cls ack`);
+//! FHIR the measurements and symptoms, for a clinic.
 
 use cls::render::count;
 use std::io::{self, IsTerminal, Write};
