@@ -15,6 +15,7 @@ pub mod card;
 pub mod config;
 pub mod crypt;
 pub mod demo;
+pub mod diary;
 pub mod doctor;
 pub mod fsutil;
 pub mod hooks;
