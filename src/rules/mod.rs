@@ -61,7 +61,7 @@ impl Level {
         }
     }
 
-    /// `cls check`'s exit status for this level (interface.md).
+    /// `cls check`'s exit status for this level (docs/cli.md).
     pub fn exit_code(self) -> u8 {
         match self {
             Level::Ok => 0,
