@@ -93,3 +93,82 @@ pub fn load_for_rules(store: &Store, config: &Config, judged: Judged) -> Result<
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveTime, TimeZone, Utc};
+
+    use super::*;
+    use crate::model::{Measurements, Stamp};
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn diary() -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        for (date, time) in [
+            ("2026-05-01", "08:00"),
+            ("2026-06-01", "08:00"),
+            // Before 04:00: counts for 1 June.
+            ("2026-06-02", "02:00"),
+            ("2026-06-03", "08:00"),
+        ] {
+            let date = day(date);
+            let time = NaiveTime::parse_from_str(time, "%H:%M").unwrap();
+            let stamp = Stamp {
+                date,
+                time,
+                utc: Utc.from_utc_datetime(&date.and_time(time)),
+                offset_secs: 0,
+            };
+            let m = Measurements {
+                weight_kg: Some(68.0),
+                ..Measurements::default()
+            };
+            store.insert(&stamp, &m).unwrap();
+        }
+        store.start_episode(day("2026-01-10"), false, None).unwrap();
+        store.start_episode(day("2026-06-20"), true, None).unwrap();
+        store
+    }
+
+    fn dates(input: &ForRules) -> Vec<String> {
+        let e = &input.entries;
+        e.iter()
+            .map(|e| format!("{} {}", e.stamp.date, e.stamp.time.format("%H:%M")))
+            .collect()
+    }
+
+    #[test]
+    fn days_load_the_judged_day_into_the_next_morning_and_every_episode() {
+        let config = Config::default();
+        let input = load_for_rules(&diary(), &config, Judged::day(day("2026-06-01"))).unwrap();
+        assert_eq!(
+            dates(&input),
+            ["2026-05-01 08:00", "2026-06-01 08:00", "2026-06-02 02:00"]
+        );
+        assert_eq!(input.episodes.len(), 2, "{:?}", input.episodes);
+        assert_eq!(input.schedule, config.medications);
+        assert_eq!(input.diary().entries.len(), 3);
+    }
+
+    #[test]
+    fn a_span_loads_its_entries_and_the_episodes_starting_in_it() {
+        let span = Judged::Span {
+            from: Some(day("2026-06-01")),
+            to: Some(day("2026-06-30")),
+        };
+        let input = load_for_rules(&diary(), &Config::default(), span).unwrap();
+        assert_eq!(input.entries.len(), 3, "{:?}", dates(&input));
+        let starts: Vec<NaiveDate> = input.episodes.iter().map(|e| e.start).collect();
+        assert_eq!(starts, [day("2026-06-20")]);
+
+        let whole = Judged::Span {
+            from: None,
+            to: None,
+        };
+        let input = load_for_rules(&diary(), &Config::default(), whole).unwrap();
+        assert_eq!((input.entries.len(), input.episodes.len()), (4, 2));
+    }
+}
