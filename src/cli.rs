@@ -1,26 +1,17 @@
 //! The whole command-line interface as clap derive types. Doc comments are
-//! the help text; `after_help` blocks carry real examples.
+//! the help text; the `after_help` blocks with real examples are in
+//! `cli/examples.rs`.
 
 use std::path::PathBuf;
 
-use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// The exit statuses, documented in `cls --help` and `cls check --help`.
-macro_rules! exit_codes {
-    () => {
-        "Exit status:
-  0   ok (for check: level ok)
-  1   runtime error (diary, config, file)
-  2   usage error (bad flag or value; nothing was written)
-  10  check: unknown (not enough recent data to say ok)
-  11  check: watch
-  12  check: warning
-  13  check: emergency"
-    };
-}
+mod examples;
+mod lazy;
+mod transfer;
 
-#[cfg(test)]
-const EXIT_CODES: &str = exit_codes!();
+pub use lazy::Lazy;
+pub use transfer::{ExportArgs, ExportFormat, ImportArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,20 +24,8 @@ compares them with your own baseline and says ok, watch, warning, emergency, or 
 not enough recent data, with the numbers behind every finding and what to do.\n\nEverything stays in \
 one local file (mode 0600). cls never uses the network. It does not diagnose: your own doctor's plan \
 comes first.",
-    after_help = "Examples:
-  cls log --weight 68.4 --bp 118/76 --symptom thirst   the morning entry
-  cls log                                               asks for each field
-  cls check                                             today's status
-  cls report --last 30d                                 before an appointment
-  cls paths                                             where the diary and config live",
-    after_long_help = concat!("Examples:
-  cls log --weight 68.4 --bp 118/76 --symptom thirst   the morning entry
-  cls log                                               asks for each field
-  cls check                                             today's status
-  cls report --last 30d                                 before an appointment
-  cls paths                                             where the diary and config live
-
-", exit_codes!())
+    after_help = examples::TOP,
+    after_long_help = examples::TOP_LONG
 )]
 pub struct Cli {
     /// The diary file (SQLite). Default: diary.sqlite3 in your data folder (see `cls paths`)
@@ -61,236 +40,79 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// A subcommand's arguments, built only when that subcommand runs (or its
-/// help is shown): clap otherwise builds every subcommand's arguments on
-/// every run, a tenth of what `cls check` spends before opening the diary.
-/// Derefs to the arguments.
-#[derive(Debug)]
-pub struct Lazy<T>(pub T);
-
-impl<T> std::ops::Deref for Lazy<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
-
-impl<T: Args> Args for Lazy<T> {
-    fn group_id() -> Option<clap::Id> {
-        T::group_id()
-    }
-    fn augment_args(cmd: clap::Command) -> clap::Command {
-        cmd.defer(|cmd| keep_about(cmd, T::augment_args))
-    }
-    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        cmd.defer(|cmd| keep_about(cmd, T::augment_args_for_update))
-    }
-}
-
-/// Run `augment` but keep the subcommand's own description: deferred, the
-/// arguments now come after it, and the doc comment of an `Args` struct
-/// would otherwise replace it.
-fn keep_about(cmd: clap::Command, augment: fn(clap::Command) -> clap::Command) -> clap::Command {
-    let about = cmd.get_about().cloned();
-    let long_about = cmd.get_long_about().cloned();
-    let cmd = augment(cmd);
-    let cmd = match about {
-        Some(about) => cmd.about(about),
-        None => cmd.about(clap::builder::Resettable::Reset),
-    };
-    match long_about {
-        Some(long_about) => cmd.long_about(long_about),
-        None => cmd.long_about(clap::builder::Resettable::Reset),
-    }
-}
-
-impl<T: FromArgMatches> FromArgMatches for Lazy<T> {
-    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches(m).map(Lazy)
-    }
-    fn from_arg_matches_mut(m: &mut ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches_mut(m).map(Lazy)
-    }
-    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches(m)
-    }
-    fn update_from_arg_matches_mut(&mut self, m: &mut ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches_mut(m)
-    }
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add a diary entry (weight, blood pressure, symptoms...); asks when given no values
-    #[command(after_help = "Examples:
-  cls log --weight 68.4 --bp 118/76 --symptom thirst
-  cls log --weight 151lb --bp 121/79 --hr 72 --symptom thirst,fatigue:1
-  cls log --date yesterday --time 21:00 --bp 104/70 --standing-bp 88/60 --symptom dizziness:3
-  cls log --lab hematocrit=47 --lab albumin=34 --med ivig:2g/kg --note \"infusion day\"
-  cls log            (on a terminal: asks for each field; Enter skips)
-
-Severity is 0-3: 0 absent, 1 mild, 2 moderate, 3 severe; a symptom without a number is 2.
-Symptoms: thirst fatigue weakness headache irritability nausea vomiting abdominal-pain
-muscle-pain cold-symptoms fever diarrhea swelling dizziness fainting breathlessness
-orthopnea polyuria (aliases such as myalgia, oedema, syncope, runny-nose work too;
-see `cls symptoms`).")]
+    #[command(after_help = examples::LOG)]
     Log(Lazy<LogArgs>),
 
     /// Say ok, watch, warning, emergency or unknown, with the reasons and what to do
-    #[command(after_help = concat!("Examples:
-  cls check                     today, as of now
-  cls check --date yesterday    as of the end of yesterday
-  cls check --json              for scripts and notification hooks
-  cls check --history --last 30d
-  cls check --backtest          lead time before each recorded episode, false alarms per year
-
-", exit_codes!()))]
+    #[command(after_help = examples::CHECK)]
     Check(Lazy<CheckArgs>),
 
     /// Today's level in one line, or a shell prompt token (cls:ok, cls:log!, cls:WARNING...)
-    #[command(after_help = "Examples:
-  cls status                    the level and the most serious finding, in one line
-  cls status --prompt           a short token for your shell prompt (PS1, starship)
-  cls status --prompt --quiet-ok   nothing at all while everything is ok
-
-Prompt tokens: cls:ok, cls:log! (nothing or no weight logged today), cls:unknown,
-cls:watch, cls:WARNING, cls:EMERGENCY, and cls:watch(ack) or cls:warning(ack) when
-you have acknowledged every finding at that level ('cls ack'). On any error the
-token is cls:? (exit 1), never an error message. Without --prompt the exit status
-is check's (0 ok, 10 unknown, 11 watch, 12 warning, 13 emergency); with it, 0.")]
+    #[command(after_help = examples::STATUS)]
     Status(Lazy<StatusArgs>),
 
     /// Record that you have acted on today's watch or warning findings (never an emergency)
-    #[command(after_help = "Examples:
-  cls ack --note \"called Dr Okafor\"     every watch and warning finding of now
-  cls ack W1 P2                          only these rules
-  cls ack --list                         today's acknowledgements
-
-The level and check's exit status do not change: `cls check` shows the finding as
-\"acknowledged 08:10: called Dr Okafor\", and hooks and the prompt token do not
-repeat it. An acknowledgement lapses at the end of the day (day_starts_at) or as
-soon as a new rule or a higher level fires. An emergency cannot be acknowledged
-(exit 2): go to hospital or call emergency services now.")]
+    #[command(after_help = examples::ACK)]
     Ack(Lazy<AckArgs>),
 
     /// Remind you to log today (exit 10 until today has a weight); install a daily timer
     #[command(
         args_conflicts_with_subcommands = true,
-        after_help = "Examples:
-  cls remind                     one line and exit 10 until today has an entry with a weight
-  cls remind --notify            also a desktop notification (notify-send), when installed
-  cls remind install --at 08:30  write a systemd user timer (you enable it yourself)
-  cls remind install --cron      print a crontab line instead
-  cls remind uninstall           remove what install wrote
-
-Silent with exit 0 once today has a weight. Today is the logical day: before
-day_starts_at (04:00) it is still yesterday."
+        after_help = examples::REMIND
     )]
     Remind(Lazy<RemindArgs>),
 
     /// Run the [[hooks]] of your config once with a sample document, to try them
     #[command(
         subcommand,
-        after_help = "Examples:
-  cls hooks test                 every hook, each at its own `on` level
-  cls hooks test --level emergency
-
-Hooks are argv arrays in the config:
-  [[hooks]]
-  on = \"warning\"                # this level or higher
-  run = [\"notify-send\", \"cls\", \"{level}: {summary}\"]
-  timeout_s = 10
-They run after `cls log` and `cls check` when today's level rises to or above `on`,
-once per level per day, with the `cls check --json` document on stdin and CLS_LEVEL,
-CLS_DATE and CLS_SUMMARY in the environment."
+        after_help = examples::HOOKS
     )]
     Hooks(HooksCommand),
 
     /// Summarise a period of the diary for your doctor (text, Markdown, HTML, CSV or JSON)
-    #[command(after_help = "Examples:
-  cls report                                  the last 90 days as text
-  cls report --last 30d --format html --output report.html
-  cls report --from 2026-01-01 --to 2026-03-31 --format markdown
-  cls report --format csv --output days.csv   the daily table for a spreadsheet
-  cls report --format json                    everything, for scripts
-
-The HTML file is self-contained (no scripts, no links) and prints on A4 or Letter:
-open it in a browser and print, or save as PDF.")]
+    #[command(after_help = examples::REPORT)]
     Report(Lazy<ReportArgs>),
 
     /// A one-page emergency card for hospital staff (text or HTML)
-    #[command(after_help = "Examples:
-  cls card                                    on the terminal
-  cls card --format html --output card.html   open, print, keep in your wallet or bag
-
-Name, date of birth, contacts, emergency instructions and prophylaxis come from the
-[patient] section of the config (see `cls config init`); the instructions are printed
-word for word. Baselines, the last 7 days and today's level come from the diary.")]
+    #[command(after_help = examples::CARD)]
     Card(Lazy<CardArgs>),
 
     /// Scheduled medications and infusions: last dose, next due, overdue
-    #[command(after_help = "Examples:
-  cls meds
-  cls meds --json
-
-Schedules live in the config, one [[medications]] table each:
-  [[medications]]
-  name = \"ivig\"        # as in `cls log --med ivig:2g/kg`
-  dose = \"2g/kg\"
-  every_days = 28
-  grace_days = 3")]
+    #[command(after_help = examples::MEDS)]
     Meds(Lazy<MedsArgs>),
 
     /// List diary entries as a table (newest last)
-    #[command(after_help = "Examples:
-  cls list                      the last 14 days
-  cls list --last 12w
-  cls list --from 2026-01-01 --to 2026-03-31
-  cls list --json")]
+    #[command(after_help = examples::LIST)]
     List(Lazy<ListArgs>),
 
     /// Show one entry in full
-    #[command(after_help = "Examples:
-  cls show 42
-  cls show 42 --json")]
+    #[command(after_help = examples::SHOW)]
     Show(Lazy<ShowArgs>),
 
     /// Change an entry: only what you give changes
-    #[command(after_help = "Examples:
-  cls edit 42 --weight 68.1
-  cls edit 42 --symptom fatigue:3 --remove-symptom thirst
-  cls edit 42 --clear note --clear standing-bp
-  cls edit 42 --date yesterday --time 07:45")]
+    #[command(after_help = examples::EDIT)]
     Edit(Lazy<EditArgs>),
 
     /// Delete an entry (asks first on a terminal; --yes for scripts)
-    #[command(after_help = "Examples:
-  cls delete 42
-  cls delete 42 --yes")]
+    #[command(after_help = examples::DELETE)]
     Delete(Lazy<DeleteArgs>),
 
     /// Record capillary-leak episodes (attacks): start, end, list
     #[command(
         subcommand,
-        after_help = "Examples:
-  cls episode start --hospitalized      an attack began today
-  cls episode end                       it is over
-  cls episode list"
+        after_help = examples::EPISODE
     )]
     Episode(EpisodeCommand),
 
     /// Every active rule with its thresholds; what your config changed; what is disabled
-    #[command(after_help = "Examples:
-  cls rules
-  cls rules --json
-  cls rules tune")]
+    #[command(after_help = examples::RULES)]
     Rules(Lazy<RulesArgs>),
 
     /// List the symptom names and aliases cls understands
-    #[command(after_help = "Examples:
-  cls symptoms
-  cls symptoms --json              names, aliases, prodrome flags, severities, your own
-  cls log --symptom myalgia:2      an alias: stored as muscle-pain")]
+    #[command(after_help = examples::SYMPTOMS)]
     Symptoms {
         /// Print the names, aliases and severities as JSON
         #[arg(long)]
@@ -300,19 +122,12 @@ Schedules live in the config, one [[medications]] table each:
     /// Write, show or locate the config file
     #[command(
         subcommand,
-        after_help = "Examples:
-  cls config init               write the commented default
-  cls config show               the effective config
-  cls config show --json        the same as JSON, for scripts
-  cls config path"
+        after_help = examples::CONFIG
     )]
     Config(ConfigCommand),
 
     /// Print where the diary and the config live
-    #[command(after_help = "Examples:
-  cls paths
-  cls paths --json                        {\"diary\": \"...\", \"config\": \"...\"}
-  cls --db ~/diary-test.sqlite3 paths     --db (or CLS_DB) picks another diary")]
+    #[command(after_help = examples::PATHS)]
     Paths {
         /// Print the paths as JSON
         #[arg(long)]
@@ -320,100 +135,34 @@ Schedules live in the config, one [[medications]] table each:
     },
 
     /// Write the diary as CSV (a spreadsheet), JSON (everything: episodes and acknowledgements too) or FHIR (for a clinic)
-    #[command(after_help = "Examples:
-  cls export > diary.csv                           every entry, CSV, to stdout
-  cls export --output diary.json                   JSON (from the extension), file mode 0600
-  cls export --format json --from 2026-01-01 --to 2026-03-31
-  cls export --format fhir -o clinic.json          FHIR R4, for your clinic
-  cls export -o diary.csv --encrypt --recipient age1...   diary.csv.age (README: Encrypted copies)
-
-CSV columns: date,time,weight_kg,systolic,diastolic,standing_systolic,standing_diastolic,
-heart_rate,urine,urine_ml,symptoms,labs,medications,note  (symptoms thirst:2;fatigue:1,
-labs hematocrit=44, medications ivig:2g/kg; an empty cell is not measured).
-JSON also keeps each entry's UTC offset, the episodes and the acknowledgements
-(cls ack) made on the days exported; CSV holds entries only.
-FHIR: measurements, labs and symptoms (LOINC, SNOMED CT, UCUM) for a clinic;
-no medications, notes, episodes or acks (README: Sharing with your clinic).
-
-In a spreadsheet: notes are kept exactly, so a cell starting with = + - or @ is a
-formula to Excel, LibreOffice and Google Sheets, which may run it. Do not open the
-file directly: import it (Data > From Text/CSV, Insert Sheet from File, File >
-Import) with every column set to Text.
-
---output never writes over the diary, its -wal/-shm or any SQLite file (a backup);
-a file is replaced atomically, a terminal, pipe or device (/dev/stdout) is written
-in place, a symbolic link to a file is refused. On a terminal the export is shown
-with escapes and invisible characters replaced by U+FFFD; into a file or pipe it
-is byte-exact.")]
+    #[command(after_help = examples::EXPORT)]
     Export(Lazy<ExportArgs>),
 
     /// Add entries from a CSV or JSON export, or a scale's or cuff's export: all or nothing
-    #[command(after_help = "Examples:
-  cls import diary.csv                 format from the extension
-  cls import --dry-run old.json        check the file and count, write nothing
-  cls import - --format csv < rows.csv
-  cls import diary.csv.age --identity ~/age-key.txt   an encrypted export
-  cls import data_NAME_123.zip         a Withings export (found from the file)
-  cls import --from apple-health export.zip
-  cls import --from openscale --unit lb openScale_export.csv
-
-Device exports: readings within 10 minutes of each other become one entry, marked with
-its source; readings already imported are skipped, and unusable ones (a 0.0 kg weighing,
-a 0/0 cuff error) are skipped and listed by line.
-
-Every value is checked with the same ranges as `cls log`; the first bad row rejects the whole
-file with its line number (exit 2) and nothing is written. Rows identical to entries already in
-the diary are skipped and counted. A CSV row without a time gets 08:00; its time is read in
-this machine's time zone (JSON keeps the offset it was written with).")]
+    #[command(after_help = examples::IMPORT)]
     Import(Lazy<ImportArgs>),
 
     /// Make a verified copy of the diary (safe while another cls is writing)
-    #[command(after_help = "Examples:
-  cls backup                           diary.sqlite3.<date>T<time>.bak beside the diary
-  cls backup /media/usb/               into a folder (same file name)
-  cls backup ~/diary-2026-11.bak
-  cls backup /media/usb/ --encrypt --recipient age1...   an age-encrypted .bak.age
-  cls backup --encrypt                 the same with a passphrase, asked twice
-
-The copy is checked (integrity_check, row counts equal) before cls says it succeeded; it is
-one self-contained file, mode 0600. Keep a copy on another disk.")]
+    #[command(after_help = examples::BACKUP)]
     Backup(Lazy<BackupArgs>),
 
     /// Replace the diary by a backup (the current diary is kept as a .bak)
-    #[command(after_help = "Examples:
-  cls restore ~/.local/share/cls/diary.sqlite3.2026-11-25T080000.bak
-  cls restore old.bak --yes            without asking (scripts)
-  cls restore old.bak.age --identity ~/age-key.txt   an encrypted backup
-
-The backup is verified first; the diary as it was is kept beside it as a timestamped .bak
-(a damaged one as .damaged.bak), so a restore can itself be undone.")]
+    #[command(after_help = examples::RESTORE)]
     Restore(Lazy<RestoreArgs>),
 
     /// Check the diary, its backups and the config, and say what to fix
-    #[command(after_help = "Examples:
-  cls doctor
-  cls doctor --json
-
-Checks: config, diary file, integrity_check, schema version, permissions, write-ahead log,
-age of the latest backup, future dates, impossible values, leftover temporary files.
-Never changes anything. Exit status: 0 all ok, 1 a problem was found.")]
+    #[command(after_help = examples::DOCTOR)]
     Doctor(Lazy<DoctorArgs>),
 
     /// Print a shell completion script
-    #[command(after_help = "Examples:
-  cls completions bash > ~/.local/share/bash-completion/completions/cls
-  cls completions zsh > ~/.zfunc/_cls
-  cls completions fish > ~/.config/fish/completions/cls.fish")]
+    #[command(after_help = examples::COMPLETIONS)]
     Completions {
         #[arg(value_enum)]
         shell: Shell,
     },
 
     /// Print the man page (roff): every subcommand, or one subcommand's own page
-    #[command(after_help = "Examples:
-  mkdir -p ~/.local/share/man/man1
-  cls man > ~/.local/share/man/man1/cls.1      then: man cls
-  cls man log | man -l -                        one subcommand's page")]
+    #[command(after_help = examples::MAN)]
     Man {
         /// A subcommand, e.g. log, or episode start [default: the whole page]
         #[arg(value_name = "SUBCOMMAND", num_args = 0..)]
@@ -421,17 +170,7 @@ Never changes anything. Exit status: 0 all ok, 1 a problem was found.")]
     },
 
     /// Write a made-up but realistic diary into a new file, to try cls (never touches an existing file)
-    #[command(after_help = "Examples:
-  cls demo --db /tmp/demo.sqlite3                 one year ending today, then try:
-  cls check --db /tmp/demo.sqlite3
-  cls check --backtest --db /tmp/demo.sqlite3
-  cls demo --db /tmp/decade.sqlite3 --years 10    a decade, e.g. for timing
-  cls demo --db /tmp/month.sqlite3 --days 30 --seed 7 --end 2026-06-30
-
-The patient is invented: daily morning weight, blood pressure and pulse, an IVIG infusion
-every 28 days, colds, and about two attacks a year (prodrome, leak, recovery), each recorded
-as an episode. The same --seed always gives the same diary. Refuses to write into a file
-that already exists; without --db it writes your default diary only if you have none yet.")]
+    #[command(after_help = examples::DEMO)]
     Demo(Lazy<DemoArgs>),
 }
 
@@ -588,15 +327,7 @@ pub struct RemindArgs {
 #[derive(Debug, Subcommand)]
 pub enum RemindAction {
     /// Write a systemd user timer and service for a daily reminder (never enables them)
-    #[command(after_help = "Examples:
-  cls remind install                 ~/.config/systemd/user/cls-remind.{timer,service}, 08:30
-  cls remind install --at 07:45
-  cls remind install --cron          print a crontab line instead of writing files
-  (crontab -l; cls remind install --cron) | crontab -
-
-Then turn it on yourself:
-  systemctl --user daemon-reload
-  systemctl --user enable --now cls-remind.timer")]
+    #[command(after_help = examples::REMIND_INSTALL)]
     Install {
         /// The time of day, HH:MM
         #[arg(long, value_name = "HH:MM", default_value = "08:30")]
@@ -609,18 +340,14 @@ Then turn it on yourself:
         force: bool,
     },
     /// Remove the systemd user timer and service that install wrote
-    #[command(after_help = "Examples:
-  systemctl --user disable --now cls-remind.timer   first, if you enabled it
-  cls remind uninstall")]
+    #[command(after_help = examples::REMIND_UNINSTALL)]
     Uninstall,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum HooksCommand {
     /// Run every hook now with a sample document (nothing is recorded)
-    #[command(after_help = "Examples:
-  cls hooks test
-  cls hooks test --level warning")]
+    #[command(after_help = examples::HOOKS_TEST)]
     Test {
         /// The level to pretend [default: each hook's own `on` level]
         #[arg(long, value_name = "LEVEL", value_parser = ["unknown", "watch", "warning", "emergency"])]
@@ -781,9 +508,7 @@ pub struct DeleteArgs {
 #[derive(Debug, Subcommand)]
 pub enum EpisodeCommand {
     /// Record the start of an attack
-    #[command(after_help = "Examples:
-  cls episode start
-  cls episode start --date yesterday --hospitalized --note \"ER, 3 L albumin\"")]
+    #[command(after_help = examples::EPISODE_START)]
     Start {
         /// The day it started [default: today]
         #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
@@ -796,10 +521,7 @@ pub enum EpisodeCommand {
         note: Option<String>,
     },
     /// Record the end of the open episode (or of --id)
-    #[command(after_help = "Examples:
-  cls episode end
-  cls episode end --date yesterday
-  cls episode end --id 3 --date 2026-03-14")]
+    #[command(after_help = examples::EPISODE_END)]
     End {
         /// The day it ended [default: today]
         #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
@@ -809,18 +531,14 @@ pub enum EpisodeCommand {
         id: Option<i64>,
     },
     /// List recorded episodes
-    #[command(after_help = "Examples:
-  cls episode list
-  cls episode list --json")]
+    #[command(after_help = examples::EPISODE_LIST)]
     List {
         /// Print JSON
         #[arg(long)]
         json: bool,
     },
     /// Delete an episode recorded by mistake
-    #[command(after_help = "Examples:
-  cls episode delete 3
-  cls episode delete 3 --yes")]
+    #[command(after_help = examples::EPISODE_DELETE)]
     Delete {
         id: i64,
         /// Do not ask for confirmation
@@ -844,18 +562,7 @@ pub struct RulesArgs {
 pub enum RulesCommand {
     /// Replay your history under other weight thresholds and propose some (to discuss with your doctor)
     #[command(
-        after_help = "Needs recorded episodes ('cls episode start'). Only W1, W3, P3's lowered W1, W4 \
-and P2's count move, inside clinical.md's tuning limits; every other threshold is your clinician's.
-
-Columns: 'caught' = episodes with at least one day of warning before they started; 'lead' = days of \
-warning lead summed over the episodes; 'watch/y', 'warning/y' = false-alarm days a year at watch, and at \
-warning or above, outside 7 days before to 14 days after each episode.
-
-Examples:
-  cls rules tune
-  cls rules tune --max-false-alarms 12
-  cls rules tune --write            write row 1's thresholds into the config (asks first)
-  cls rules tune --write 3 --yes"
+        after_help = examples::RULES_TUNE
     )]
     Tune(TuneArgs),
 }
@@ -877,125 +584,6 @@ pub struct TuneArgs {
     /// Print JSON
     #[arg(long, conflicts_with = "write")]
     pub json: bool,
-}
-
-/// The formats of `cls export` and `cls import`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TransferFormat {
-    Csv,
-    Json,
-}
-
-impl From<TransferFormat> for cls::transfer::Format {
-    fn from(f: TransferFormat) -> Self {
-        match f {
-            TransferFormat::Csv => cls::transfer::Format::Csv,
-            TransferFormat::Json => cls::transfer::Format::Json,
-        }
-    }
-}
-
-/// The formats of `cls export`: the two `cls import` reads back, and FHIR
-/// for a clinic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
-    Csv,
-    Json,
-    /// A FHIR R4 Bundle for your clinic (not read back by cls import)
-    Fhir,
-}
-
-#[derive(Debug, Args)]
-pub struct ExportArgs {
-    /// csv, json or fhir [default: from the --output extension, else csv]
-    #[arg(long, value_enum)]
-    pub format: Option<ExportFormat>,
-
-    /// First day to export (YYYY-MM-DD, yesterday, -Nd) [default: the first entry]
-    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
-    pub from: Option<String>,
-
-    /// Last day to export [default: the last entry]
-    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
-    pub to: Option<String>,
-
-    /// Write to this file (mode 0600, replaced atomically) instead of stdout
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    #[command(flatten)]
-    pub encrypt: EncryptArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct ImportArgs {
-    /// The file to import (`-` for stdin, with --format)
-    pub file: PathBuf,
-
-    /// csv or json [default: from the file's extension]
-    #[arg(long, value_enum)]
-    pub format: Option<TransferFormat>,
-
-    /// A scale's or cuff's export [default: found from the file]
-    #[arg(long, value_enum, value_name = "DEVICE", conflicts_with = "format")]
-    pub from: Option<DeviceArg>,
-
-    /// The unit of an openScale 3.x file's WEIGHT column, which the file does not say
-    #[arg(long, value_enum, conflicts_with = "format")]
-    pub unit: Option<ScaleUnitArg>,
-
-    /// Check the whole file and count what would be imported; write nothing
-    #[arg(long)]
-    pub dry_run: bool,
-
-    #[command(flatten)]
-    pub decrypt: DecryptArgs,
-}
-
-/// The device exports `cls import --from` reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DeviceArg {
-    /// Withings Health Mate: the data zip, or its weight.csv or bp.csv
-    Withings,
-    /// openScale 2.x or 3.x CSV
-    Openscale,
-    /// OMRON connect CSV report
-    Omron,
-    /// Beurer HealthManager CSV
-    Beurer,
-    /// Apple Health: export.zip or its export.xml
-    AppleHealth,
-}
-
-impl From<DeviceArg> for cls::transfer::devices::Device {
-    fn from(d: DeviceArg) -> Self {
-        use cls::transfer::devices::Device;
-        match d {
-            DeviceArg::Withings => Device::Withings,
-            DeviceArg::Openscale => Device::OpenScale,
-            DeviceArg::Omron => Device::Omron,
-            DeviceArg::Beurer => Device::Beurer,
-            DeviceArg::AppleHealth => Device::AppleHealth,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ScaleUnitArg {
-    Kg,
-    Lb,
-    St,
-}
-
-impl From<ScaleUnitArg> for cls::transfer::devices::ScaleUnit {
-    fn from(u: ScaleUnitArg) -> Self {
-        use cls::transfer::devices::ScaleUnit;
-        match u {
-            ScaleUnitArg::Kg => ScaleUnit::Kg,
-            ScaleUnitArg::Lb => ScaleUnit::Lb,
-            ScaleUnitArg::St => ScaleUnit::St,
-        }
-    }
 }
 
 #[derive(Debug, Args)]
@@ -1069,27 +657,21 @@ pub struct DoctorArgs {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Write a fully commented default config (refuses to overwrite without --force)
-    #[command(after_help = "Examples:
-  cls config init
-  cls config init --force       replace your config with the defaults")]
+    #[command(after_help = examples::CONFIG_INIT)]
     Init {
         /// Overwrite an existing config
         #[arg(long)]
         force: bool,
     },
     /// Print the effective config (defaults plus your file)
-    #[command(after_help = "Examples:
-  cls config show
-  cls config show --json        {\"source\": \"...\", \"exists\": true, \"config\": {...}}")]
+    #[command(after_help = examples::CONFIG_SHOW)]
     Show {
         /// Print the config as JSON: its path, whether the file exists, every value
         #[arg(long)]
         json: bool,
     },
     /// Print where the config file lives
-    #[command(after_help = "Examples:
-  cls config path
-  $EDITOR \"$(cls config path)\"")]
+    #[command(after_help = examples::CONFIG_PATH)]
     Path,
 }
 
@@ -1186,13 +768,13 @@ mod tests {
     fn exit_codes_are_documented_everywhere() {
         let mut cmd = Cli::command();
         let top = cmd.render_long_help().to_string();
-        assert!(top.contains(EXIT_CODES), "{top}");
+        assert!(top.contains(examples::EXIT_CODES), "{top}");
         let check = cmd
             .find_subcommand_mut("check")
             .unwrap()
             .render_help()
             .to_string();
-        assert!(check.contains(EXIT_CODES), "{check}");
+        assert!(check.contains(examples::EXIT_CODES), "{check}");
     }
 
     #[test]

@@ -284,7 +284,7 @@ struct Given<T> {
 
 /// The symptoms and labs of one entry, gathered from however many flags,
 /// comma lists, prompt answers or import cells they arrive in, with one
-/// value per name (interface.md, "one value per name (v2)"). The same
+/// value per name (docs/cli.md, `cls log`). The same
 /// symptom or lab twice, also under two aliases (`myalgia` and
 /// `muscle-pain`, `hct` and `hematocrit`), is refused naming both: a
 /// patient who typed `thirst:3` and `thirst:0` meant one of them, and

@@ -3,17 +3,18 @@
 //!
 //! The library holds everything but the command line: the diary's data
 //! ([`model`]), parsing of what a patient types ([`input`], [`symptoms`]),
-//! the configuration ([`config`]), the SQLite diary ([`store`]), the
-//! rules engine ([`rules`]), export and import ([`transfer`]), backups
-//! ([`backup`]), encrypted copies ([`crypt`]) and health checks
-//! ([`doctor`]). It never prints and never reads the clock: "now" and paths
-//! are passed in.
+//! the configuration ([`config`]), the SQLite diary ([`store`]), the rules
+//! engine ([`rules`]) and the loading of what it reads ([`diary`]), export
+//! and import ([`transfer`]), backups ([`backup`]), encrypted copies
+//! ([`crypt`]) and health checks ([`doctor`]). It never prints and never
+//! reads the clock: "now" and paths are passed in.
 
 pub mod ack;
 pub mod card;
 pub mod config;
 pub mod crypt;
 pub mod demo;
+pub mod diary;
 pub mod doctor;
 pub mod fsutil;
 pub mod hooks;

@@ -6,9 +6,10 @@ use std::io::Write;
 
 use anyhow::Result;
 use cls::card;
-use cls::rules::{self, Diary};
+use cls::diary::{load_for_rules, Judged};
+use cls::rules;
 
-use super::report::{emit, scheduled, FILE_WIDTH};
+use super::out::{self, emit, scheduled, FILE_WIDTH};
 use super::Ctx;
 use crate::cli::{CardArgs, CardFormat};
 
@@ -19,12 +20,8 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
     // A demo diary: a banner, and none of the patient's details.
     let ctx = &*ctx.for_diary(&store)?;
     let cfg = &ctx.config;
-    let (entries, episodes) = ctx.rules_input(&store, today, today)?;
-    let diary = Diary {
-        entries: &entries,
-        episodes: &episodes,
-        schedule: &cfg.medications,
-    };
+    let input = load_for_rules(&store, cfg, Judged::day(today))?;
+    let (entries, episodes, diary) = (&input.entries, &input.episodes, input.diary());
     let assessment = rules::evaluate_at(&diary, today, ctx.rules_now(), &cfg.rules);
     // The usual weight is the rules' own baseline B for today.
     let weight_baseline = rules::weight_baselines(&diary, today, today, &cfg.rules)
@@ -35,7 +32,7 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
     // get their last dose on the card.
     let mut prophylaxis_doses = Vec::new();
     if let Some(p) = &cfg.patient.prophylaxis {
-        let names = cls::report::med_names(&entries);
+        let names = cls::report::med_names(entries);
         for name in card::mentioned_meds(p, &names) {
             if cfg
                 .medications
@@ -52,8 +49,8 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
     let c = card::build(&card::Input {
         patient: &cfg.patient,
         synthetic: ctx.synthetic,
-        entries: &entries,
-        episodes: &episodes,
+        entries,
+        episodes,
         weight_baseline,
         day_start: cfg.rules.day_start,
         scheduled: scheduled(&store, ctx, today)?,
@@ -85,7 +82,7 @@ pub fn card(ctx: &Ctx, args: &CardArgs) -> Result<u8> {
         CardFormat::Text => {
             let width = match args.output {
                 Some(_) => 80,
-                None => super::width::terminal().unwrap_or(80).min(FILE_WIDTH),
+                None => out::terminal_width().unwrap_or(80).min(FILE_WIDTH),
             };
             card::text::render(&c, width)
         }

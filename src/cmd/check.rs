@@ -6,11 +6,13 @@ use cls::render::count;
 use std::io::Write;
 
 use anyhow::Result;
-use cls::rules::{self, Assessment, Diary};
+use cls::diary::{load_for_rules, Judged};
+use cls::rules::{self, Assessment};
 use cls::Level;
 use serde_json::json;
 
-use super::{style, usage, Ctx};
+use super::out::{self, action_for};
+use super::{usage, Ctx};
 use crate::cli::CheckArgs;
 
 pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
@@ -29,13 +31,8 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     let date = ctx.judged_date("--date", args.date.as_deref())?;
     let mut store = ctx.open_read()?;
     let ctx = &*ctx.for_diary(&store)?;
-    let (entries, episodes) = ctx.rules_input(&store, date, date)?;
-    let diary = Diary {
-        entries: &entries,
-        episodes: &episodes,
-        schedule: &ctx.config.medications,
-    };
-    let a = rules::evaluate_at(&diary, date, ctx.rules_now(), &ctx.config.rules);
+    let input = load_for_rules(&store, &ctx.config, Judged::day(date))?;
+    let a = rules::evaluate_at(&input.diary(), date, ctx.rules_now(), &ctx.config.rules);
     let acks = super::daily::holding(ctx, &mut store, &a)?;
     let action = action_for(ctx, &a);
     let mut o = anstream::stdout().lock();
@@ -73,35 +70,6 @@ pub fn check(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     // After the output: a hook never delays what the patient reads.
     super::daily::run_hooks(ctx, &mut store, &a, &acks);
     Ok(a.level.exit_code())
-}
-
-/// What to do: the patient's action plan for the level; for `unknown`, the
-/// advice that fits its cause first (clinical.md §3 v2), then the plan's own
-/// words when the patient changed them.
-pub fn action_for(ctx: &Ctx, a: &Assessment) -> String {
-    let plan = ctx.config.actions.for_level(a.level);
-    if a.level != Level::Unknown {
-        // At watch and warning the patient calls their team: say how.
-        let team = &ctx.config.patient.specialist;
-        return match (&team.phone, a.level) {
-            (Some(phone), Level::Watch | Level::Warning) => format!(
-                "{plan} Your SCLS team: {}{}.",
-                team.name
-                    .as_deref()
-                    .map(|n| format!("{n}, "))
-                    .unwrap_or_default(),
-                // No-break spaces: a wrapped line never splits the number.
-                phone.replace(' ', "\u{a0}")
-            ),
-            _ => plan.to_string(),
-        };
-    }
-    let default = cls::config::Actions::default();
-    match a.unknown_advice() {
-        Some(advice) if plan == default.unknown => advice,
-        Some(advice) => format!("{advice} {plan}"),
-        None => plan.to_string(),
-    }
 }
 
 /// "07:30, Wed 25 Nov (the last 24 hours)" or "end of Tue 24 Nov".
@@ -148,7 +116,7 @@ fn write_assessment(
     acks: &cls::ack::Holding,
 ) -> std::io::Result<()> {
     use cls::render::wrap;
-    let width = super::width::wrap();
+    let width = out::wrap_width();
     let disabled = cfg.disabled();
     let off_emergency: Vec<&str> = disabled
         .iter()
@@ -180,11 +148,11 @@ fn write_assessment(
     writeln!(
         o,
         "{}{}",
-        style::level_word(a.level),
+        out::level_word(a.level),
         head.strip_prefix(word).unwrap_or(&head)
     )?;
     // Wrapped as plain text, then styled: escapes have no width.
-    let b = style::bold();
+    let b = out::bold();
     let todo = wrap(&format!("What to do: {action}"), 0, 2, width);
     writeln!(
         o,
@@ -194,7 +162,7 @@ fn write_assessment(
     let mut findings: Vec<_> = a.findings.iter().collect();
     findings.sort_by_key(|f| std::cmp::Reverse(f.level));
     for f in findings {
-        let s = style::level(f.level);
+        let s = out::level_style(f.level);
         // Custom rules bring their names and messages from the config.
         let acked = acks
             .covers(&f.rule, f.level)
@@ -223,7 +191,7 @@ fn write_assessment(
         )?;
     }
     if !a.skipped.is_empty() {
-        let d = style::dim();
+        let d = out::dim();
         let mut what: Vec<&str> = Vec::new();
         for s in &a.skipped {
             let w = needs(&s.rule);
@@ -251,38 +219,6 @@ fn write_assessment(
     Ok(())
 }
 
-/// "What to do: ..." with the level's colour.
-pub fn action_line(level: Level, action: &str) -> String {
-    let s = style::level(level);
-    let b = style::bold();
-    format!("{b}What to do{b:#} ({s}{}{s:#}): {action}", level.as_str())
-}
-
-/// One line for `cls log`: the level and the most serious finding.
-pub fn status_line(a: &Assessment) -> String {
-    let top = a.findings.iter().max_by_key(|f| f.level);
-    let more = a.findings.len().saturating_sub(1);
-    let detail = match top {
-        Some(f) => {
-            let extra = if more > 0 {
-                format!(" (+{more} more)")
-            } else {
-                String::new()
-            };
-            format!(
-                " — {}{extra}; 'cls check' for details",
-                cls::render::sanitize(&f.message)
-            )
-        }
-        None => String::new(),
-    };
-    let when = match &a.as_of {
-        Some(t) => format!("{} as of {}", a.date, t.get(11..16).unwrap_or(t)),
-        None => a.date.to_string(),
-    };
-    format!("status for {when}: {}{detail}", style::level_word(a.level))
-}
-
 /// The range for --history and --backtest.
 fn range(
     ctx: &Ctx,
@@ -303,12 +239,12 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     ctx.judged_date("--to", Some(&to.to_string()))?;
     let store = ctx.open_read()?;
     let ctx = &*ctx.for_diary(&store)?;
-    let (entries, episodes) = ctx.rules_input(&store, from, to)?;
+    let input = load_for_rules(&store, &ctx.config, Judged::Days { from, to })?;
     // Start at the diary's first entry: the days before it are not
     // "unknown" days of this patient, they are before the diary. (Everything
     // from well before `from` is loaded, so the first loaded entry is the
     // diary's first when it lies after `from`.)
-    let start = cfg_day(ctx, entries.first());
+    let start = cfg_day(ctx, input.entries.first());
     let from = match start {
         Some(first) if first > from => first,
         _ => from,
@@ -323,13 +259,14 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
         }
         return Ok(0);
     }
-    let diary = Diary {
-        entries: &entries,
-        episodes: &episodes,
-        schedule: &ctx.config.medications,
-    };
     // Each day as of its end; today as of now, as plain `cls check` says.
-    let days = rules::history_at(&diary, from, to, Some(ctx.rules_now()), &ctx.config.rules);
+    let days = rules::history_at(
+        &input.diary(),
+        from,
+        to,
+        Some(ctx.rules_now()),
+        &ctx.config.rules,
+    );
     let mut o = anstream::stdout().lock();
     if args.json {
         let mut v = json!({"from": from, "to": to, "days": days});
@@ -346,9 +283,9 @@ fn history(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     }
     // One line a day: the level, the most serious finding and the rules
     // that fired at the end, wrapped under the message on a terminal.
-    let width = super::width::wrap();
+    let width = out::wrap_width();
     for a in &days {
-        let s = style::level(a.level);
+        let s = out::level_style(a.level);
         let mut rules: Vec<&str> = a
             .findings
             .iter()
@@ -402,18 +339,9 @@ fn backtest(ctx: &Ctx, args: &CheckArgs) -> Result<u8> {
     let (from, to) = range(ctx, args, None)?;
     let store = ctx.open_read()?;
     let ctx = &*ctx.for_diary(&store)?;
-    let entries = store.entries(from, Some(to))?;
-    let episodes: Vec<_> = store
-        .episodes()?
-        .into_iter()
-        .filter(|e| from.is_none_or(|f| e.start >= f) && e.start <= to)
-        .collect();
-    let diary = Diary {
-        entries: &entries,
-        episodes: &episodes,
-        schedule: &ctx.config.medications,
-    };
-    let b = rules::backtest(&diary, &ctx.config.rules);
+    let to = Some(to);
+    let input = load_for_rules(&store, &ctx.config, Judged::Span { from, to })?;
+    let b = rules::backtest(&input.diary(), &ctx.config.rules);
     let mut o = anstream::stdout().lock();
     if args.json {
         let mut v = serde_json::to_value(&b)?;

@@ -7,23 +7,20 @@ use std::io::Write;
 
 use anyhow::Result;
 use cls::ack::Holding;
-use cls::rules::{self, Assessment, Diary};
+use cls::diary::{load_for_rules, Judged};
+use cls::rules::{self, Assessment};
 use cls::{Level, Store};
 use serde_json::{json, Value};
 
+use super::out;
 use super::Ctx;
 
 /// The logical today, as of now (what `cls check` says).
 pub fn judge_today(ctx: &Ctx, store: &Store) -> Result<Assessment> {
     let day = ctx.today();
-    let (entries, episodes) = ctx.rules_input(store, day, day)?;
-    let diary = Diary {
-        entries: &entries,
-        episodes: &episodes,
-        schedule: &ctx.config.medications,
-    };
+    let input = load_for_rules(store, &ctx.config, Judged::day(day))?;
     Ok(rules::evaluate_at(
-        &diary,
+        &input.diary(),
         day,
         ctx.rules_now(),
         &ctx.config.rules,
@@ -113,7 +110,7 @@ pub fn run_hooks(ctx: &Ctx, store: &mut Store, a: &Assessment, holding: &Holding
             return;
         }
     }
-    let action = super::check::action_for(ctx, a);
+    let action = out::action_for(ctx, a);
     let doc =
         match document(ctx, a, holding, &action).and_then(|v| Ok(serde_json::to_vec_pretty(&v)?)) {
             Ok(mut d) => {

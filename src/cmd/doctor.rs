@@ -11,7 +11,7 @@ use anyhow::Result;
 use chrono::{DateTime, Local};
 use cls::doctor::{self, Inputs, Status};
 
-use super::style;
+use super::out;
 use crate::cli::DoctorArgs;
 
 pub fn doctor(
@@ -47,7 +47,7 @@ pub fn doctor(
             .on_default()
             .effects(anstyle::Effects::BOLD);
         // On a terminal, details and fixes wrap under the detail column.
-        let width = super::width::wrap();
+        let width = out::wrap_width();
         let wrap = |line: &str, indent| cls::render::wrap(line, 0, indent, width);
         for c in &checks {
             // Details quote the diary's rows and the config's values.
@@ -60,7 +60,7 @@ pub fn doctor(
             };
             writeln!(o, "{}", wrap(&line, 22))?;
             if let (Status::Warning | Status::Problem, Some(fix)) = (c.status, &fix) {
-                let dim = style::dim();
+                let dim = out::dim();
                 let line = format!("         {dim}{:<12}{dim:#} fix: {fix}", "");
                 writeln!(o, "{}", wrap(&line, 27))?;
             }

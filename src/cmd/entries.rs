@@ -5,6 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use cls::render;
 
+use super::out;
 use super::{confirm, usage, Ctx};
 use crate::cli::{DeleteArgs, ListArgs, ShowArgs};
 
@@ -56,7 +57,7 @@ pub fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8> {
     }
     let start = ctx.config.rules.day_start;
     // Piped, a fixed width rather than as wide as the longest note.
-    let width = super::width::layout();
+    let width = out::layout_width();
     let table = render::entries_table(
         &entries,
         ctx.config.units.weight,

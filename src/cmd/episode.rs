@@ -7,6 +7,7 @@ use std::io::Write;
 use anyhow::Result;
 use cls::input;
 
+use super::out;
 use super::{confirm, usage, Ctx};
 use crate::cli::EpisodeCommand;
 
@@ -121,11 +122,7 @@ pub fn run(ctx: &Ctx, c: EpisodeCommand) -> Result<u8> {
                         .unwrap_or_default()
                 );
                 // The note wraps under the dates on a terminal.
-                writeln!(
-                    o,
-                    "{}",
-                    cls::render::wrap(&line, 0, 6, super::width::wrap())
-                )?;
+                writeln!(o, "{}", cls::render::wrap(&line, 0, 6, out::wrap_width()))?;
             }
             Ok(0)
         }

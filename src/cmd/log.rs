@@ -19,6 +19,7 @@ use cls::input::{self, EntryLists, InputError};
 use cls::model::{Measurements, Stamp};
 use cls::{render, rules, symptoms};
 
+use super::out;
 use super::{usage, Ctx};
 use crate::cli::{EditArgs, EntryValues, Field, LogArgs};
 
@@ -350,7 +351,7 @@ fn confirm(
 ) -> Result<u8> {
     let mut o = anstream::stdout().lock();
     // Wrapped with a hanging indent on a terminal, one line each piped.
-    let width = super::width::wrap();
+    let width = out::wrap_width();
     let day = ctx.config.rules.day_start.day_of(stamp.date, stamp.time);
     let line = format!(
         "{verb} entry {id} for {} {}{}: {}",
@@ -362,20 +363,11 @@ fn confirm(
     writeln!(o, "{}", render::wrap(&line, 0, 2, width))?;
     // The status of the day it counts for: as of now for the logical
     // today, as of its end for a past day.
-    let (entries, episodes) = ctx.rules_input(store, day, day)?;
-    let diary = rules::Diary {
-        entries: &entries,
-        episodes: &episodes,
-        schedule: &ctx.config.medications,
-    };
-    let a = rules::evaluate_at(&diary, day, ctx.rules_now(), &ctx.config.rules);
-    writeln!(
-        o,
-        "{}",
-        render::wrap(&super::check::status_line(&a), 0, 2, width)
-    )?;
+    let input = cls::diary::load_for_rules(store, &ctx.config, cls::diary::Judged::day(day))?;
+    let a = rules::evaluate_at(&input.diary(), day, ctx.rules_now(), &ctx.config.rules);
+    writeln!(o, "{}", render::wrap(&out::status_line(&a), 0, 2, width))?;
     if a.level >= cls::Level::Warning {
-        let action = super::check::action_line(a.level, ctx.config.actions.for_level(a.level));
+        let action = out::action_line(a.level, ctx.config.actions.for_level(a.level));
         writeln!(o, "{}", render::wrap(&action, 0, 2, width))?;
     }
     drop(o);

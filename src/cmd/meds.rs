@@ -9,8 +9,8 @@ use cls::report::MedState;
 use comfy_table::{presets, ContentArrangement, Table};
 use serde_json::json;
 
-use super::report::scheduled;
-use super::{style, Ctx};
+use super::out::{self, scheduled};
+use super::Ctx;
 use crate::cli::MedsArgs;
 
 pub fn meds(ctx: &Ctx, args: &MedsArgs) -> Result<u8> {
@@ -42,7 +42,7 @@ every_days = 28\ngrace_days = 3    # days past due before 'cls check' says so\n\
     let mut t = Table::new();
     t.load_style(presets::UTF8_HORIZONTAL_ONLY);
     t.set_content_arrangement(ContentArrangement::Dynamic);
-    t.set_width(super::width::layout());
+    t.set_width(out::layout_width());
     t.set_header(vec!["medication", "dose", "every", "last dose", "next"]);
     for m in &meds {
         let last = match (m.last_date, m.days_since) {
@@ -70,8 +70,8 @@ every_days = 28\ngrace_days = 3    # days past due before 'cls check' says so\n\
     writeln!(o, "{t}")?;
     for m in &meds {
         let s = match m.state {
-            MedState::Overdue | MedState::OverduePastGrace => style::level(cls::Level::Warning),
-            MedState::NotLogged => style::dim(),
+            MedState::Overdue | MedState::OverduePastGrace => out::level_style(cls::Level::Warning),
+            MedState::NotLogged => out::dim(),
             _ => continue,
         };
         let dose = m

@@ -1,12 +1,11 @@
 //! Command orchestration: resolve paths, the clock and the config once, then
 //! one `match` over the subcommands. Each subcommand lives in its own file.
 
+// One file per command; none imports another.
 mod ack;
 mod backup;
 mod card;
 mod check;
-mod crypt;
-mod daily;
 mod demo;
 mod doctor;
 mod entries;
@@ -14,18 +13,22 @@ mod episode;
 mod export;
 mod hooks;
 mod import;
-mod import_device;
 mod log;
 mod meds;
 mod misc;
-mod prompt;
 mod remind;
 mod report;
 mod rules;
 mod status;
-pub mod style;
 mod tune;
-mod width;
+
+// What commands share: passphrases and keys for encrypted copies (crypt),
+// the daily loop of check, log, ack, status and remind (daily), output
+// helpers (out), and questions on a terminal (prompt).
+mod crypt;
+mod daily;
+mod out;
+mod prompt;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -34,10 +37,9 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Result};
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone};
 use cls::input::{self, InputError};
-use cls::model::{Entry, Episode};
 use cls::{Config, Store};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ConfigCommand, Lazy, RulesArgs, RulesCommand};
 
 /// A usage error found after parsing (exit 2, like clap's own).
 #[derive(Debug)]
@@ -226,78 +228,125 @@ impl Ctx {
             })
             .transpose()
     }
+}
 
-    /// The entries the rules engine needs to judge `from..=to`, and every
-    /// episode.
-    pub fn rules_input(
-        &self,
-        store: &Store,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<(Vec<Entry>, Vec<Episode>)> {
-        let rules = &self.config.rules;
-        let days = |n| from - chrono::Duration::days(n);
-        // Logical day `to` runs into the next calendar day (before 04:00).
-        let to = to.succ_opt().unwrap_or(to);
-        let entries = store.entries_for_rules(
-            days(cls::rules::lookback_days(rules)),
-            days(cls::rules::recent_days(rules)),
-            to,
-            rules.bp_baseline.readings,
-        )?;
-        Ok((entries, store.episodes()?))
+/// The global flags as the patient gave them (flag or environment
+/// variable), before any default is filled in.
+pub struct Given {
+    pub db: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    /// `--config` was on the command line (not only in `CLS_CONFIG`): only
+    /// then must the file exist.
+    pub config_typed: bool,
+}
+
+/// Run one command. `config_typed`: `--config` was typed on the command
+/// line (clap's `ValueSource::CommandLine`), not only set in `CLS_CONFIG`.
+pub fn run(cli: Cli, config_typed: bool) -> Result<u8> {
+    let Cli {
+        db,
+        config,
+        command,
+    } = cli;
+    let given = Given {
+        db,
+        config,
+        config_typed,
+    };
+    match command {
+        // Needs neither the diary nor the config.
+        Command::Completions { shell } => misc::completions(shell).map(|()| 0),
+        Command::Man { subcommand } => misc::man(&subcommand),
+        // The prompt token never prints an error message: `cls:?` instead.
+        Command::Status(a) if a.prompt => Ok(status::prompt(&given, &a)),
+        // Only the paths.
+        Command::Paths { json } => {
+            let (db, config_path, _) = resolve_paths(&given)?;
+            misc::paths(&db, &config_path, json).map(|()| 0)
+        }
+        Command::Config(ConfigCommand::Path) => {
+            let (_, config_path, _) = resolve_paths(&given)?;
+            writeln!(io::stdout(), "{}", config_path.display())?;
+            Ok(0)
+        }
+        Command::Config(ConfigCommand::Init { force }) => {
+            let (db, config_path, _) = resolve_paths(&given)?;
+            misc::config_init(&config_path, &db, force).map(|()| 0)
+        }
+        // Doctor reads the config itself, so that a broken one is reported
+        // rather than stopping it.
+        Command::Doctor(a) => {
+            let (db, config_path, explicit) = resolve_paths(&given)?;
+            doctor::doctor(&db, &config_path, explicit, now()?, &a)
+        }
+        // A typo in the config must not cost a morning entry: `log` still
+        // saves it, then reports the error (log.rs).
+        Command::Log(a) => with_ctx(&given, BrokenConfig, |c| log::log(c, &a)),
+        Command::Check(a) => with_ctx(&given, Strict, |c| check::check(c, &a)),
+        Command::Status(a) => with_ctx(&given, Strict, |c| status::status(c, &a)),
+        Command::Ack(a) => with_ctx(&given, Strict, |c| ack::ack(c, &a)),
+        Command::Remind(a) => with_ctx(&given, Strict, |c| remind::remind(c, &given, &a)),
+        Command::Hooks(h) => with_ctx(&given, Strict, |c| hooks::run(c, h)),
+        Command::Report(a) => with_ctx(&given, Strict, |c| report::report(c, &a)),
+        Command::Card(a) => with_ctx(&given, Strict, |c| card::card(c, &a)),
+        Command::Meds(a) => with_ctx(&given, Strict, |c| meds::meds(c, &a)),
+        Command::List(a) => with_ctx(&given, Strict, |c| entries::list(c, &a)),
+        // `show` and `delete` of an unreadable row say so themselves.
+        Command::Show(a) => with_ctx(&given, Named("entry", a.id), |c| entries::show(c, &a)),
+        Command::Edit(a) => with_ctx(&given, Strict, |c| log::edit(c, &a)),
+        Command::Delete(a) => with_ctx(&given, Named("entry", a.id), |c| entries::delete(c, &a)),
+        Command::Episode(e) => {
+            let named = match &e {
+                crate::cli::EpisodeCommand::Delete { id, .. } => Named("episode", *id),
+                _ => Strict,
+            };
+            with_ctx(&given, named, |c| episode::run(c, e))
+        }
+        Command::Rules(Lazy(RulesArgs {
+            command: Some(RulesCommand::Tune(a)),
+            ..
+        })) => with_ctx(&given, Strict, |c| tune::tune(c, &a)),
+        Command::Rules(a) => with_ctx(&given, Strict, |c| rules::rules(c, &a)),
+        Command::Symptoms { json } => with_ctx(&given, Strict, |c| misc::symptoms(c, json)),
+        Command::Config(ConfigCommand::Show { json }) => {
+            with_ctx(&given, Strict, |c| misc::config_show(c, json))
+        }
+        Command::Export(a) => with_ctx(&given, Strict, |c| export::export(c, &a)),
+        Command::Import(a) => with_ctx(&given, Strict, |c| import::import(c, &a)),
+        Command::Backup(a) => with_ctx(&given, Strict, |c| backup::backup(c, &a)),
+        Command::Restore(a) => with_ctx(&given, Strict, |c| backup::restore(c, &a)),
+        Command::Demo(a) => with_ctx(&given, Strict, |c| demo::demo(c, &a)),
     }
 }
 
-pub fn run(cli: Cli) -> Result<u8> {
-    // Commands that need neither the diary nor the config.
-    if let Command::Completions { shell } = cli.command {
-        misc::completions(shell)?;
-        return Ok(0);
-    }
-    if let Command::Man { subcommand } = &cli.command {
-        return misc::man(subcommand);
-    }
-    // The prompt token never prints an error message: `cls:?` instead.
-    if let Command::Status(a) = &cli.command {
-        if a.prompt {
-            return Ok(status::prompt(&cli, a));
-        }
-    }
-    let (db, config_path, explicit_config) = resolve_paths(&cli)?;
-    if let Command::Paths { json } = cli.command {
-        misc::paths(&db, &config_path, json)?;
-        return Ok(0);
-    }
-    if let Command::Config(crate::cli::ConfigCommand::Path) = cli.command {
-        writeln!(io::stdout(), "{}", config_path.display())?;
-        return Ok(0);
-    }
-    if let Command::Config(crate::cli::ConfigCommand::Init { force }) = cli.command {
-        misc::config_init(&config_path, &db, force)?;
-        return Ok(0);
-    }
-    // Doctor reads the config itself, so that a broken one is reported
-    // rather than stopping it.
-    if let Command::Doctor(a) = &cli.command {
-        return doctor::doctor(&db, &config_path, explicit_config, now()?, a);
-    }
+/// What [`with_ctx`] lets pass that would otherwise be reported.
+enum Tolerate {
+    /// Nothing.
+    Strict,
+    /// A config that cannot be loaded: the command runs on the built-in
+    /// defaults and gets the error in [`Ctx::config_error`] (`cls log`).
+    BrokenConfig,
+    /// An unreadable row the command names itself (`show`, `delete`).
+    Named(&'static str, i64),
+}
+use Tolerate::{BrokenConfig, Named, Strict};
+
+/// Resolve the paths, the clock and the config, run `command` on them, then
+/// report the rows a read had to skip.
+fn with_ctx(
+    given: &Given,
+    tolerate: Tolerate,
+    command: impl FnOnce(&Ctx) -> Result<u8>,
+) -> Result<u8> {
+    let (db, config_path, explicit_config) = resolve_paths(given)?;
     let now = now()?;
     let (config, config_error) = match load_config(&config_path, explicit_config, now.date_naive())
     {
         Ok(c) => (c, None),
-        // A typo in the config must not cost a morning entry: `log`
-        // still saves it, then reports the error (log.rs).
-        Err(e) if matches!(cli.command, Command::Log(_)) => {
+        Err(e) if matches!(tolerate, BrokenConfig) => {
             (Config::default(), Some(std::sync::Arc::new(e)))
         }
         Err(e) => return Err(e),
-    };
-    // What `cls remind install` writes into a unit file: the paths as given
-    // (flag or environment), never the platform defaults.
-    let cli_paths = remind::GivenPaths {
-        db: cli.db.clone(),
-        config: cli.config.clone(),
     };
     let ctx = Ctx {
         db,
@@ -307,46 +356,13 @@ pub fn run(cli: Cli) -> Result<u8> {
         config_error,
         synthetic: false,
     };
-    // `show` and `delete` of an unreadable row say so themselves.
-    let named = match &cli.command {
-        Command::Show(a) => Some(("entry", a.id)),
-        Command::Delete(a) => Some(("entry", a.id)),
-        Command::Episode(crate::cli::EpisodeCommand::Delete { id, .. }) => Some(("episode", *id)),
-        _ => None,
-    };
-    let result = match cli.command {
-        Command::Log(a) => log::log(&ctx, &a),
-        Command::Check(a) => check::check(&ctx, &a),
-        Command::Status(a) => status::status(&ctx, &a),
-        Command::Ack(a) => ack::ack(&ctx, &a),
-        Command::Remind(a) => remind::remind(&ctx, &cli_paths, &a),
-        Command::Hooks(c) => hooks::run(&ctx, c),
-        Command::Report(a) => report::report(&ctx, &a),
-        Command::Card(a) => card::card(&ctx, &a),
-        Command::Meds(a) => meds::meds(&ctx, &a),
-        Command::List(a) => entries::list(&ctx, &a),
-        Command::Show(a) => entries::show(&ctx, &a),
-        Command::Edit(a) => log::edit(&ctx, &a),
-        Command::Delete(a) => entries::delete(&ctx, &a),
-        Command::Episode(c) => episode::run(&ctx, c),
-        Command::Rules(a) => rules::rules(&ctx, &a),
-        Command::Symptoms { json } => misc::symptoms(&ctx, json),
-        Command::Config(crate::cli::ConfigCommand::Show { json }) => misc::config_show(&ctx, json),
-        Command::Export(a) => export::export(&ctx, &a),
-        Command::Import(a) => import::import(&ctx, &a),
-        Command::Backup(a) => backup::backup(&ctx, &a),
-        Command::Restore(a) => backup::restore(&ctx, &a),
-        Command::Demo(a) => demo::demo(&ctx, &a),
-        Command::Config(_)
-        | Command::Paths { .. }
-        | Command::Completions { .. }
-        | Command::Man { .. }
-        | Command::Doctor(_) => {
-            unreachable!("handled above")
-        }
-    };
+    let result = command(&ctx);
     // Rows a read had to skip (a hand-edited impossible date): one line
     // each, whatever the command, so that nothing is left out silently.
+    let named = match tolerate {
+        Named(table, id) => Some((table, id)),
+        _ => None,
+    };
     let mut err = io::stderr().lock();
     for u in cls::store::unreadable_rows() {
         if Some((u.table, u.id)) != named {
@@ -356,8 +372,9 @@ pub fn run(cli: Cli) -> Result<u8> {
     result
 }
 
-/// Flag beats environment variable beats the platform default.
-fn resolve_paths(cli: &Cli) -> Result<(PathBuf, PathBuf, bool)> {
+/// Flag beats environment variable beats the platform default. The third
+/// value: the config path was typed as `--config` (so the file must exist).
+fn resolve_paths(given: &Given) -> Result<(PathBuf, PathBuf, bool)> {
     let dirs = || {
         // Without HOME, `directories` falls back to the password database,
         // which can silently put a patient's diary somewhere unexpected.
@@ -371,24 +388,19 @@ fn resolve_paths(cli: &Cli) -> Result<(PathBuf, PathBuf, bool)> {
             anyhow!("cannot find your home folder to keep the diary in; set HOME, or give --db and --config")
         })
     };
-    let db = match &cli.db {
+    let db = match &given.db {
         Some(p) if p.as_os_str().is_empty() => return Err(usage("--db: the path is empty")),
         Some(p) => p.clone(),
         None => dirs()?.data_dir().join("diary.sqlite3"),
     };
-    let (config, explicit) = match &cli.config {
+    let (config, explicit) = match &given.config {
         Some(p) if p.as_os_str().is_empty() => return Err(usage("--config: the path is empty")),
         // Only a path typed as --config must exist; CLS_CONFIG may name a
         // file not yet written (load_config says so on stderr).
-        Some(p) => (p.clone(), config_from_flag()),
+        Some(p) => (p.clone(), given.config_typed),
         None => (dirs()?.config_dir().join("config.toml"), false),
     };
     Ok((db, config, explicit))
-}
-
-/// True when `--config` was on the command line (not only in CLS_CONFIG).
-fn config_from_flag() -> bool {
-    std::env::args_os().any(|a| a == "--config" || a.to_string_lossy().starts_with("--config="))
 }
 
 /// A missing default config means built-in defaults; a missing file the

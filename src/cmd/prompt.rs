@@ -12,7 +12,7 @@ use rustyline::config::Config;
 use rustyline::error::ReadlineError;
 use rustyline::{Cmd, DefaultEditor, KeyCode, KeyEvent, Modifiers};
 
-use super::style;
+use super::out;
 
 /// The person cancelled (Esc, Ctrl-C, Ctrl-D): nothing is to be written.
 #[derive(Debug)]
@@ -48,7 +48,7 @@ impl Prompter {
         help: &str,
         check: impl Fn(&str) -> Result<(), String>,
     ) -> Result<Result<Option<String>, Cancelled>> {
-        let d = style::dim();
+        let d = out::dim();
         writeln!(anstream::stderr(), "{d}  {help}{d:#}")?;
         loop {
             let answer = match self.editor.readline(&format!("{label} ")) {
@@ -63,7 +63,7 @@ impl Prompter {
             match check(answer) {
                 Ok(()) => return Ok(Ok(Some(answer.to_string()))),
                 Err(why) => {
-                    let s = style::level(cls::Level::Warning);
+                    let s = out::level_style(cls::Level::Warning);
                     writeln!(
                         anstream::stderr(),
                         "{s}  ✗ {}{s:#}",

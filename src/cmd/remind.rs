@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context as _, Result};
 use cls::Level;
 
-use super::Ctx;
+use super::{Ctx, Given};
 use crate::cli::{RemindAction, RemindArgs};
 
 /// The first line of every file `cls remind install` writes: uninstall
@@ -21,14 +21,9 @@ const MARKER: &str = "# Written by `cls remind install`; `cls remind uninstall` 
 const SERVICE: &str = "cls-remind.service";
 const TIMER: &str = "cls-remind.timer";
 
-/// `--db` and `--config` as the patient gave them (flag or environment
-/// variable), for the reminder to read the same diary.
-pub struct GivenPaths {
-    pub db: Option<PathBuf>,
-    pub config: Option<PathBuf>,
-}
-
-pub fn remind(ctx: &Ctx, given: &GivenPaths, args: &RemindArgs) -> Result<u8> {
+/// `given`: `--db` and `--config` as the patient gave them (flag or
+/// environment variable), for the reminder to read the same diary.
+pub fn remind(ctx: &Ctx, given: &Given, args: &RemindArgs) -> Result<u8> {
     match &args.action {
         None => reminder(ctx, args.notify),
         Some(RemindAction::Install { at, cron, force }) => install(given, at, *cron, *force),
@@ -100,7 +95,7 @@ fn unit_dir() -> Result<PathBuf> {
 
 /// The command the timer or cron runs: this very binary, with the diary
 /// and config the patient named.
-fn command(given: &GivenPaths) -> Result<Vec<String>> {
+fn command(given: &Given) -> Result<Vec<String>> {
     let exe = std::env::current_exe().context("cannot find the cls binary's own path")?;
     let mut argv = vec![exe.to_string_lossy().into_owned()];
     let absolute = |p: &Path| -> Result<String> {
@@ -146,7 +141,7 @@ fn cron_quote(arg: &str) -> String {
     q.replace('%', "\\%")
 }
 
-fn install(given: &GivenPaths, at: &str, cron: bool, force: bool) -> Result<u8> {
+fn install(given: &Given, at: &str, cron: bool, force: bool) -> Result<u8> {
     let time = cls::input::parse_time("--at", at)?;
     let argv = command(given)?;
     let mut o = anstream::stdout().lock();

@@ -2,23 +2,20 @@
 //! the period, summarise, render, and write to standard output or a private
 //! file.
 
-use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context as _, Result};
-use chrono::{Duration, NaiveDate};
-use cls::report::{self, med_status, MedStatus};
-use cls::rules::{self, Diary};
-use cls::Store;
+use anyhow::Result;
+use chrono::Duration;
+use cls::diary::{load_for_rules, Judged};
+use cls::report;
+use cls::rules;
 
+use super::out::{self, emit, scheduled, FILE_WIDTH};
 use super::Ctx;
 use crate::cli::{ReportArgs, ReportFormat};
 
 /// The period when none is given.
 const DEFAULT_DAYS: i64 = 90;
-
-/// The text width for a file.
-pub const FILE_WIDTH: u16 = super::width::FIXED;
 
 pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
     let (from, to) = ctx.range(
@@ -39,13 +36,9 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
     // A demo diary: marked, and without the patient's details.
     let ctx = &*ctx.for_diary(&store)?;
     let lead_in = from - Duration::days(rules::LEAD_IN_DAYS);
-    let (entries, episodes) = ctx.rules_input(&store, lead_in, to)?;
     let cfg = &ctx.config;
-    let diary = Diary {
-        entries: &entries,
-        episodes: &episodes,
-        schedule: &cfg.medications,
-    };
+    let input = load_for_rules(&store, cfg, Judged::Days { from: lead_in, to })?;
+    let (entries, episodes, diary) = (&input.entries, &input.episodes, input.diary());
     // One pass of the engine: the period plus the lead-in before it, so the
     // lead time of an episode starting early in the period is complete. The
     // lead-in days are read only for their level.
@@ -63,7 +56,7 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
         Some(first) if !shown.is_empty() => {
             let levels: Vec<_> = history.iter().map(|a| a.level).collect();
             Some(rules::backtest_score(
-                first.date, &levels, from, &shown, &episodes,
+                first.date, &levels, from, &shown, episodes,
             ))
         }
         _ => None,
@@ -72,8 +65,8 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
     // The weight baseline of every day: the rules' own B, never a private one.
     let baselines = rules::weight_baselines(&diary, from, to, &cfg.rules);
     let r = report::summarize(&report::Input {
-        entries: &entries,
-        episodes: &episodes,
+        entries,
+        episodes,
         history: &history,
         baselines: &baselines,
         day_start: cfg.rules.day_start,
@@ -91,7 +84,7 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
 
     let width = match args.output {
         Some(_) => FILE_WIDTH,
-        None => super::width::layout(),
+        None => out::layout_width(),
     };
     let out = match format {
         ReportFormat::Text => report::text::render(&r, width),
@@ -117,17 +110,8 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
     // The process ends here; freeing the entries, the history and the
     // report piece by piece would cost about a twentieth of the command.
     // (The diary itself is closed properly: `store` drops as usual.)
-    std::mem::forget((entries, history, r, out));
+    std::mem::forget((input, history, r, out));
     Ok(0)
-}
-
-/// Every scheduled medication's status as of `date`.
-pub fn scheduled(store: &Store, ctx: &Ctx, date: NaiveDate) -> Result<Vec<MedStatus>> {
-    ctx.config
-        .medications
-        .iter()
-        .map(|m| Ok(med_status(m, store.last_med(&m.name, date)?, date)))
-        .collect()
 }
 
 fn format_from_extension(p: &Path) -> Option<ReportFormat> {
@@ -140,27 +124,4 @@ fn format_from_extension(p: &Path) -> Option<ReportFormat> {
         "txt" => ReportFormat::Text,
         _ => return None,
     })
-}
-
-/// Write to the checked `--output` and say so, or to standard output. A
-/// regular file is replaced atomically and private; a device or FIFO (such
-/// as `/dev/stdout`) is written in place, without the "wrote" line, which
-/// would land in the same stream.
-pub fn emit(
-    out: &str,
-    output: Option<&Path>,
-    target: Option<&cls::outfile::Target>,
-    what: &str,
-) -> Result<()> {
-    match (output, target) {
-        (Some(p), Some(t)) => {
-            t.write(out.as_bytes())
-                .with_context(|| format!("cannot write the {what} to {}", p.display()))?;
-            if t.is_file() {
-                writeln!(std::io::stdout(), "wrote {what} to {}", p.display())?;
-            }
-        }
-        _ => std::io::stdout().lock().write_all(out.as_bytes())?,
-    }
-    Ok(())
 }

@@ -8,13 +8,11 @@ use cls::render::{sanitize, wrap};
 use cls::rules::RuleInfo;
 use comfy_table::{presets, ContentArrangement, Table};
 
+use super::out;
 use super::Ctx;
 use crate::cli::RulesArgs;
 
 pub fn rules(ctx: &Ctx, args: &RulesArgs) -> Result<u8> {
-    if let Some(crate::cli::RulesCommand::Tune(a)) = &args.command {
-        return super::tune::tune(ctx, a);
-    }
     let infos = cls::rules::describe(&ctx.config.rules);
     let mut o = anstream::stdout().lock();
     if args.json {
@@ -22,7 +20,7 @@ pub fn rules(ctx: &Ctx, args: &RulesArgs) -> Result<u8> {
         writeln!(o)?;
         return Ok(0);
     }
-    let width = super::width::layout();
+    let width = out::layout_width();
     let enabled: Vec<&RuleInfo> = infos.iter().filter(|r| r.enabled).collect();
     if width >= TABLE_WIDTH {
         writeln!(o, "{}", table(&enabled, width))?;

@@ -12,21 +12,22 @@ use cls::rules::Assessment;
 use cls::store::DayLogged;
 use cls::{Config, Level};
 
-use super::Ctx;
-use crate::cli::{Cli, StatusArgs};
+use super::out;
+use super::{Ctx, Given};
+use crate::cli::StatusArgs;
 
 /// `cls status`: the status line of `cls log`, with check's exit status.
 pub fn status(ctx: &Ctx, _args: &StatusArgs) -> Result<u8> {
     let store = ctx.open_read()?;
     let a = super::daily::judge_today(ctx, &store)?;
     let mut o = anstream::stdout().lock();
-    writeln!(o, "{}", super::check::status_line(&a))?;
+    writeln!(o, "{}", out::status_line(&a))?;
     Ok(a.level.exit_code())
 }
 
 /// `cls status --prompt`: the token and exit 0, or `cls:?` and exit 1.
-pub fn prompt(cli: &Cli, args: &StatusArgs) -> u8 {
-    let (text, code) = match token(cli, args) {
+pub fn prompt(given: &Given, args: &StatusArgs) -> u8 {
+    let (text, code) = match token(given, args) {
         Ok(t) => (t, 0),
         Err(_) => ("cls:?".to_string(), 1),
     };
@@ -38,8 +39,8 @@ pub fn prompt(cli: &Cli, args: &StatusArgs) -> u8 {
     code
 }
 
-fn token(cli: &Cli, args: &StatusArgs) -> Result<String> {
-    let (db, config_path, explicit) = super::resolve_paths(cli)?;
+fn token(given: &Given, args: &StatusArgs) -> Result<String> {
+    let (db, config_path, explicit) = super::resolve_paths(given)?;
     let now = super::now()?;
     // As load_config, without its note on stderr.
     let config = match Config::load_as_of(&config_path, Some(now.date_naive()))? {

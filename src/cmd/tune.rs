@@ -6,31 +6,31 @@
 use std::io::Write;
 
 use anyhow::{bail, Context as _, Result};
+use cls::diary::{load_for_rules, Judged};
 use cls::render::count;
 use cls::rules::tune::{self, Scored, Thresholds};
-use cls::rules::Diary;
 use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
 use serde_json::json;
 
+use super::out;
 use super::{confirm, usage, Ctx};
 use crate::cli::TuneArgs;
 
 pub fn tune(ctx: &Ctx, args: &TuneArgs) -> Result<u8> {
     let store = ctx.open_read()?;
     let ctx = &*ctx.for_diary(&store)?;
-    let entries = store.entries(None, None)?;
-    let episodes = store.episodes()?;
-    if episodes.is_empty() {
+    let whole = Judged::Span {
+        from: None,
+        to: None,
+    };
+    let input = load_for_rules(&store, &ctx.config, whole)?;
+    if input.episodes.is_empty() {
         bail!(
             "rules tune needs recorded episodes to measure the rules against, and the diary has none \
              (record one with 'cls episode start --date D')"
         );
     }
-    let diary = Diary {
-        entries: &entries,
-        episodes: &episodes,
-        schedule: &ctx.config.medications,
-    };
+    let diary = input.diary();
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let Some(t) = tune::tune(&diary, &ctx.config.rules, threads) else {
         bail!("rules tune: the diary has no entries");
@@ -113,7 +113,7 @@ fn table(now: &Scored, rows: &[&Scored], episodes: usize) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_HORIZONTAL_ONLY);
     t.set_content_arrangement(ContentArrangement::Dynamic);
-    t.set_width(super::width::layout());
+    t.set_width(out::layout_width());
     t.set_header(vec![
         "row",
         "W1 gain",

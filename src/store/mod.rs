@@ -381,7 +381,9 @@ impl Store {
 
     /// Add one entry; returns its id.
     pub fn insert(&mut self, stamp: &Stamp, m: &Measurements) -> Result<i64> {
-        self.write("write entry", |tx| insert_entry_with_id(tx, None, stamp, m, None))
+        self.write("write entry", |tx| {
+            insert_entry_with_id(tx, None, stamp, m, None)
+        })
     }
 
     /// Replace an entry's time and contents, keeping its id.

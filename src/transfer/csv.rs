@@ -1,4 +1,4 @@
-//! The CSV format: one row per entry, the columns fixed by interface.md.
+//! The CSV format: one row per entry, the columns fixed by docs/cli.md.
 //! Lists sit in one cell each (`thirst:2;fatigue:1`, `hematocrit=44`,
 //! `ivig:2g/kg;terbutaline`); an empty cell means "not measured". Notes are
 //! written byte for byte (quoted when needed), so commas, quotes, newlines
@@ -20,7 +20,7 @@ use super::{
     check_entry, ImportError, ImportFailure, Item, Meter, Metered, Options, RawEntry, Record, Sink,
 };
 
-/// The header, in this order (interface.md).
+/// The header, in this order (docs/cli.md).
 pub const COLUMNS: [&str; 14] = [
     "date",
     "time",

@@ -1,5 +1,5 @@
 //! Taking the diary elsewhere and bringing it back: export to CSV (the
-//! columns fixed in interface.md) or to a versioned JSON document that also
+//! columns fixed in docs/cli.md) or to a versioned JSON document that also
 //! carries episodes and acknowledgements, and import of either.
 //!
 //! Import streams: [`import`] reads the file a row at a time, checks each

@@ -566,7 +566,7 @@ fn the_config_flag_beats_the_environment() {
     assert_eq!(e[1]["weight_kg"], serde_json::json!(68.04));
 }
 
-/// interface.md: under `CLS_NOW`, text output says the clock is fixed once
+/// docs/cli.md: under `CLS_NOW`, text output says the clock is fixed once
 /// on stderr, so a stale one left in a shell is noticed. Only on a terminal:
 /// captured stderr keeps every error to one line, and JSON is for scripts.
 #[test]

@@ -1,4 +1,4 @@
-//! One value per name per entry (interface.md, clinical rule set v2): the
+//! One value per name per entry (docs/cli.md, clinical rule set v2): the
 //! same symptom or lab twice in one entry, also under two aliases, is
 //! refused naming both, never resolved by keeping one. Through `cls log`,
 //! `cls edit` and both import formats; each refusal is one line, exit 2,

@@ -1,6 +1,6 @@
 //! Rule set v2, written from the spec before the implementation: the
 //! timelines of issue 13 and the edges that clinical.md §3 "Window edges"
-//! settles, each driven through the contract of interface.md (`cls log
+//! settles, each driven through the contract of docs/cli.md (`cls log
 //! --date --time`, `cls episode`, `cls check [--date] --json`, `CLS_NOW`).
 //!
 //! Every test starts with a comment naming its timeline. Assertions are on
@@ -24,7 +24,7 @@ use crate::support::{assert_one_line_error, date, describe, stdout, TestEnv};
 // Helpers
 // ---------------------------------------------------------------------------
 
-/// The levels lowest to highest (interface.md: "Levels, lowest to highest:
+/// The levels lowest to highest (docs/cli.md: "Levels, lowest to highest:
 /// ok, unknown, watch, warning, emergency").
 fn rank(level: &str) -> u8 {
     match level {
@@ -309,7 +309,7 @@ fn an_after_midnight_weight_counts_for_the_previous_day() {
     assert_fires(&v, &["P1", "W1"]);
     assert_silent(&v, "W2");
 
-    // spec (interface.md): "`log`, `list` and `show` say so ("00:30 on Dec
+    // spec (docs/cli.md): "`log`, `list` and `show` say so ("00:30 on Dec
     // 6, counted for Dec 5")".
     assert!(
         out.contains("counted for"),
@@ -695,7 +695,7 @@ fn switched_off_rules_are_listed_and_never_give_a_bare_ok() {
         }),
         "{text}"
     );
-    // spec (interface.md): "text: one line "switched off in your config: …"".
+    // spec (docs/cli.md): "text: one line "switched off in your config: …"".
     assert!(text.contains("switched off in your config"), "{text}");
     let first = text.lines().next().unwrap_or("");
     assert_ne!(first.trim(), "ok: no warning signs", "{text}");

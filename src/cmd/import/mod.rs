@@ -17,13 +17,15 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::{usage, Ctx};
 use crate::cli::ImportArgs;
 
+mod device;
+
 /// Show a progress bar only for imports slower than this.
 const BAR_AFTER: Duration = Duration::from_millis(300);
 
 pub fn import(ctx: &Ctx, args: &ImportArgs) -> Result<u8> {
     // A scale's or cuff's export (`--from`, or found from the file).
-    if let Some(device) = super::import_device::wanted(args) {
-        return super::import_device::run(ctx, args, device);
+    if let Some(device) = device::wanted(args) {
+        return device::run(ctx, args, device);
     }
     let name = args.file.display().to_string();
     let stdin = args.file == Path::new("-");

@@ -16,8 +16,8 @@ use cls::transfer::devices::{self, Device, DeviceOptions, Outcome, Parsed, MERGE
 use cls::transfer::ImportFailure;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{usage, Ctx};
 use crate::cli::ImportArgs;
+use crate::cmd::{usage, Ctx};
 
 /// Show a progress bar only for imports slower than this.
 const BAR_AFTER: Duration = Duration::from_millis(300);
