@@ -29,9 +29,9 @@ fn line(e: &Value) -> String {
         Value::Null => "-".to_string(),
         v => v.to_string(),
     };
-    let bp = match &e["bp"] {
-        Value::Null => "-".to_string(),
-        b => format!("{}/{}", b["systolic"], b["diastolic"]),
+    let bp = match (&e["systolic"], &e["diastolic"]) {
+        (Value::Null, _) => "-".to_string(),
+        (s, d) => format!("{s}/{d}"),
     };
     format!(
         "{} {} {} {} {} {}",
