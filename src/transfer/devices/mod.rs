@@ -27,21 +27,24 @@ mod apple;
 mod beurer;
 mod omron;
 mod openscale;
+mod text;
 mod withings;
+
+pub(crate) use text::{cell, date, datetime, number, split, time, whole, Header, Records};
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek};
+use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Timelike, Utc};
 
 use crate::input::{self, InputError};
 use crate::model::{Bp, Measurements, Stamp};
 use crate::store::{Batch, Store};
 
-use super::{ImportError, ImportFailure, MAX_CSV_LINE_BYTES, MAX_IMPORT_BYTES};
+use super::{ImportError, ImportFailure, MAX_IMPORT_BYTES};
 
 /// Readings taken within this many minutes of the first one of a group
 /// become one entry (a weight and a blood pressure of the same morning
@@ -392,247 +395,6 @@ fn to_minute(at: NaiveDateTime) -> NaiveDateTime {
     at.with_second(0)
         .and_then(|t| t.with_nanosecond(0))
         .unwrap_or(at)
-}
-
-// ---- reading text exports ------------------------------------------------
-
-/// A text export read a record at a time: one line, or more when a quoted
-/// cell holds a line break. Counts lines for messages; a record longer than
-/// [`MAX_CSV_LINE_BYTES`] is refused (a file of zeros is not an export).
-pub(crate) struct Records<R> {
-    inner: R,
-    file: Option<&'static str>,
-    /// The line the next record starts on.
-    next_line: u64,
-    buf: Vec<u8>,
-    /// Bytes read so far, for the progress bar.
-    pub(crate) bytes: u64,
-}
-
-impl<R: BufRead> Records<R> {
-    pub(crate) fn new(inner: R, file: Option<&'static str>) -> Self {
-        Records {
-            inner,
-            file,
-            next_line: 1,
-            buf: Vec::new(),
-            bytes: 0,
-        }
-    }
-
-    /// The next record, without its line break (and without a UTF-8 byte
-    /// order mark on the first), and where it starts; `None` at the end.
-    /// Bytes that are not UTF-8 become U+FFFD: only dates and numbers are
-    /// read, and a note in another encoding must not stop an import.
-    pub(crate) fn next_record(&mut self) -> Result<Option<(Pos, String)>, ImportFailure> {
-        let pos = Pos {
-            file: self.file,
-            line: self.next_line,
-        };
-        self.buf.clear();
-        loop {
-            let before = self.buf.len();
-            let n = (&mut self.inner)
-                .take(MAX_CSV_LINE_BYTES + 1)
-                .read_until(b'\n', &mut self.buf)
-                .map_err(ImportFailure::Read)?;
-            self.bytes += n as u64;
-            if n == 0 {
-                if self.buf.is_empty() {
-                    return Ok(None);
-                }
-                break;
-            }
-            if self.buf.len() > MAX_CSV_LINE_BYTES as usize {
-                return Err(error_at(
-                    pos,
-                    "row",
-                    format!(
-                        "longer than {} MB without a line break; this is not a device export",
-                        MAX_CSV_LINE_BYTES / 1_000_000
-                    ),
-                )
-                .into());
-            }
-            if self.buf[before..].ends_with(b"\n") {
-                self.next_line += 1;
-            }
-            // A quoted cell still open goes on to the next line.
-            if self.buf.iter().filter(|&&b| b == b'"').count() % 2 == 0 {
-                break;
-            }
-        }
-        let mut s = String::from_utf8_lossy(&self.buf).into_owned();
-        while s.ends_with(['\n', '\r']) {
-            s.pop();
-        }
-        if pos.line == 1 {
-            if let Some(rest) = s.strip_prefix('\u{feff}') {
-                s = rest.to_string();
-            }
-        }
-        Ok(Some((pos, s)))
-    }
-}
-
-/// Split one CSV record on `delim`, removing the quotes around cells and
-/// undoubling `""` inside them. Cells are trimmed.
-pub(crate) fn split(record: &str, delim: char) -> Vec<String> {
-    let mut cells = Vec::new();
-    let mut cell = String::new();
-    let mut quoted = false;
-    let mut chars = record.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cell.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            c if c == delim && !quoted => cells.push(std::mem::take(&mut cell).trim().to_string()),
-            c => cell.push(c),
-        }
-    }
-    cells.push(cell.trim().to_string());
-    cells
-}
-
-/// A header's cells, compared without case.
-pub(crate) struct Header {
-    cells: Vec<String>,
-}
-
-impl Header {
-    pub(crate) fn new(cells: Vec<String>) -> Self {
-        Header { cells }
-    }
-
-    /// The index of the column named `name` (any case).
-    pub(crate) fn find(&self, name: &str) -> Option<usize> {
-        self.cells.iter().position(|c| c.eq_ignore_ascii_case(name))
-    }
-
-    /// The index of a column that must be there.
-    pub(crate) fn require(&self, pos: Pos, name: &str, device: &str) -> Result<usize, ImportError> {
-        self.find(name).ok_or_else(|| {
-            error_at(
-                pos,
-                "header",
-                format!(
-                    "no '{name}' column, so this is not {device} (its header is: {})",
-                    self.shown()
-                ),
-            )
-        })
-    }
-
-    fn shown(&self) -> String {
-        let s = self.cells.join(",");
-        let mut out: String = s.chars().take(80).collect();
-        if out.len() < s.len() {
-            out.push('…');
-        }
-        out.escape_debug().to_string()
-    }
-}
-
-/// A cell of a row: empty (or `-`, Omron's placeholder) means not measured.
-pub(crate) fn cell(cells: &[String], i: usize) -> Option<&str> {
-    cells
-        .get(i)
-        .map(|c| c.trim())
-        .filter(|c| !c.is_empty() && *c != "-")
-}
-
-/// A decimal number in a cell (a decimal comma is read as a point, as
-/// exports from some locales write one). Anything else stops the import:
-/// the column is not what the header says.
-pub(crate) fn number(pos: Pos, field: &str, s: &str) -> Result<f64, ImportError> {
-    let t = s.trim();
-    let t = if t.contains('.') {
-        t.to_string()
-    } else {
-        t.replacen(',', ".", 1)
-    };
-    match t.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(error_at(
-            pos,
-            field,
-            format!("'{}' is not a number", s.trim().escape_debug()),
-        )),
-    }
-}
-
-/// A whole number in a cell (blood pressure, pulse); `72.0` is accepted.
-pub(crate) fn whole(pos: Pos, field: &str, s: &str) -> Result<i64, ImportError> {
-    let v = number(pos, field, s)?;
-    if v.fract() != 0.0 || v.abs() > 1e9 {
-        return Err(error_at(
-            pos,
-            field,
-            format!("'{}' is not a whole number", s.trim().escape_debug()),
-        ));
-    }
-    Ok(v as i64)
-}
-
-/// A date and time in one of `formats` (chrono syntax), or an error naming
-/// the field and the expected shape.
-pub(crate) fn datetime(
-    pos: Pos,
-    field: &str,
-    s: &str,
-    formats: &[&str],
-    shape: &str,
-) -> Result<NaiveDateTime, ImportError> {
-    let t = s.trim();
-    for f in formats {
-        if let Ok(d) = NaiveDateTime::parse_from_str(t, f) {
-            return Ok(d);
-        }
-    }
-    Err(error_at(
-        pos,
-        field,
-        format!("'{}' is not a date and time like {shape}", t.escape_debug()),
-    ))
-}
-
-/// A date in one of `formats`.
-pub(crate) fn date(
-    pos: Pos,
-    field: &str,
-    s: &str,
-    formats: &[&str],
-    shape: &str,
-) -> Result<NaiveDate, ImportError> {
-    let t = s.trim();
-    for f in formats {
-        if let Ok(d) = NaiveDate::parse_from_str(t, f) {
-            return Ok(d);
-        }
-    }
-    Err(error_at(
-        pos,
-        field,
-        format!("'{}' is not a date like {shape}", t.escape_debug()),
-    ))
-}
-
-/// A clock time: `HH:MM`, `HH:MM:SS`, or `8:12 AM`.
-pub(crate) fn time(pos: Pos, field: &str, s: &str) -> Result<NaiveTime, ImportError> {
-    let t = s.trim();
-    for f in ["%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M:%S %p"] {
-        if let Ok(d) = NaiveTime::parse_from_str(t, f) {
-            return Ok(d);
-        }
-    }
-    Err(error_at(
-        pos,
-        field,
-        format!("'{}' is not a time like 08:12", t.escape_debug()),
-    ))
 }
 
 // ---- files and zips ------------------------------------------------------
