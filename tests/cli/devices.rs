@@ -339,7 +339,7 @@ fn apple_health_pairs_blood_pressure_converts_pounds_and_leaves_out_watch_pulses
             ],
             "{file}"
         );
-        assert_eq!(env.entries()[0]["offset_secs"], 3600, "{file}");
+        assert_eq!(env.entries()[0]["utc_offset"], "+01:00", "{file}");
         // Again: nothing new.
         let out = env.ok(&["import", &f]);
         assert!(
