@@ -180,7 +180,7 @@ pub(super) fn read<R: BufRead>(
             }
         };
         events += 1;
-        if events % 4096 == 0 {
+        if events.is_multiple_of(4096) {
             progress(xml.get_ref().bytes, total);
         }
         match start.name().as_ref() {
