@@ -7,7 +7,7 @@ use std::io::BufRead;
 
 use super::{
     cell, date, error_at, number, split, time, Collector, Device, DeviceOptions, Header, Parsed,
-    Pos, Progress, Records,
+    Progress, Records,
 };
 use crate::transfer::ImportFailure;
 
@@ -27,17 +27,7 @@ pub(super) fn read<R: BufRead>(
     progress: &mut Progress<'_>,
 ) -> Result<Parsed, ImportFailure> {
     let mut records = Records::new(reader, None);
-    let Some((pos, first)) = records.next_record()? else {
-        return Err(error_at(
-            Pos {
-                file: None,
-                line: 1,
-            },
-            "header",
-            "the file is empty",
-        )
-        .into());
-    };
+    let (pos, first) = records.header()?;
     let Some([d, t, kg]) = columns(&split(&first, ';')) else {
         return Err(error_at(
             pos,

@@ -8,7 +8,7 @@ use std::io::BufRead;
 
 use super::{
     cell, date, error_at, split, time, whole, Collector, Device, DeviceOptions, Header, Parsed,
-    Pos, Progress, Records,
+    Progress, Records,
 };
 use crate::transfer::ImportFailure;
 
@@ -44,17 +44,7 @@ pub(super) fn read<R: BufRead>(
     progress: &mut Progress<'_>,
 ) -> Result<Parsed, ImportFailure> {
     let mut records = Records::new(reader, None);
-    let Some((pos, first)) = records.next_record()? else {
-        return Err(error_at(
-            Pos {
-                file: None,
-                line: 1,
-            },
-            "header",
-            "the file is empty",
-        )
-        .into());
-    };
+    let (pos, first) = records.header()?;
     let cells = split(&first, ',');
     let Some([d, t, sys, dia, pulse]) = columns(&cells) else {
         return Err(error_at(

@@ -47,13 +47,7 @@ pub(super) fn read<R: BufRead>(
     progress: &mut Progress<'_>,
 ) -> Result<Parsed, ImportFailure> {
     let mut records = Records::new(reader, None);
-    let first_pos = Pos {
-        file: None,
-        line: 1,
-    };
-    let Some((pos, first)) = records.next_record()? else {
-        return Err(error_at(first_pos, "header", "the file is empty").into());
-    };
+    let (pos, first) = records.header()?;
     let cells = split(&first, ',');
     let Some(version) = version(&cells) else {
         return Err(error_at(

@@ -33,6 +33,16 @@ impl<R: BufRead> Records<R> {
         }
     }
 
+    /// The first record, the header: an empty file is an error at line 1.
+    pub(crate) fn header(&mut self) -> Result<(Pos, String), ImportFailure> {
+        let at = Pos {
+            file: self.file,
+            line: 1,
+        };
+        self.next_record()?
+            .ok_or_else(|| error_at(at, "header", "the file is empty").into())
+    }
+
     /// The next record, without its line break (and without a UTF-8 byte
     /// order mark on the first), and where it starts; `None` at the end.
     /// Bytes that are not UTF-8 become U+FFFD: only dates and numbers are
