@@ -552,3 +552,32 @@ fn an_edited_device_entry_keeps_its_source() {
     assert_eq!(e["source"], "beurer");
     assert_eq!(e["weight_kg"], 70.0);
 }
+
+/// On an 80-column terminal the first line wraps at words (piped, it stays
+/// one line for scripts, as the tests above read it); every line fits.
+#[test]
+fn the_summary_fits_an_80_column_terminal() {
+    let env = TestEnv::new();
+    let f = fixture(&env, "apple-health.zip");
+    let out = env
+        .sh(&format!(
+            r#"exec script -qec "exec \"$CLS\" import --dry-run {f}" /dev/null"#
+        ))
+        .env("COLUMNS", "80")
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run script(1) from util-linux");
+    let screen = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    assert!(
+        screen.contains(
+            "\ndry run: Apple Health export (export.xml from the zip): would import 2 entries;\n  nothing was written\n"
+        ),
+        "{screen}"
+    );
+    // (The CLS_NOW note is the tests' own clock, never a patient's screen.)
+    for line in screen.lines().filter(|l| !l.contains("CLS_NOW")) {
+        assert!(line.chars().count() <= 80, "{line:?} in:\n{screen}");
+    }
+    assert!(!env.db_path().exists(), "a dry run writes nothing");
+}

@@ -126,6 +126,8 @@ fn report(parsed: &Parsed, out: &Outcome, dry_run: bool) -> String {
     if dry_run {
         s.push_str("; nothing was written");
     }
+    // On a terminal the first line wraps at words, as `cls log`'s does.
+    let mut s = cls::render::wrap(&s, 0, 2, crate::cmd::out::wrap_width());
     s.push('\n');
     if out.entries > 0 {
         let mut kinds = Vec::new();
