@@ -255,13 +255,14 @@ fn read_key_file(path: &Path) -> Result<String> {
         .map_err(|_| CryptError::Key(format!("{}: not a text file (UTF-8)", path.display())))
 }
 
-/// At most 24 characters of a public key, for an error message.
+/// At most 24 characters of a public key, for an error message, made
+/// safe to print by the one text sanitiser ([`crate::render::sanitize`]).
 fn shorten(key: &str) -> String {
-    let mut s: String = key.chars().filter(|c| !c.is_control()).take(24).collect();
+    let mut s: String = key.chars().take(24).collect();
     if key.chars().count() > 24 {
         s.push('…');
     }
-    format!("'{s}'")
+    format!("'{}'", crate::render::sanitize(&s))
 }
 
 /// Encrypt `plain` into a binary age file.
@@ -345,6 +346,25 @@ pub fn decrypt(cipher: &[u8], unlock: &Unlock) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_key_is_shown_short_and_sanitised() {
+        // A terminal escape and a right-to-left override in a pasted key
+        // come out as U+FFFD, not as control sequences.
+        let err = parse_recipient("age1\u{1b}[31m\u{202E}xyz", "--to").unwrap_err();
+        let text = err.to_string();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202E}'),
+            "{text}"
+        );
+        assert!(text.contains("'age1\u{FFFD}[31m\u{FFFD}xyz'"), "{text}");
+        let long = format!("age1{}", "q".repeat(70));
+        let text = parse_recipient(&long, "--to").unwrap_err().to_string();
+        assert!(
+            text.contains(&format!("'age1{}…'", "q".repeat(20))),
+            "{text}"
+        );
+    }
 
     #[test]
     fn a_recipient_round_trip_and_the_wrong_key() {

@@ -439,7 +439,7 @@ fn now() -> Result<DateTime<Local>> {
     if io::stderr().is_terminal() && !json_output() {
         let _ = writeln!(
             io::stderr(),
-            "cls: note: clock fixed by CLS_NOW={} (unset it for the real clock)",
+            "cls: note: clock fixed by CLS_NOW={} (unset it)",
             cls::render::sanitize(&v)
         );
     }

@@ -589,6 +589,10 @@ fn a_fixed_clock_is_said_once_on_a_terminal() {
         1,
         "{text}"
     );
+    // One line within 80 columns, even with a full offset in the value.
+    let note = text.lines().find(|l| l.contains("clock fixed")).unwrap();
+    let wide = note.replace("08:00:00Z", "08:00:00+01:00");
+    assert!(wide.trim_end().chars().count() <= 80, "{wide}");
     assert!(text.contains("unknown"), "{text}");
     assert!(!on_tty("check --json").contains("clock fixed"));
 }
