@@ -29,7 +29,7 @@ use crate::rules::{Assessment, Finding, Level, WeightBaseline};
 pub const CONDITION: &str = "Systemic capillary leak syndrome (Clarkson disease)";
 
 /// A plain description for staff who do not know the disease, from the
-/// team's clinical notes (shared/clinical.md).
+/// team's clinical notes.
 pub const DESCRIPTION: &str = "A rare disease with sudden attacks in which plasma leaks out of the blood \
 vessels into the tissues. An attack brings low blood pressure, up to shock; hemoconcentration (high \
 hematocrit and hemoglobin); low albumin; and fast swelling of the face and limbs. The lungs are usually \

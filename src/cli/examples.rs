@@ -342,7 +342,7 @@ pub const EPISODE_DELETE: &str = "Examples:
 
 /// `cls rules tune --help`
 pub const RULES_TUNE: &str = "Needs recorded episodes ('cls episode start'). Only W1, W3, P3's lowered W1, W4 \
-and P2's count move, inside clinical.md's tuning limits; every other threshold is your clinician's.
+and P2's count move, inside the tuning limits of docs/rules.md; every other threshold is your clinician's.
 
 Columns: 'caught' = episodes with at least one day of warning before they started; 'lead' = days of \
 warning lead summed over the episodes; 'watch/y', 'warning/y' = false-alarm days a year at watch, and at \

@@ -1,5 +1,5 @@
 //! `cls ack`: record that the patient has acted on today's `watch` or
-//! `warning` findings (clinical.md §3 v2), and `cls ack --list`. The level
+//! `warning` findings (docs/cli.md), and `cls ack --list`. The level
 //! and check's exit status never change; an emergency is refused.
 
 use std::io::Write;

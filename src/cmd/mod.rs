@@ -76,7 +76,7 @@ pub struct Ctx {
 impl Ctx {
     /// This context for reading `store`. For a diary `cls demo` made, it is
     /// marked synthetic and leaves out the patient's identity, contacts and
-    /// instructions from the config (clinical.md §4): a demo's outputs never
+    /// instructions from the config (docs/rules.md, "The demo diary"): a demo's outputs never
     /// print a real name, phone number or action plan over invented vitals.
     pub fn for_diary(&self, store: &Store) -> Result<std::borrow::Cow<'_, Ctx>> {
         if !store.is_synthetic()? {
@@ -89,7 +89,7 @@ impl Ctx {
         Ok(std::borrow::Cow::Owned(ctx))
     }
 
-    /// The logical today (clinical.md §3): before `day_starts_at` (04:00),
+    /// The logical today (docs/rules.md): before `day_starts_at` (04:00),
     /// the calendar's yesterday. Relative dates (`today`, `yesterday`,
     /// `-3d`) count from it.
     pub fn today(&self) -> NaiveDate {

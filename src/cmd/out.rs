@@ -116,7 +116,7 @@ pub fn scheduled(store: &Store, ctx: &Ctx, date: NaiveDate) -> Result<Vec<MedSta
 }
 
 /// What to do: the patient's action plan for the level; for `unknown`, the
-/// advice that fits its cause first (clinical.md §3 v2), then the plan's own
+/// advice that fits its cause first (docs/rules.md), then the plan's own
 /// words when the patient changed them.
 pub fn action_for(ctx: &Ctx, a: &Assessment) -> String {
     let plan = ctx.config.actions.for_level(a.level);

@@ -1,7 +1,8 @@
 //! A synthetic diary for `cls demo` and the benchmark: a made-up patient's
 //! mornings, evenings, IVIG infusions, colds and about 1.2 attacks a year,
-//! shaped after `clinical.md` §1 and made as untidy as clinical.md §4 asks,
-//! so that it does not flatter the rules: a bathroom scale with an SD of
+//! shaped after the course of the disease and made as untidy as
+//! docs/rules.md ("The demo diary") asks, so that it does not flatter the
+//! rules: a bathroom scale with an SD of
 //! about 0.55 kg, a tenth of mornings missed (holidays, forgotten days, too
 //! ill to log), evening entries (some after midnight, counting for the day
 //! before), salty meals and hot days that look like a prodrome, and attacks
@@ -61,8 +62,8 @@ pub fn years_back(end: NaiveDate, years: u32) -> Option<NaiveDate> {
         .succ_opt()
 }
 
-/// How the made-up patient's life goes; `Default` is clinical.md §4's
-/// patient (about 1.2 attacks a year [S 4]).
+/// How the made-up patient's life goes; `Default` is the demo
+/// patient of docs/rules.md (about 1.2 attacks a year).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Options {
     /// The mean number of attacks a year (0.1–12); fewer for a patient on
@@ -82,7 +83,7 @@ impl Default for Options {
     }
 }
 
-/// Day-to-day scale noise, kg (clinical.md §4: a real bathroom scale and
+/// Day-to-day scale noise, kg (docs/rules.md: a real bathroom scale and
 /// the body's daily swing give an SD of about 0.5–0.7 kg).
 const SCALE_SD_KG: f64 = 0.55;
 
@@ -323,7 +324,7 @@ pub fn generate_with(first: NaiveDate, last: NaiveDate, seed: u64, opts: &Option
                 if rng.chance(0.8) {
                     m.urine = Some(Urine::Less);
                 }
-                // clinical.md §4: leak systolic 70–95.
+                // docs/rules.md, "The demo diary": leak systolic 70–95.
                 sys = rng.uniform(70.0, 95.0);
                 dia = sys * rng.uniform(0.55, 0.65);
                 hr = rng.uniform(100.0, 135.0);
@@ -596,7 +597,7 @@ mod tests {
             .any(|e| e.time >= noon() && e.m.weight_kg.is_some()));
     }
 
-    /// clinical.md §4: day-to-day scale noise with an SD of 0.5–0.7 kg,
+    /// docs/rules.md: day-to-day scale noise with an SD of 0.5–0.7 kg,
     /// measured on consecutive quiet mornings (no symptom, away from any
     /// episode): the SD of the differences over √2.
     #[test]
@@ -663,7 +664,7 @@ mod tests {
             .is_empty());
     }
 
-    /// The demo must not flatter the rules (clinical.md §4): across many
+    /// The demo must not flatter the rules (docs/rules.md): across many
     /// attacks, about a fifth without thirst or without a gain in the
     /// prodrome, some with no prodrome at all; leak systolic 70–95;
     /// albumin in some leaks.

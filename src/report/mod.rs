@@ -11,7 +11,7 @@
 //! [`crate::rules::history`], [`crate::rules::backtest`] and
 //! [`crate::rules::weight_baselines`] and passes their results in, so a
 //! report can never disagree with `cls check`. Days are logical days
-//! (clinical.md §3: an entry before `day_starts_at` counts for the day
+//! (docs/rules.md: an entry before `day_starts_at` counts for the day
 //! before), as the rules read them.
 
 pub mod csv;
@@ -114,7 +114,7 @@ impl Report {
     }
 }
 
-/// The backtest's numbers (clinical.md §4) on the report's period: how
+/// The backtest's numbers (docs/rules.md, "The backtest") on the report's period: how
 /// many of its episodes the rules warned of, and their false alarms.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RulesOnHistory {

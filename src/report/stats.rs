@@ -14,7 +14,7 @@ use super::{
 use crate::model::{DayStart, Entry, Episode, Urine};
 use crate::rules::{EpisodeLead, Level, WeightBaseline};
 
-/// Each logical day's day weight as the rules read it (clinical.md §3): the
+/// Each logical day's day weight as the rules read it (docs/rules.md): the
 /// weight of its earliest entry with a usable weight (finite and positive),
 /// an entry before `day_start` counting for the day before.
 pub fn day_weights(entries: &[Entry], day_start: DayStart) -> BTreeMap<NaiveDate, f64> {

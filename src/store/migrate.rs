@@ -1,7 +1,7 @@
 //! Append-only schema migrations, tracked by `PRAGMA user_version`.
 //!
 //! We do not use rusqlite_migration: it reads `user_version` before opening
-//! its transaction, so concurrent first runs race (engineering.md). Here the
+//! its transaction, so concurrent first runs race. Here the
 //! version is read and the migrations applied inside one `BEGIN IMMEDIATE`,
 //! and an existing diary is backed up before its schema changes.
 

@@ -313,7 +313,7 @@ impl Store {
             .busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| classify(&path, "configure", e))?;
         // Switching a fresh file to WAL can return BUSY at once, ignoring the
-        // busy timeout, when several first runs race (engineering.md): retry.
+        // busy timeout, when several first runs race: retry.
         let mut tries = 0;
         loop {
             let r: rusqlite::Result<String> =

@@ -28,7 +28,7 @@
 //! and ignored on import. The export writes one entry per line, so an error
 //! message's line number points at the entry.
 //!
-//! `acks` are the acknowledgements of `cls ack` (interface.md: stored in the
+//! `acks` are the acknowledgements of `cls ack` (docs/cli.md: stored in the
 //! diary, so backed up and exported): `day` is the logical day it was made
 //! on, `seen` every rule at watch or above then, `lapsed` when a command
 //! first saw it lapse (missing while it holds). A document without `acks`

@@ -97,7 +97,7 @@ fn a_short_span_has_a_morning_entry_most_days() {
         .iter()
         .map(|e| e["date"].as_str().unwrap())
         .collect();
-    // About a tenth of days are missed (clinical.md §4), never the first
+    // About a tenth of days are missed (docs/rules.md), never the first
     // or the last.
     assert!((24..=30).contains(&days.len()), "{}", days.len());
     assert_eq!(days.first(), Some(&"2026-10-27"));

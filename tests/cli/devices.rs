@@ -1,5 +1,5 @@
 //! `cls import --from DEVICE` (issue 19): every format from the sample
-//! exports in tests/fixtures/devices (written from interop.md §1, with the
+//! exports in tests/fixtures/devices (written from the vendors' formats, with the
 //! awkward parts: newest-first rows, empty cells, `-` placeholders, a
 //! trailing section after a blank line, quoted headers, a 0.0 kg weighing,
 //! a 0/0 cuff error, pounds, zips), checked through `cls list --json`;

@@ -1,4 +1,4 @@
-//! The one integration-test binary for `cls` (style.md): every module below
+//! The one integration-test binary for `cls`: every module below
 //! drives the real binary through the harness in `support`.
 
 // The harness: TestEnv with a temp HOME, diary and config, a cleared
@@ -31,10 +31,10 @@ mod concurrency;
 // cls report, cls card, cls meds; the printed report in headless Chromium.
 mod report;
 
-// Clinical timelines through cls log and cls check (clinical.md §3).
+// Clinical timelines through cls log and cls check (docs/rules.md).
 mod timelines;
 
-// Rule set v2 (clinical.md §3): issue 13's timelines and the window edges, from the spec.
+// Rule set v2 (docs/rules.md): issue 13's timelines and the window edges, from the spec.
 mod rules_v2;
 
 // Data safety and portability: export/import, backup/restore, doctor,

@@ -759,7 +759,7 @@ fn weight_finding(check: &serde_json::Value) -> Option<&serde_json::Value> {
 }
 
 /// `cls report` and `cls card` show the weight baseline the weight rules
-/// judge against (clinical.md §3 v2), whatever the config says: before
+/// judge against (docs/rules.md), whatever the config says: before
 /// this, each kept a private median of the 7 calendar days before (the
 /// report: 70.25 on 11-25 and 72.0 on 11-19, with the episode's leak
 /// weights; the card: 70.3 whatever `no_baseline.days` said), and the

@@ -1,5 +1,5 @@
 //! Rule set v2, written from the spec before the implementation: the
-//! timelines of issue 13 and the edges that clinical.md §3 "Window edges"
+//! timelines of issue 13 and the window edges that docs/rules.md
 //! settles, each driven through the contract of docs/cli.md (`cls log
 //! --date --time`, `cls episode`, `cls check [--date] --json`, `CLS_NOW`).
 //!

@@ -1,6 +1,6 @@
 //! Clinical timelines a clinician would recognise, driven through the real
 //! binary: `cls log` day by day, then `cls check` (level, exit status and the
-//! numbers in the explanation). The expected behaviour is clinical.md §3.
+//! numbers in the explanation). The expected behaviour is docs/rules.md.
 
 use assert_cmd::Command;
 use serde_json::Value;

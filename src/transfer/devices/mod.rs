@@ -21,7 +21,8 @@
 //!    patient typed: one in the same minute as a typed entry is written as
 //!    its own entry and reported.
 //!
-//! The formats and their pitfalls are in interop.md §1; each has its file.
+//! Each format has its file, with its pitfalls; the README's "Importing
+//! from your scale or cuff" lists what each device exports.
 
 mod apple;
 mod beurer;

@@ -2,12 +2,12 @@
 //! `collection` for a clinic, with one `Patient`, an optional `Condition`
 //! for SCLS and one `Observation` per measured value or symptom.
 //!
-//! Hand-written serde structs, no FHIR crate (interop.md §2: the Rust FHIR
+//! Hand-written serde structs, no FHIR crate (the Rust FHIR
 //! crates are experimental, stale or churn a major version at a time). The
 //! bundle is written resource by resource, one `entry` per line, so memory
 //! does not grow with a document tree and a diff of two exports is readable.
 //!
-//! Codes (interop.md §2): LOINC 29463-7 body weight (`kg`), 85354-9 blood
+//! Codes (README, "Sharing with your clinic"): LOINC 29463-7 body weight (`kg`), 85354-9 blood
 //! pressure panel with 8480-6 systolic and 8462-4 diastolic components
 //! (`mm[Hg]`), 8867-4 heart rate (`/min`), all category `vital-signs`;
 //! 42908-4 hematocrit (`%`), 718-7 hemoglobin (`g/dL`), 1751-7 albumin
@@ -16,7 +16,7 @@
 //! the core extension `observation-bodyPosition` with SNOMED CT 33586001
 //! "Sitting position" or 10904000 "Orthostatic body position" (the
 //! tx.fhir.org expansion of SNOMED CT International 2025 gives both).
-//! Symptoms carry a SNOMED CT code only where interop.md marks it verified,
+//! Symptoms carry a SNOMED CT code only where it is verified (README),
 //! else `code.text` alone; their severity (0 absent to 3 severe) is
 //! `valueInteger`, with the scale in `method.text`.
 //!
@@ -49,7 +49,7 @@ const NAMESPACE: [u8; 16] = [
     0x60, 0x71, 0xca, 0x72, 0xf6, 0xa8, 0x43, 0xb2, 0x8e, 0x6b, 0x9e, 0x61, 0x9c, 0x77, 0x0b, 0xf5,
 ];
 
-/// The symptoms with a SNOMED CT code interop.md marks verified, by the
+/// The symptoms with a verified SNOMED CT code (README), by the
 /// name cls stores (custom names included: `palpitations` is not built in).
 const SYMPTOM_CODES: &[(&str, &str, &str)] = &[
     ("breathlessness", "267036007", "Dyspnea"),
@@ -350,7 +350,7 @@ fn observations(e: &Entry) -> Vec<Obs> {
     for lab in &m.labs {
         let (loinc, display, text, value, unit) = match lab.kind {
             // A home meter measures capillary blood and calculates the
-            // hematocrit (interop.md §2): 42908-4 rather than 4544-3, the
+            // hematocrit: 42908-4 rather than 4544-3, the
             // automated count of a laboratory's venous sample.
             LabKind::Hematocrit => (
                 "42908-4",
