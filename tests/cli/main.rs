@@ -82,6 +82,10 @@ mod terminal;
 mod conventions;
 mod schema_check;
 
+// The repository's shape (issue 17): file sizes, SQL only in the store,
+// no citations of notes outside the repository.
+mod shape;
+
 /// A module file that is not declared above would silently never run.
 #[test]
 fn every_test_file_is_a_module() {
