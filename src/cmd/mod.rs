@@ -76,8 +76,9 @@ pub struct Ctx {
 impl Ctx {
     /// This context for reading `store`. For a diary `cls demo` made, it is
     /// marked synthetic and leaves out the patient's identity, contacts and
-    /// instructions from the config (docs/rules.md, "The demo diary"): a demo's outputs never
-    /// print a real name, phone number or action plan over invented vitals.
+    /// instructions from the config (docs/rules.md, "The demo diary"): a
+    /// demo's outputs never print a real name, phone number or action plan
+    /// over invented vitals.
     pub fn for_diary(&self, store: &Store) -> Result<std::borrow::Cow<'_, Ctx>> {
         if !store.is_synthetic()? {
             return Ok(std::borrow::Cow::Borrowed(self));

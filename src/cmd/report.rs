@@ -50,8 +50,8 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<u8> {
         .cloned()
         .collect();
     let leads = rules::leads_from_history(&history, &shown);
-    // How the rules did (docs/rules.md, "The backtest"), from the same days: false alarms
-    // on the period, lead times with the lead-in.
+    // How the rules did (docs/rules.md, "The backtest"), from the same
+    // days: false alarms on the period, lead times with the lead-in.
     let rules_on_history = match history.first() {
         Some(first) if !shown.is_empty() => {
             let levels: Vec<_> = history.iter().map(|a| a.level).collect();

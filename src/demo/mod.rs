@@ -2,12 +2,12 @@
 //! mornings, evenings, IVIG infusions, colds and about 1.2 attacks a year,
 //! shaped after the course of the disease and made as untidy as
 //! docs/rules.md ("The demo diary") asks, so that it does not flatter the
-//! rules: a bathroom scale with an SD of
-//! about 0.55 kg, a tenth of mornings missed (holidays, forgotten days, too
-//! ill to log), evening entries (some after midnight, counting for the day
-//! before), salty meals and hot days that look like a prodrome, and attacks
-//! that differ: a fifth without a weight gain, a fifth without thirst, some
-//! with no prodrome at all, leak systolic 70–95, albumin measured in some.
+//! rules: a bathroom scale with an SD of about 0.55 kg, a tenth of mornings
+//! missed (holidays, forgotten days, too ill to log), evening entries (some
+//! after midnight, counting for the day before), salty meals and hot days
+//! that look like a prodrome, and attacks that differ: a fifth without a
+//! weight gain, a fifth without thirst, some with no prodrome at all, leak
+//! systolic 70–95, albumin measured in some.
 //!
 //! Pure: the same span and seed always give the same diary, on every
 //! platform. The generator is a hand-rolled splitmix64 and uses only

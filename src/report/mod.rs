@@ -114,8 +114,9 @@ impl Report {
     }
 }
 
-/// The backtest's numbers (docs/rules.md, "The backtest") on the report's period: how
-/// many of its episodes the rules warned of, and their false alarms.
+/// The backtest's numbers (docs/rules.md, "The backtest") on the report's
+/// period: how many of its episodes the rules warned of, and their false
+/// alarms.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RulesOnHistory {
     /// The days counted for false alarms.
