@@ -58,7 +58,10 @@ impl Format {
 /// and the patient's own: [`known_rules`]).
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The logical today: entries at most one day after it.
     pub today: NaiveDate,
+    /// Now: an acknowledgement's moments must not be after it.
+    pub now: DateTime<FixedOffset>,
     pub custom_symptoms: Vec<String>,
     pub rules: Vec<String>,
 }
@@ -648,6 +651,7 @@ mod tests {
     fn opts() -> Options {
         Options {
             today: "2026-11-25".parse().unwrap(),
+            now: DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap(),
             custom_symptoms: vec!["joint pain".into()],
             rules: known_rules(&crate::rules::RulesConfig::default()),
         }

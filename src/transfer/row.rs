@@ -267,8 +267,25 @@ pub(crate) fn check_ack(
     opts: &Options,
 ) -> Result<(NewAck, Option<DateTime<FixedOffset>>), InputError> {
     let day = check_date("day", &raw.day, opts.today)?;
+    // An acknowledgement holds only on its own day: one dated after today
+    // would silence tomorrow's findings before the patient has seen them.
+    if day > opts.today {
+        return Err(InputError::new(
+            "day",
+            format!(
+                "{day} is after today ({}): an acknowledgement is made on its day",
+                opts.today
+            ),
+        ));
+    }
+    // A rule this cls or config no longer has cannot cover a finding, so on
+    // a past day it is kept as history (an export from before a custom rule
+    // was removed must import again); on today, an unknown rule is a typo.
+    let past = day < opts.today;
     let known = |field: &str, rule: &str| {
         if opts.rules.iter().any(|r| r == rule) {
+            Ok(rule.to_string())
+        } else if past && is_rule_id(rule) {
             Ok(rule.to_string())
         } else {
             Err(InputError::new(
@@ -290,11 +307,23 @@ pub(crate) fn check_ack(
             ))
         }
     };
-    let at = check_moment("at", &raw.at, opts.today)?;
+    let at = check_moment("at", &raw.at, opts)?;
+    // Made on its logical day: that calendar day, or before the day's start
+    // on the next one. An old moment on today's date would hold today.
+    let made_on = at.date_naive();
+    if made_on < day || made_on > day + Duration::days(1) {
+        return Err(InputError::new(
+            "at",
+            format!(
+                "{} is not on the day it acknowledges ({day})",
+                at.to_rfc3339()
+            ),
+        ));
+    }
     let lapsed = raw
         .lapsed
         .as_deref()
-        .map(|l| check_moment("lapsed", l, opts.today))
+        .map(|l| check_moment("lapsed", l, opts))
         .transpose()?;
     if let Some(l) = lapsed.filter(|l| *l < at) {
         return Err(InputError::new(
@@ -350,13 +379,13 @@ pub(crate) fn check_ack(
     ))
 }
 
-/// An RFC 3339 moment (`2026-11-25T08:10:00+01:00`), at most one day after
-/// `today` as an entry may be.
-fn check_moment(
-    field: &str,
-    s: &str,
-    today: NaiveDate,
-) -> Result<DateTime<FixedOffset>, InputError> {
+/// How far ahead of this machine's clock a moment from another machine may
+/// be (clocks drift); anything later has not happened yet.
+const CLOCK_SKEW_MINUTES: i64 = 10;
+
+/// An RFC 3339 moment (`2026-11-25T08:10:00+01:00`) that has happened: not
+/// after `now` (give or take [`CLOCK_SKEW_MINUTES`]).
+fn check_moment(field: &str, s: &str, opts: &Options) -> Result<DateTime<FixedOffset>, InputError> {
     let t = s.trim();
     let at = DateTime::parse_from_rfc3339(t).map_err(|_| {
         InputError::new(
@@ -364,15 +393,24 @@ fn check_moment(
             format!("'{t}' is not a time (use RFC 3339, e.g. 2026-11-25T08:10:00+01:00)"),
         )
     })?;
-    let limit = today + Duration::days(1);
-    if at.date_naive() > limit {
+    if at > opts.now + Duration::minutes(CLOCK_SKEW_MINUTES) {
         return Err(InputError::new(
             field,
             format!(
-                "{} is in the future (at most one day ahead, {limit})",
-                at.to_rfc3339()
+                "{} is in the future (now is {})",
+                at.to_rfc3339(),
+                opts.now.to_rfc3339()
             ),
         ));
     }
     Ok(at)
+}
+
+/// The shape of a rule id as the diary keeps it: 1–100 letters, digits,
+/// `_` or `-` (so it stays one word in `seen`).
+fn is_rule_id(rule: &str) -> bool {
+    (1..=100).contains(&rule.len())
+        && rule
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }

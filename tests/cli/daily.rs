@@ -652,25 +652,50 @@ fn a_bad_ack_rejects_the_whole_file_naming_its_line_and_field() {
     let env = TestEnv::new();
     with_baseline(&env);
     let before = env.diary_snapshot();
-    let good = r#"{"day": "2026-11-25", "rule": "W1", "level": "watch", "at": "2026-11-25T08:10:00+00:00", "seen": {"W1": "watch"}}"#;
+    let good = r#"{"day": "2026-11-25", "rule": "W1", "level": "watch", "at": "2026-11-25T07:50:00+00:00", "seen": {"W1": "watch"}}"#;
     let cases: &[(&str, &str, &str)] = &[
         (
             r#""rule": "W1""#,
             r#""rule": "W99""#,
             "rule: unknown rule 'W99'",
         ),
-        (r#""rule": "W1""#, r#""rule": "")"#, "line 6: json"),
+        (r#""rule": "W1""#, r#""rule": """#, "rule: unknown rule ''"),
+        (r#""rule": "W1""#, r#""rule": 7"#, "line 6: json"),
         (
-            r#""at": "2026-11-25T08:10:00+00:00""#,
+            r#""at": "2026-11-25T07:50:00+00:00""#,
             r#""at": "08:10""#,
             "at: '08:10' is not a time",
         ),
         (
-            r#""at": "2026-11-25T08:10:00+00:00""#,
+            r#""at": "2026-11-25T07:50:00+00:00""#,
             r#""at": "2026-12-25T08:10:00+00:00""#,
-            "at: 2026-12-25T08:10:00+00:00 is in the future",
+            "at: 2026-12-25T08:10:00+00:00 is in the future (now is 2026-11-25T08:00:00",
+        ),
+        // Later today than now (beyond ten minutes of clock drift): it
+        // has not happened yet.
+        (
+            r#""at": "2026-11-25T07:50:00+00:00""#,
+            r#""at": "2026-11-25T08:20:00+00:00""#,
+            "at: 2026-11-25T08:20:00+00:00 is in the future",
+        ),
+        // An old moment on today's ack would make it hold today.
+        (
+            r#""at": "2026-11-25T07:50:00+00:00""#,
+            r#""at": "2020-01-01T08:00:00+00:00""#,
+            "at: 2020-01-01T08:00:00+00:00 is not on the day it acknowledges (2026-11-25)",
         ),
         (r#""day": "2026-11-25""#, r#""day": "2026-11-31""#, "day: "),
+        // Dated tomorrow, it would silence tomorrow's findings.
+        (
+            r#""day": "2026-11-25""#,
+            r#""day": "2026-11-26""#,
+            "day: 2026-11-26 is after today (2026-11-25)",
+        ),
+        (
+            r#""seen""#,
+            r#""lapsed": "2026-11-26T08:00:00+00:00", "seen""#,
+            "lapsed: 2026-11-26T08:00:00+00:00 is in the future",
+        ),
         (
             r#""level": "watch""#,
             r#""level": "emergency""#,
@@ -688,8 +713,8 @@ fn a_bad_ack_rejects_the_whole_file_naming_its_line_and_field() {
         ),
         (
             r#""seen""#,
-            r#""lapsed": "2026-11-25T08:00:00+00:00", "seen""#,
-            "lapsed: 2026-11-25T08:00:00+00:00 is before",
+            r#""lapsed": "2026-11-25T07:40:00+00:00", "seen""#,
+            "lapsed: 2026-11-25T07:40:00+00:00 is before",
         ),
         (
             r#""seen""#,
@@ -739,4 +764,32 @@ fn an_ack_of_the_patients_own_rule_imports_only_where_that_rule_exists() {
     );
     let list = env.ok(&["ack", "--list"]);
     assert!(list.contains("07:50  my_thirst"), "{list}");
+}
+
+/// A whole-diary export must import again after a custom rule is gone
+/// from the config: its acks of past days are history (no finding of a
+/// rule that no longer exists can be covered). Today's would be a typo.
+#[test]
+fn a_past_ack_of_a_rule_no_longer_in_the_config_still_imports() {
+    let env = TestEnv::new();
+    let doc = r#"{"format": "cls-diary", "version": 1, "entries": [], "acks": [
+{"day": "2026-11-20", "rule": "my_thirst", "level": "watch", "at": "2026-11-20T07:50:00+00:00", "seen": {"my_thirst": "watch", "W1": "watch"}}
+]}"#;
+    let file = env.path("acks.json");
+    std::fs::write(&file, doc).unwrap();
+    let out = env.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(
+        out,
+        "imported 0, skipped 0 duplicates; acknowledgements: imported 1, skipped 0 duplicates\n"
+    );
+    // A rule id that could not be one (a space would break `seen`) is
+    // still refused, past day or not.
+    let bad = doc.replace("\"rule\": \"my_thirst\"", "\"rule\": \"my thirst\"");
+    std::fs::write(&file, bad).unwrap();
+    let other = TestEnv::new();
+    other.usage_error(
+        &["import", file.to_str().unwrap()],
+        "line 2: rule: unknown rule 'my thirst'",
+    );
+    assert!(!other.diary_exists());
 }

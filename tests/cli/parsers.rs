@@ -27,6 +27,11 @@ fn text() -> impl Strategy<Value = String> {
 fn opts() -> Options {
     Options {
         today: today(),
+        now: today()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+            .and_utc()
+            .fixed_offset(),
         custom_symptoms: vec!["brain fog".into()],
         rules: vec![],
     }

@@ -20,6 +20,11 @@ fn today() -> NaiveDate {
 fn opts() -> Options {
     Options {
         today: today(),
+        now: today()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+            .and_utc()
+            .fixed_offset(),
         custom_symptoms: vec![CUSTOM.to_string()],
         rules: transfer::known_rules(&cls::rules::RulesConfig::default()),
     }

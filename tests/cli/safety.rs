@@ -1169,6 +1169,7 @@ fn disk_full_via_max_page_count() {
     let csv = big_csv(200, "full");
     let opts = cls::transfer::Options {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        now: chrono::DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap(),
         custom_symptoms: vec![],
         rules: vec![],
     };

@@ -42,6 +42,7 @@ pub fn import(ctx: &Ctx, args: &ImportArgs) -> Result<u8> {
     };
     let opts = Options {
         today: ctx.today(),
+        now: ctx.now.fixed_offset(),
         custom_symptoms: ctx.config.symptoms.custom.clone(),
         rules: transfer::known_rules(&ctx.config.rules),
     };
