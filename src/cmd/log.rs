@@ -362,12 +362,23 @@ fn confirm(
     );
     writeln!(o, "{}", render::wrap(&line, 0, 2, width))?;
     // The status of the day it counts for: as of now for the logical
-    // today, as of its end for a past day.
+    // today, as of its end for a past day. An entry timed later today than
+    // now is judged as of its own time: as of now it would not count yet,
+    // and its values could show "ok" under a warning (a mistyped --time).
     let input = cls::diary::load_for_rules(store, &ctx.config, cls::diary::Judged::day(day))?;
-    let a = rules::evaluate_at(&input.diary(), day, ctx.rules_now(), &ctx.config.rules);
+    let ahead = day == ctx.today() && stamp.utc > ctx.now.with_timezone(&chrono::Utc);
+    let moment = if ahead {
+        rules::Now {
+            local: stamp.date.and_time(stamp.time),
+            utc: stamp.utc,
+        }
+    } else {
+        ctx.rules_now()
+    };
+    let a = rules::evaluate_at(&input.diary(), day, moment, &ctx.config.rules);
     writeln!(o, "{}", render::wrap(&out::status_line(&a), 0, 2, width))?;
     if a.level >= cls::Level::Warning {
-        let action = out::action_line(a.level, ctx.config.actions.for_level(a.level));
+        let action = out::action_line(a.level, &out::action_for(ctx, &a));
         writeln!(o, "{}", render::wrap(&action, 0, 2, width))?;
     }
     drop(o);
@@ -375,7 +386,7 @@ fn confirm(
     // level (an entry for a past day can change today's too).
     // Nothing here may turn the logged entry into an error.
     if !ctx.config.hooks.is_empty() {
-        let today = if day == ctx.today() {
+        let today = if day == ctx.today() && !ahead {
             Ok(a)
         } else {
             super::daily::judge_today(ctx, store)

@@ -65,6 +65,27 @@ fn confirmation_line_has_the_id_then_the_status_line() {
     assert_eq!(logged_id(&out), Some(2), "ids count up: {out}");
 }
 
+/// An entry timed later today than now is judged as of its own time in
+/// the confirmation: as of now it would not count yet, and a warning's
+/// values read "ok" (a mistyped --time). At warning, "What to do" names the
+/// patient's team as `cls check` does.
+#[test]
+fn an_entry_later_today_is_judged_as_of_its_own_time() {
+    let env = TestEnv::new();
+    env.write_config("[patient.specialist]\nname = \"Dr Okafor\"\nphone = \"+44 20 7946 0999\"\n");
+    let days: Vec<&[&str]> = vec![&["--weight", "68.0", "--bp", "118/76", "--hr", "70"]; 10];
+    env.log_days("2026-11-15", &days);
+    let out = env.ok(&[
+        "log", "--weight", "70.2kg", "--bp", "118/76", "--hr", "70", "--time", "08:30",
+    ]);
+    assert!(
+        out.contains(&format!("status for {TODAY} as of 08:30: warning")),
+        "{out}"
+    );
+    assert!(out.contains("What to do (warning): "), "{out}");
+    assert!(out.contains("Your SCLS team: Dr Okafor"), "{out}");
+}
+
 #[test]
 fn weight_units_are_converted_and_stored_in_kg() {
     let env = TestEnv::new();
