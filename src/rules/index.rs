@@ -392,6 +392,32 @@ impl<'a> Index<'a> {
         (age < i64::from(valid_days)).then_some(r)
     }
 
+    /// The worst value of a lab dated within `valid_days` up to `date`: the
+    /// one with the highest `key`, the latest of equals (so with nothing
+    /// abnormal, the latest). A later normal value never hides an earlier
+    /// abnormal one while that still counts.
+    pub fn worst_lab<K: Ord>(
+        &self,
+        kind: LabKind,
+        date: NaiveDate,
+        valid_days: u32,
+        key: impl Fn(&LabReading) -> K,
+    ) -> Option<&LabReading> {
+        let slot = lab_slot(kind);
+        let n = self.day(date).n_lab[slot];
+        let mut worst: Option<(&LabReading, K)> = None;
+        for r in self.labs[slot][..n].iter().rev() {
+            if days_between(self.ldays[r.entry], date) >= i64::from(valid_days) {
+                break;
+            }
+            let k = key(r);
+            if worst.as_ref().is_none_or(|(_, w)| k > *w) {
+                worst = Some((r, k));
+            }
+        }
+        worst.map(|(r, _)| r)
+    }
+
     /// The last entry dated on or before `date` (over everything loaded).
     pub fn last_entry_on_or_before(&self, date: NaiveDate) -> Option<usize> {
         let n = self.ldays.partition_point(|d| *d <= date);

@@ -184,8 +184,9 @@ fn evaluate(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
     let ix = ctx.ix;
     let c = &cfg.hemoconcentration;
     if c.enabled {
-        let hb = ix.latest_lab(LabKind::Hemoglobin, ctx.date, valid);
-        let hct = ix.latest_lab(LabKind::Hematocrit, ctx.date, valid);
+        let worst = |kind| ix.worst_lab(kind, ctx.date, valid, |r| LabHit::new(kind, r, c).band());
+        let hb = worst(LabKind::Hemoglobin);
+        let hct = worst(LabKind::Hematocrit);
         if hb.is_none() && hct.is_none() {
             skip!(
                 out,
@@ -239,9 +240,10 @@ fn evaluate(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
                                 format!("{} {unit}", num(r.value))
                             };
                             parts.push(format!(
-                                "{kind} {shown} on {} is {}",
+                                "{kind} {shown} on {} is {}{}",
                                 e.date(),
-                                why.join(" and ")
+                                why.join(" and "),
+                                latest_tail(ctx, kind, r)
                             ));
                         }
                     }
@@ -253,7 +255,10 @@ fn evaluate(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
 
     let c = &cfg.albumin;
     if c.enabled {
-        match ix.latest_lab(LabKind::Albumin, ctx.date, valid) {
+        let low = |r: &LabReading| {
+            r.value < c.below || r.baseline.is_some_and(|(b, _)| b - r.value >= c.drop - EPS)
+        };
+        match ix.worst_lab(LabKind::Albumin, ctx.date, valid, low) {
             None => skip!(
                 out,
                 RuleId::H2,
@@ -294,10 +299,11 @@ fn evaluate(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
                                 ));
                             }
                             let mut msg = format!(
-                                "albumin {} g/L on {} is {}",
+                                "albumin {} g/L on {} is {}{}",
                                 num(r.value),
                                 e.date(),
-                                why.join(" and ")
+                                why.join(" and "),
+                                latest_tail(ctx, LabKind::Albumin, r)
                             );
                             if h1.is_some() {
                                 msg.push_str(", with hemoconcentration (H1)");
@@ -313,11 +319,27 @@ fn evaluate(ctx: &Ctx<'_, '_>, out: &mut Out<'_>) {
     }
 }
 
+/// "; latest 42% on 2026-11-25" when the value judged is not the latest
+/// of its lab in the window (a later value does not clear an earlier one).
+fn latest_tail(ctx: &Ctx<'_, '_>, kind: LabKind, judged: &LabReading) -> String {
+    match ctx.ix.latest_lab(kind, ctx.date, ctx.cfg.labs.valid_days) {
+        Some(l) if l.entry != judged.entry => {
+            let value = if kind.unit() == "%" {
+                format!("{}%", num(l.value))
+            } else {
+                format!("{} {}", num(l.value), kind.unit())
+            };
+            format!("; latest {value} on {}", ctx.entry(l.entry).date())
+        }
+        _ => String::new(),
+    }
+}
+
 fn describe(c: &RulesConfig, b: &mut Builder) {
     let d = &b.defaults;
     let labs = changed("labs", &c.labs, &d.labs);
     let lab_text = format!(
-        "a value counts for {} days; baseline = median of earlier values in the {} days before it",
+        "each value counts for {} days, the worst of them judged; baseline = median of earlier values in the {} days before it",
         c.labs.valid_days, c.labs.baseline_days
     );
     let h1 = &c.hemoconcentration;

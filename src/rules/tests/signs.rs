@@ -338,6 +338,39 @@ fn h1_labs_count_for_seven_days_and_old_baselines_expire() {
     assert!(a.get("H1").is_none(), "{a:#?}");
 }
 
+/// Each value counts for its 7 days: a later normal value does not clear
+/// an earlier abnormal one, and the message names both.
+#[test]
+fn a_later_normal_lab_does_not_clear_an_earlier_abnormal_one() {
+    use LabKind::*;
+    let mut b = steady60();
+    lab(b.at("2026-11-22", "10:00"), Hematocrit, 56.0);
+    let m = b.weigh(DAY, 60.0);
+    lab(m, Hematocrit, 42.0);
+    let a = b.eval(DAY);
+    assert_eq!(a.level_of("H1"), Some(Level::Emergency));
+    assert_eq!(
+        a.msg("H1"),
+        "hematocrit 56% on 2026-11-22 is at or above 55; latest 42% on 2026-11-25"
+    );
+    let mut b = steady60();
+    lab(b.at("2026-11-23", "10:00"), Albumin, 25.0);
+    let m = b.weigh(DAY, 60.0);
+    lab(m, Albumin, 38.0);
+    let a = b.eval(DAY);
+    assert_eq!(a.level_of("H2"), Some(Level::Warning));
+    assert_eq!(
+        a.msg("H2"),
+        "albumin 25 g/L on 2026-11-23 is below 30; latest 38 g/L on 2026-11-25"
+    );
+    // Seven days on, the abnormal value no longer counts: the latest alone.
+    let mut b = steady60();
+    lab(b.at("2026-11-18", "10:00"), Hematocrit, 56.0);
+    let m = b.weigh(DAY, 60.0);
+    lab(m, Hematocrit, 42.0);
+    assert!(b.eval(DAY).get("H1").is_none());
+}
+
 #[test]
 fn h2_albumin_and_its_upgrade_with_h1() {
     use LabKind::*;
