@@ -3,7 +3,7 @@
 -- The daily loop (issue 18): acknowledgements and hook firings live in the
 -- diary, so that backups and restores carry them with the entries.
 --
--- An acknowledgement ("I have acted on this", docs/cli.md) of one
+-- An acknowledgement ("I have acted on this", clinical.md §3 v2) of one
 -- finding on one logical day. `seen` lists every rule at watch or above
 -- when it was made, as "RULE:level" separated by spaces: the ack lapses as
 -- soon as a rule fires that is not in it, or fires at a higher level.

@@ -4,7 +4,7 @@
 -- `synthetic`: `cls demo` sets it to 'demo' in the transaction that writes
 -- its made-up entries, so that every output made from the file can say it is
 -- a synthetic demo diary and never print the patient's name from the config
--- over invented vitals (issue 16; docs/rules.md, "The demo diary"). Backups and restores copy
+-- over invented vitals (issue 16, clinical.md §4). Backups and restores copy
 -- it like any other table.
 CREATE TABLE meta (
     key TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 100),
