@@ -611,6 +611,24 @@ fn check_values(conn: &Inspector, custom: &[String], version: i64, out: &mut Vec
             bad_episodes[0]
         ));
     }
+    match conn.unreadable_acks() {
+        Ok(acks) if !acks.is_empty() => {
+            problems.push(format!(
+                "{} that cannot be read, which every command leaves out (the findings show as not acknowledged): {}",
+                count(acks.len(), "acknowledgement", "acknowledgements"),
+                id_list(&acks)
+            ));
+            fixes.push(format!(
+                "delete it (sqlite3 DIARY \"DELETE FROM ack WHERE id = {}\") and acknowledge again with 'cls ack'",
+                acks[0]
+            ));
+        }
+        Ok(_) => {}
+        Err(e) => {
+            problems.push(format!("cannot read acknowledgements: {e}"));
+            fixes.push("restore a backup".to_string());
+        }
+    }
     if !bad.is_empty() {
         problems.push(format!(
             "{} with impossible values: {}",

@@ -42,7 +42,18 @@ pub fn holding(ctx: &Ctx, store: &mut Store, a: &Assessment) -> Result<Holding> 
     let acks = store.acks(today)?;
     let (holding, lapsed) = cls::ack::holding(&acks, a, today);
     if !lapsed.is_empty() && ctx.db.exists() {
-        let _ = store.lapse_acks(&lapsed, ctx.now.fixed_offset());
+        // Read-only: the lapse still holds now, and is recorded by the
+        // next run that can write. Any other failure is said: the lapse
+        // would otherwise be forgotten.
+        if let Err(e) = store.lapse_acks(&lapsed, ctx.now.fixed_offset()) {
+            if !e.is_read_only() {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "cls: could not record a lapsed acknowledgement: {}",
+                    super::one_line(&e.into())
+                );
+            }
+        }
     }
     Ok(holding)
 }

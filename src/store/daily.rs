@@ -43,11 +43,36 @@ impl Store {
     /// end open), by day then in the order they were made, lapsed ones
     /// included (`cls export --format json`).
     pub fn acks_between(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Vec<Ack>> {
+        let from = from.map_or_else(|| "0000-00-00".to_string(), |d| d.to_string());
+        let to = to.map_or_else(|| "9999-99-99".to_string(), |d| d.to_string());
+        let mut out = Vec::new();
+        for (id, ack) in self.ack_rows(&from, &to)? {
+            match ack {
+                Ok(a) => out.push(a),
+                // A row that cannot be read (edited by hand) is no ack: the
+                // finding then shows as not acknowledged, the safe side. It
+                // is said once after the command (an export leaves it out),
+                // as an unreadable entry is, and `cls doctor` lists it.
+                Err(field) => super::read::note_unreadable(super::read::Unreadable {
+                    table: "acknowledgement",
+                    id,
+                    detail: format!("its {field} is not valid"),
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The ack rows of the days `from..=to` (as text), each read into an
+    /// [`Ack`] or the name of the field that cannot be.
+    fn ack_rows(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(i64, std::result::Result<Ack, &'static str>)>> {
         if self.schema < DAILY_SCHEMA {
             return Ok(Vec::new());
         }
-        let from = from.map_or_else(|| "0000-00-00".to_string(), |d| d.to_string());
-        let to = to.map_or_else(|| "9999-99-99".to_string(), |d| d.to_string());
         let read = self.err("read acknowledgements");
         let mut stmt = self
             .conn
@@ -57,7 +82,7 @@ impl Store {
             )
             .map_err(&read)?;
         let rows = stmt
-            .query_map([from, to], |r| {
+            .query_map([from, to], |r| -> rusqlite::Result<AckText> {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, String>(1)?,
@@ -72,26 +97,8 @@ impl Store {
             .map_err(&read)?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, day, rule, level, at, note, seen, lapsed) = row.map_err(&read)?;
-            // A row that cannot be read (edited by hand) is no ack: the
-            // finding then shows as not acknowledged, the safe side.
-            let (Ok(day), Some(level), Ok(at)) = (
-                day.parse::<NaiveDate>(),
-                parse_level(&level),
-                DateTime::parse_from_rfc3339(&at),
-            ) else {
-                continue;
-            };
-            out.push(Ack {
-                id,
-                day,
-                rule,
-                level,
-                at,
-                note,
-                seen: seen_from_text(&seen),
-                lapsed: lapsed.map(|l| DateTime::parse_from_rfc3339(&l).unwrap_or(at)),
-            });
+            let row = row.map_err(&read)?;
+            out.push((row.0, read_ack(row)));
         }
         Ok(out)
     }
@@ -219,6 +226,35 @@ pub fn insert_ack(
         ],
     )?;
     Ok(tx.last_insert_rowid())
+}
+
+/// An ack row as stored: id, day, rule, level, at, note, seen, lapsed.
+pub(super) type AckText = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
+/// An ack row read into an [`Ack`], or the name of the field that cannot
+/// be (a row edited by hand). The one reading for commands and doctor.
+pub(super) fn read_ack(row: AckText) -> std::result::Result<Ack, &'static str> {
+    let (id, day, rule, level, at, note, seen, lapsed) = row;
+    let moment = |s: &str, field| DateTime::parse_from_rfc3339(s).map_err(|_| field);
+    Ok(Ack {
+        id,
+        day: day.parse::<NaiveDate>().map_err(|_| "day")?,
+        rule,
+        level: parse_level(&level).ok_or("level")?,
+        at: moment(&at, "at")?,
+        note,
+        seen: seen_from_text(&seen),
+        lapsed: lapsed.as_deref().map(|l| moment(l, "lapsed")).transpose()?,
+    })
 }
 
 #[cfg(test)]

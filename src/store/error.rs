@@ -85,6 +85,13 @@ pub fn classify(path: &str, action: &'static str, e: rusqlite::Error) -> StoreEr
     }
 }
 
+impl StoreError {
+    /// The diary cannot be written here (read-only file, folder or medium).
+    pub fn is_read_only(&self) -> bool {
+        cannot_write(self)
+    }
+}
+
 pub(super) fn cannot_write(e: &StoreError) -> bool {
     match e {
         StoreError::ReadOnly { .. } => true,

@@ -189,6 +189,42 @@ impl Inspector {
         .unwrap_or_default()
     }
 
+    /// The acknowledgements that every command leaves out as unreadable
+    /// (a row edited by hand), by id; none before schema 4 made the table.
+    pub fn unreadable_acks(&self) -> Result<Vec<i64>> {
+        let has_table: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ack')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_table {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, day, rule, level, at, note, seen, lapsed FROM ack ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let row: super::daily::AckText = row?;
+            if super::daily::read_ack(row.clone()).is_err() {
+                out.push(row.0);
+            }
+        }
+        Ok(out)
+    }
+
     fn ids(&self, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<i64>> {
         let mut stmt = self.conn.prepare(sql)?;
         let rows = stmt.query_map(params, |r| r.get(0))?;

@@ -504,7 +504,7 @@ fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
 /// time. Every read skips it and it is reported once per command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unreadable {
-    /// "entry" or "episode".
+    /// "entry", "episode" or "acknowledgement".
     pub table: &'static str,
     pub id: i64,
     /// What is wrong with it, control characters escaped.

@@ -793,3 +793,52 @@ fn a_past_ack_of_a_rule_no_longer_in_the_config_still_imports() {
     );
     assert!(!other.diary_exists());
 }
+
+/// An acknowledgement edited by hand into something unreadable is no ack:
+/// the finding shows unacknowledged, an export leaves it out and says so
+/// once on stderr (as an unreadable entry), and doctor names it.
+#[test]
+fn an_unreadable_ack_is_left_out_said_and_named_by_doctor() {
+    let mut env = TestEnv::new();
+    acked_diary(&mut env);
+    let conn = rusqlite::Connection::open(env.db_path()).unwrap();
+    let id: i64 = conn
+        .query_row("SELECT id FROM ack WHERE rule = 'L10'", [], |r| r.get(0))
+        .unwrap();
+    conn.execute(
+        "UPDATE ack SET at = 'not a time, by hand!' WHERE id = ?1",
+        [id],
+    )
+    .unwrap();
+    drop(conn);
+    let said = format!(
+        "acknowledgement {id} cannot be read (its at is not valid) and was left out; see 'cls doctor'"
+    );
+    let out = env.run(&["export", "--format", "json"]);
+    assert_eq!(code(&out), Some(0), "{}", describe(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let acks = v["acks"].as_array().unwrap();
+    assert!(
+        !acks.is_empty() && acks.iter().all(|a| a["rule"] != "L10"),
+        "{v}"
+    );
+    assert_eq!(stderr(&out).matches(&said).count(), 1, "{}", describe(&out));
+    let out = env.run(&["check", "--json"]);
+    assert_eq!(stderr(&out).matches(&said).count(), 1, "{}", describe(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let l10 = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "L10")
+        .unwrap();
+    assert!(l10.get("acknowledged").is_none(), "{v}");
+    let out = env.run(&["doctor"]);
+    assert!(
+        stdout(&out).contains(&format!(
+            "1 acknowledgement that cannot be read, which every command leaves out (the findings show as not acknowledged): {id}"
+        )),
+        "{}",
+        describe(&out)
+    );
+}
