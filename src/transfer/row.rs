@@ -283,9 +283,7 @@ pub(crate) fn check_ack(
     // was removed must import again); on today, an unknown rule is a typo.
     let past = day < opts.today;
     let known = |field: &str, rule: &str| {
-        if opts.rules.iter().any(|r| r == rule) {
-            Ok(rule.to_string())
-        } else if past && is_rule_id(rule) {
+        if opts.rules.iter().any(|r| r == rule) || (past && is_rule_id(rule)) {
             Ok(rule.to_string())
         } else {
             Err(InputError::new(
