@@ -171,8 +171,16 @@ fn validate(c: &RulesConfig, _custom: &[String]) -> Checked {
     range_u(&k("drop"), c.hypotension.drop, 5, 150)?;
     let k = |s: &'static str| RuleKey(RuleId::L2, s);
     level(&k("level"), c.low_bp.level, false)?;
-    range_u(&k("max_systolic"), c.low_bp.max_systolic, 40, 250)?;
-    range_u(&k("drop"), c.low_bp.drop, 5, 150)?;
+    // L2 is the milder band: inside L1's it could never fire.
+    range_u(
+        &k("max_systolic"),
+        c.low_bp.max_systolic,
+        c.hypotension.max_systolic,
+        250,
+    )
+    .map_err(|e| e.hint("at or above hypotension.max_systolic"))?;
+    range_u(&k("drop"), c.low_bp.drop, 5, c.hypotension.drop)
+        .map_err(|e| e.hint("at most hypotension.drop"))?;
 
     let k = |s: &'static str| RuleKey(RuleId::L3, s);
     let o = &c.orthostatic;

@@ -128,13 +128,21 @@ fn validate(c: &RulesConfig, _custom: &[String]) -> Checked {
     range_f(&k("watch_pct"), c.weight_gain.watch_pct, 0.0, 30.0)?;
     let k = |s: &'static str| RuleKey(RuleId::W2, s);
     level(&k("level"), c.weight_gain_large.level, false)?;
-    range_f(&k("warning_kg"), c.weight_gain_large.warning_kg, 0.0, 20.0)?;
+    // W2 is the larger gain: below W1 it could never fire (W1 holds it).
+    range_f(
+        &k("warning_kg"),
+        c.weight_gain_large.warning_kg,
+        c.weight_gain.watch_kg,
+        20.0,
+    )
+    .map_err(|e| e.hint("at or above weight_gain.watch_kg"))?;
     range_f(
         &k("warning_pct"),
         c.weight_gain_large.warning_pct,
-        0.0,
+        c.weight_gain.watch_pct,
         30.0,
-    )?;
+    )
+    .map_err(|e| e.hint("at or above weight_gain.watch_pct"))?;
     let k = |s: &'static str| RuleKey(RuleId::W3, s);
     level(&k("level"), c.overnight_jump.level, false)?;
     range_f(&k("watch_kg"), c.overnight_jump.watch_kg, 0.0, 20.0)?;

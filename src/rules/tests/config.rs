@@ -202,6 +202,24 @@ fn invalid_configs_name_the_rule_and_key() {
         e.contains("rules.shock_index.emergency_at: 1 is out of range: must be 1.1–3"),
         "{e}"
     );
+    // A milder band set inside the graver one could never fire.
+    let e = invalid("[rules.weight_gain_large]\nwarning_kg = 0.8\n");
+    assert!(
+        e.contains("rules.weight_gain_large.warning_kg: 0.8 is out of range: must be 1–20 (at or above weight_gain.watch_kg)"),
+        "{e}"
+    );
+    let e = invalid("[rules.low_bp]\nmax_systolic = 85\n");
+    assert!(
+        e.contains("rules.low_bp.max_systolic: 85 is out of range: must be 90–250 (at or above hypotension.max_systolic)"),
+        "{e}"
+    );
+    let e = invalid("[rules.low_bp]\ndrop = 45\n");
+    assert!(
+        e.contains(
+            "rules.low_bp.drop: 45 is out of range: must be 5–40 (at most hypotension.drop)"
+        ),
+        "{e}"
+    );
     let e = invalid("[rules.prodrome_cluster]\nsymptoms = [\"fatige\"]\n");
     assert!(
         e.contains("rules.prodrome_cluster.symptoms[0]: unknown symptom 'fatige' (did you mean 'fatigue'?)"),
