@@ -400,6 +400,94 @@ fn a_bad_file_fails_whole_with_its_line_and_writes_nothing() {
     }
 }
 
+/// A `"` inside a note (`after 5" of snow`) is text: the rows after it
+/// are read, not swallowed into the note.
+#[test]
+fn a_stray_quote_in_a_note_keeps_the_rows_after_it() {
+    let env = TestEnv::new();
+    std::fs::write(
+        env.path("weight.csv"),
+        "Date,\"Weight (kg)\",\"Fat mass (kg)\",\"Bone mass (kg)\",\"Muscle mass (kg)\",\"Hydration (kg)\",Comments\n\
+         \"2026-11-03 07:34:49\",70.20,,,,,after 5\" of snow\n\
+         \"2026-11-02 07:30:10\",70.05,,,,,\n\
+         \"2026-11-01 07:31:00\",0.00,,,,,\n\
+         \"2026-11-01 07:30:00\",69.90,,,,,\"after \"\"coffee\"\", honest\"\n",
+    )
+    .unwrap();
+    let out = env.ok(&["import", "weight.csv"]);
+    assert!(
+        out.starts_with("Withings weight.csv: imported 3 entries\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("  skipped 1 unusable reading:\n    line 4: weight 0.0 kg is out of range (20–350 kg)\n"),
+        "{out}"
+    );
+    assert_eq!(
+        summary(&env),
+        [
+            "2026-11-01 07:30 69.9 - - withings",
+            "2026-11-02 07:30 70.05 - - withings",
+            "2026-11-03 07:34 70.2 - - withings",
+        ]
+    );
+    let env = TestEnv::new();
+    std::fs::write(
+        env.path("omron.csv"),
+        "Date,Time,Systolic (mmHg),Diastolic (mmHg),Pulse (bpm),Symptoms,Consumed,TruRead,Notes\n\
+         Jan 12 2026,08:12,114,74,47,-,-,-,cuff 5\" lower\n\
+         Jan 11 2026,08:05,0,0,-,-,-,-,Err cuff\n\
+         Jan 10 2026,08:01,121,79,52,-,-,Off,\"cold, tired\"\n",
+    )
+    .unwrap();
+    let out = env.ok(&["import", "omron.csv"]);
+    assert!(
+        out.ends_with("  skipped 1 unusable reading:\n    line 3: BP 0/0 is out of range (systolic must be 40–300 mmHg)\n"),
+        "{out}"
+    );
+    assert_eq!(
+        summary(&env),
+        [
+            "2026-01-10 08:01 - 121/79 52 omron",
+            "2026-01-12 08:12 - 114/74 47 omron",
+        ]
+    );
+}
+
+/// A quoted note never closed would hold every row after it: the file is
+/// refused, naming the line the quote opened on.
+#[test]
+fn a_quote_never_closed_refuses_the_file_and_writes_nothing() {
+    let env = TestEnv::new();
+    env.log(&["--weight", "70"]);
+    let before = env.diary_snapshot();
+    let cases: [(&str, &str, &str); 2] = [
+        (
+            "omron.csv",
+            "Date,Time,Systolic (mmHg),Diastolic (mmHg),Pulse (bpm),Symptoms,Consumed,TruRead,Notes\n\
+             Jan 12 2026,08:12,114,74,47,-,-,-,-\n\
+             Jan 11 2026,08:05,118,76,50,-,-,-,\"cuff lower\n\
+             Jan 10 2026,08:01,121,79,52,-,-,-,-\n",
+            "cls: import omron.csv: line 3: row: a quote opened here is never closed; nothing was imported",
+        ),
+        (
+            "weight.csv",
+            "Date,\"Weight (kg)\",Comments\n\
+             \"2026-11-03 07:00:00\",70.1,\"after snow\n\
+             \"2026-11-02 07:00:00\",70.0,\n",
+            "cls: import weight.csv: line 2: row: a quote opened here is never closed (the quote on line 3",
+        ),
+    ];
+    for (name, text, want) in cases {
+        std::fs::write(env.path(name), text).unwrap();
+        let args = ["import", name];
+        let out = env.run(&args);
+        let err = assert_one_line_error(&out, 2, "nothing was imported", &args);
+        assert!(err.starts_with(want), "{name}:\n{err}\nwant: {want}");
+        assert_eq!(env.diary_snapshot(), before, "{name}: nothing written");
+    }
+}
+
 #[test]
 fn a_refused_file_creates_no_diary() {
     let env = TestEnv::new();

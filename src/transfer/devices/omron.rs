@@ -43,7 +43,7 @@ pub(super) fn read<R: BufRead>(
     total: u64,
     progress: &mut Progress<'_>,
 ) -> Result<Parsed, ImportFailure> {
-    let mut records = Records::new(reader, None);
+    let mut records = Records::new(reader, None, ',');
     let (pos, first) = records.header()?;
     let cells = split(&first, ',');
     let Some([d, t, sys, dia, pulse]) = columns(&cells) else {
