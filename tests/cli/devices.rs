@@ -349,6 +349,57 @@ fn apple_health_pairs_blood_pressure_converts_pounds_and_leaves_out_watch_pulses
     }
 }
 
+/// Apple Health blood pressure must be in mmHg and heart rate in
+/// count/min: anything else is skipped with its unit, never read as them.
+#[test]
+fn apple_health_skips_blood_pressure_and_heart_rate_in_other_units() {
+    let env = TestEnv::new();
+    let rec = |ty: &str, unit: &str, at: &str, value: &str| {
+        format!(
+            " <Record type=\"HKQuantityTypeIdentifier{ty}\" sourceName=\"OMRON connect\" unit=\"{unit}\" startDate=\"2026-11-0{at} +0100\" value=\"{value}\"/>\n"
+        )
+    };
+    let corr = |at: &str, unit: &str, sys: &str, dia: &str| {
+        format!(
+            " <Correlation type=\"HKCorrelationTypeIdentifierBloodPressure\" sourceName=\"OMRON connect\" startDate=\"2026-11-0{at} +0100\">\n{}{}</Correlation>\n",
+            rec("BloodPressureSystolic", unit, at, sys),
+            rec("BloodPressureDiastolic", unit, at, dia),
+        )
+    };
+    let xml = [
+        "<?xml version=\"1.0\"?>\n<HealthData>\n".to_string(),
+        // Lines 3-7: a pulse and a pressure in the right units.
+        rec("HeartRate", "count/min", "1 07:35:00", "66"),
+        corr("1 07:35:00", "mmHg", "117", "75"),
+        // Lines 8-13: a pressure in kPa, and its records on their own.
+        corr("2 07:35:00", "kPa", "15.6", "10.0"),
+        rec("BloodPressureSystolic", "kPa", "2 07:35:00", "15.6"),
+        rec("BloodPressureDiastolic", "kPa", "2 07:35:00", "10.0"),
+        // Lines 14-15: a pair outside a correlation, in range as mmHg.
+        rec("BloodPressureSystolic", "kPa", "3 07:35:00", "120"),
+        rec("BloodPressureDiastolic", "kPa", "3 07:35:00", "80"),
+        // Line 16: a pulse per second, next to the good pressure.
+        rec("HeartRate", "count/s", "1 07:36:00", "1.1"),
+        "</HealthData>\n".to_string(),
+    ]
+    .concat();
+    std::fs::write(env.path("export.xml"), xml).unwrap();
+    let out = env.ok(&["import", "export.xml"]);
+    assert!(
+        out.starts_with("Apple Health export.xml: imported 1 entry\n"),
+        "{out}"
+    );
+    for skipped in [
+        "  skipped 3 unusable readings:\n",
+        "    line 8: blood pressure in 'kPa', a unit cls does not know (mmHg)\n",
+        "    line 14: blood pressure in 'kPa', a unit cls does not know (mmHg)\n",
+        "    line 16: heart rate 1.1 in 'count/s', a unit cls does not know (count/min)\n",
+    ] {
+        assert!(out.contains(skipped), "{skipped}: {out}");
+    }
+    assert_eq!(summary(&env), ["2026-11-01 07:35 - 117/75 66 apple-health"]);
+}
+
 #[test]
 fn a_bad_file_fails_whole_with_its_line_and_writes_nothing() {
     let env = TestEnv::new();

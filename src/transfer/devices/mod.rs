@@ -327,7 +327,7 @@ impl<'a> Collector<'a> {
             let shown = (kg * 100.0).round() / 100.0;
             self.skip(
                 pos,
-                format!("weight {shown:.1} kg is out of range (20–350 kg)"),
+                format!("weight {shown:.1} kg is out of range ({lo}–{hi} kg)"),
             );
             return;
         }
