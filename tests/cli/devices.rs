@@ -560,6 +560,23 @@ fn the_wrong_device_or_unit_is_refused() {
         err.contains("is not the header of a Withings weight.csv"),
         "{err}"
     );
+    // Blood pressure in another unit than mmHg: the header is refused.
+    let kpa = std::fs::read_to_string(env.path(&f)).unwrap().replacen(
+        "Systolic (mmHg),Diastolic (mmHg)",
+        "Systolic (kPa),Diastolic (kPa)",
+        1,
+    );
+    std::fs::write(env.path("omron-kpa.csv"), kpa).unwrap();
+    for args in [
+        &["import", "omron-kpa.csv"][..],
+        &["import", "--from", "omron", "omron-kpa.csv"],
+    ] {
+        let err = env.usage_error(args, "line 1: header");
+        assert_eq!(
+            err,
+            "cls: import omron-kpa.csv: line 1: header: 'Systolic (kPa)' is in 'kPa', a unit cls does not know: blood pressure must be in mmHg; nothing was imported"
+        );
+    }
     let err = env.usage_error(&["import", "--unit", "kg", &f], "--unit");
     assert!(
         err.contains("only openScale 3.x exports need a unit"),
