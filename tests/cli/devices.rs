@@ -681,6 +681,33 @@ fn many_unusable_readings_are_all_counted_and_named_by_line() {
     assert_eq!(summary(&env), ["2026-11-20 07:00 70.3 - - withings"]);
 }
 
+/// The lines past the tenth skipped reading wrap within 80 columns, piped
+/// or not.
+#[test]
+fn a_long_list_of_skipped_lines_wraps_within_80_columns() {
+    let env = TestEnv::new();
+    let mut csv = String::from("Date,\"Weight (kg)\",Comments\n");
+    for day in 1..=60 {
+        csv.push_str(&format!("\"2026-10-01 07:{:02}:00\",0.0,\n", day - 1));
+    }
+    std::fs::write(env.path("weight.csv"), csv).unwrap();
+    let out = env.ok(&["import", "weight.csv"]);
+    let rest: Vec<&str> = out.lines().skip(12).collect();
+    assert_eq!(
+        rest,
+        [
+            "    and 50 more: line 12, line 13, line 14, line 15, line 16, line 17, line",
+            "    18, line 19, line 20, line 21, line 22, line 23, line 24, line 25, line",
+            "    26, line 27, line 28, line 29, line 30, line 31, line 32, line 33, line",
+            "    34, line 35, line 36, line 37, line 38, line 39, line 40, line 41, line",
+            "    42, line 43, line 44, line 45, line 46, line 47, line 48, line 49, line",
+            "    50, line 51, …",
+        ],
+        "{out}"
+    );
+    assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+}
+
 #[test]
 fn a_time_skipped_by_daylight_saving_is_skipped_and_listed() {
     let mut env = TestEnv::new();

@@ -163,16 +163,6 @@ impl Vital {
     }
 }
 
-impl fmt::Display for Vital {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Vital::WeightKg(kg) => write!(f, "weight {kg} kg"),
-            Vital::Bp(b) => write!(f, "BP {b}"),
-            Vital::HeartRate(h) => write!(f, "heart rate {h}"),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Kind {
     Weight,
