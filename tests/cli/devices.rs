@@ -349,6 +349,57 @@ fn apple_health_pairs_blood_pressure_converts_pounds_and_leaves_out_watch_pulses
     }
 }
 
+/// Apple Health blood pressure must be in mmHg and heart rate in
+/// count/min: anything else is skipped with its unit, never read as them.
+#[test]
+fn apple_health_skips_blood_pressure_and_heart_rate_in_other_units() {
+    let env = TestEnv::new();
+    let rec = |ty: &str, unit: &str, at: &str, value: &str| {
+        format!(
+            " <Record type=\"HKQuantityTypeIdentifier{ty}\" sourceName=\"OMRON connect\" unit=\"{unit}\" startDate=\"2026-11-0{at} +0100\" value=\"{value}\"/>\n"
+        )
+    };
+    let corr = |at: &str, unit: &str, sys: &str, dia: &str| {
+        format!(
+            " <Correlation type=\"HKCorrelationTypeIdentifierBloodPressure\" sourceName=\"OMRON connect\" startDate=\"2026-11-0{at} +0100\">\n{}{}</Correlation>\n",
+            rec("BloodPressureSystolic", unit, at, sys),
+            rec("BloodPressureDiastolic", unit, at, dia),
+        )
+    };
+    let xml = [
+        "<?xml version=\"1.0\"?>\n<HealthData>\n".to_string(),
+        // Lines 3-7: a pulse and a pressure in the right units.
+        rec("HeartRate", "count/min", "1 07:35:00", "66"),
+        corr("1 07:35:00", "mmHg", "117", "75"),
+        // Lines 8-13: a pressure in kPa, and its records on their own.
+        corr("2 07:35:00", "kPa", "15.6", "10.0"),
+        rec("BloodPressureSystolic", "kPa", "2 07:35:00", "15.6"),
+        rec("BloodPressureDiastolic", "kPa", "2 07:35:00", "10.0"),
+        // Lines 14-15: a pair outside a correlation, in range as mmHg.
+        rec("BloodPressureSystolic", "kPa", "3 07:35:00", "120"),
+        rec("BloodPressureDiastolic", "kPa", "3 07:35:00", "80"),
+        // Line 16: a pulse per second, next to the good pressure.
+        rec("HeartRate", "count/s", "1 07:36:00", "1.1"),
+        "</HealthData>\n".to_string(),
+    ]
+    .concat();
+    std::fs::write(env.path("export.xml"), xml).unwrap();
+    let out = env.ok(&["import", "export.xml"]);
+    assert!(
+        out.starts_with("Apple Health export.xml: imported 1 entry\n"),
+        "{out}"
+    );
+    for skipped in [
+        "  skipped 3 unusable readings:\n",
+        "    line 8: blood pressure in 'kPa', a unit cls does not know (mmHg)\n",
+        "    line 14: blood pressure in 'kPa', a unit cls does not know (mmHg)\n",
+        "    line 16: heart rate 1.1 in 'count/s', a unit cls does not know (count/min)\n",
+    ] {
+        assert!(out.contains(skipped), "{skipped}: {out}");
+    }
+    assert_eq!(summary(&env), ["2026-11-01 07:35 - 117/75 66 apple-health"]);
+}
+
 #[test]
 fn a_bad_file_fails_whole_with_its_line_and_writes_nothing() {
     let env = TestEnv::new();
@@ -400,6 +451,94 @@ fn a_bad_file_fails_whole_with_its_line_and_writes_nothing() {
     }
 }
 
+/// A `"` inside a note (`after 5" of snow`) is text: the rows after it
+/// are read, not swallowed into the note.
+#[test]
+fn a_stray_quote_in_a_note_keeps_the_rows_after_it() {
+    let env = TestEnv::new();
+    std::fs::write(
+        env.path("weight.csv"),
+        "Date,\"Weight (kg)\",\"Fat mass (kg)\",\"Bone mass (kg)\",\"Muscle mass (kg)\",\"Hydration (kg)\",Comments\n\
+         \"2026-11-03 07:34:49\",70.20,,,,,after 5\" of snow\n\
+         \"2026-11-02 07:30:10\",70.05,,,,,\n\
+         \"2026-11-01 07:31:00\",0.00,,,,,\n\
+         \"2026-11-01 07:30:00\",69.90,,,,,\"after \"\"coffee\"\", honest\"\n",
+    )
+    .unwrap();
+    let out = env.ok(&["import", "weight.csv"]);
+    assert!(
+        out.starts_with("Withings weight.csv: imported 3 entries\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("  skipped 1 unusable reading:\n    line 4: weight 0.0 kg is out of range (20–350 kg)\n"),
+        "{out}"
+    );
+    assert_eq!(
+        summary(&env),
+        [
+            "2026-11-01 07:30 69.9 - - withings",
+            "2026-11-02 07:30 70.05 - - withings",
+            "2026-11-03 07:34 70.2 - - withings",
+        ]
+    );
+    let env = TestEnv::new();
+    std::fs::write(
+        env.path("omron.csv"),
+        "Date,Time,Systolic (mmHg),Diastolic (mmHg),Pulse (bpm),Symptoms,Consumed,TruRead,Notes\n\
+         Jan 12 2026,08:12,114,74,47,-,-,-,cuff 5\" lower\n\
+         Jan 11 2026,08:05,0,0,-,-,-,-,Err cuff\n\
+         Jan 10 2026,08:01,121,79,52,-,-,Off,\"cold, tired\"\n",
+    )
+    .unwrap();
+    let out = env.ok(&["import", "omron.csv"]);
+    assert!(
+        out.ends_with("  skipped 1 unusable reading:\n    line 3: BP 0/0 is out of range (systolic must be 40–300 mmHg)\n"),
+        "{out}"
+    );
+    assert_eq!(
+        summary(&env),
+        [
+            "2026-01-10 08:01 - 121/79 52 omron",
+            "2026-01-12 08:12 - 114/74 47 omron",
+        ]
+    );
+}
+
+/// A quoted note never closed would hold every row after it: the file is
+/// refused, naming the line the quote opened on.
+#[test]
+fn a_quote_never_closed_refuses_the_file_and_writes_nothing() {
+    let env = TestEnv::new();
+    env.log(&["--weight", "70"]);
+    let before = env.diary_snapshot();
+    let cases: [(&str, &str, &str); 2] = [
+        (
+            "omron.csv",
+            "Date,Time,Systolic (mmHg),Diastolic (mmHg),Pulse (bpm),Symptoms,Consumed,TruRead,Notes\n\
+             Jan 12 2026,08:12,114,74,47,-,-,-,-\n\
+             Jan 11 2026,08:05,118,76,50,-,-,-,\"cuff lower\n\
+             Jan 10 2026,08:01,121,79,52,-,-,-,-\n",
+            "cls: import omron.csv: line 3: row: a quote opened here is never closed; nothing was imported",
+        ),
+        (
+            "weight.csv",
+            "Date,\"Weight (kg)\",Comments\n\
+             \"2026-11-03 07:00:00\",70.1,\"after snow\n\
+             \"2026-11-02 07:00:00\",70.0,\n",
+            "cls: import weight.csv: line 2: row: a quote opened here is never closed (the quote on line 3",
+        ),
+    ];
+    for (name, text, want) in cases {
+        std::fs::write(env.path(name), text).unwrap();
+        let args = ["import", name];
+        let out = env.run(&args);
+        let err = assert_one_line_error(&out, 2, "nothing was imported", &args);
+        assert!(err.starts_with(want), "{name}:\n{err}\nwant: {want}");
+        assert_eq!(env.diary_snapshot(), before, "{name}: nothing written");
+    }
+}
+
 #[test]
 fn a_refused_file_creates_no_diary() {
     let env = TestEnv::new();
@@ -421,6 +560,23 @@ fn the_wrong_device_or_unit_is_refused() {
         err.contains("is not the header of a Withings weight.csv"),
         "{err}"
     );
+    // Blood pressure in another unit than mmHg: the header is refused.
+    let kpa = std::fs::read_to_string(env.path(&f)).unwrap().replacen(
+        "Systolic (mmHg),Diastolic (mmHg)",
+        "Systolic (kPa),Diastolic (kPa)",
+        1,
+    );
+    std::fs::write(env.path("omron-kpa.csv"), kpa).unwrap();
+    for args in [
+        &["import", "omron-kpa.csv"][..],
+        &["import", "--from", "omron", "omron-kpa.csv"],
+    ] {
+        let err = env.usage_error(args, "line 1: header");
+        assert_eq!(
+            err,
+            "cls: import omron-kpa.csv: line 1: header: 'Systolic (kPa)' is in 'kPa', a unit cls does not know: blood pressure must be in mmHg; nothing was imported"
+        );
+    }
     let err = env.usage_error(&["import", "--unit", "kg", &f], "--unit");
     assert!(
         err.contains("only openScale 3.x exports need a unit"),
@@ -523,6 +679,33 @@ fn many_unusable_readings_are_all_counted_and_named_by_line() {
     );
     assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
     assert_eq!(summary(&env), ["2026-11-20 07:00 70.3 - - withings"]);
+}
+
+/// The lines past the tenth skipped reading wrap within 80 columns, piped
+/// or not.
+#[test]
+fn a_long_list_of_skipped_lines_wraps_within_80_columns() {
+    let env = TestEnv::new();
+    let mut csv = String::from("Date,\"Weight (kg)\",Comments\n");
+    for day in 1..=60 {
+        csv.push_str(&format!("\"2026-10-01 07:{:02}:00\",0.0,\n", day - 1));
+    }
+    std::fs::write(env.path("weight.csv"), csv).unwrap();
+    let out = env.ok(&["import", "weight.csv"]);
+    let rest: Vec<&str> = out.lines().skip(12).collect();
+    assert_eq!(
+        rest,
+        [
+            "    and 50 more: line 12, line 13, line 14, line 15, line 16, line 17, line",
+            "    18, line 19, line 20, line 21, line 22, line 23, line 24, line 25, line",
+            "    26, line 27, line 28, line 29, line 30, line 31, line 32, line 33, line",
+            "    34, line 35, line 36, line 37, line 38, line 39, line 40, line 41, line",
+            "    42, line 43, line 44, line 45, line 46, line 47, line 48, line 49, line",
+            "    50, line 51, …",
+        ],
+        "{out}"
+    );
+    assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
 }
 
 #[test]

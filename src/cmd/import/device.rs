@@ -200,9 +200,8 @@ fn report(parsed: &Parsed, out: &Outcome, dry_run: bool) -> String {
                 ""
             };
             let text = format!("and {} more: {}{more}", n - LIST_SKIPPED, rest.join(", "));
-            for l in wrap(&text, 74) {
-                let _ = writeln!(s, "    {l}");
-            }
+            // Wrapped piped or not: 74 columns after the indent.
+            let _ = writeln!(s, "    {}", cls::render::wrap(&text, 4, 4, Some(78)));
         }
     }
     if !out.beside_typed.is_empty() {
@@ -220,21 +219,4 @@ fn report(parsed: &Parsed, out: &Outcome, dry_run: bool) -> String {
         }
     }
     s
-}
-
-/// Break `text` at spaces into lines of at most `width` characters.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = vec![String::new()];
-    for word in text.split(' ') {
-        let cur = lines.last_mut().expect("one line at least");
-        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
-            lines.push(word.to_string());
-        } else {
-            if !cur.is_empty() {
-                cur.push(' ');
-            }
-            cur.push_str(word);
-        }
-    }
-    lines
 }

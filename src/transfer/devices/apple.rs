@@ -8,9 +8,9 @@
 //!
 //! - `HKQuantityTypeIdentifierBodyMass` in kg, lb, st or g;
 //! - blood pressure: a `<Correlation type="HKCorrelationTypeIdentifierBloodPressure">`
-//!   holding one `…BloodPressureSystolic` and one `…Diastolic` record (the
-//!   same records also appear on their own, outside it: those are paired by
-//!   app and time, and count once);
+//!   holding one `…BloodPressureSystolic` and one `…Diastolic` record in
+//!   mmHg (the same records also appear on their own, outside it: those are
+//!   paired by app and time, and count once);
 //! - `HKQuantityTypeIdentifierHeartRate` (count/min), **only when the same
 //!   app recorded a blood pressure within [`super::MERGE_WINDOW_MINUTES`]**:
 //!   the pulse a cuff measures with the pressure. A watch samples heart
@@ -29,7 +29,8 @@ use chrono::{DateTime, FixedOffset};
 use quick_xml::events::{BytesStart, Event};
 
 use super::{
-    error_at, number, Collector, Device, DeviceOptions, Parsed, Pos, Progress, MERGE_WINDOW_MINUTES,
+    error_at, number, Collector, Device, DeviceOptions, Parsed, Pos, Progress, ScaleUnit,
+    MERGE_WINDOW_MINUTES,
 };
 use crate::transfer::{ImportError, ImportFailure};
 
@@ -113,6 +114,8 @@ struct Halves {
     dia: Option<i64>,
     pos: Option<Pos>,
     offset: i32,
+    /// A unit other than mmHg, if a half had one.
+    unknown_unit: Option<String>,
 }
 
 /// The correlation being read.
@@ -122,6 +125,8 @@ struct Corr {
     app: u32,
     sys: Option<i64>,
     dia: Option<i64>,
+    /// A unit other than mmHg, if a half had one.
+    unknown_unit: Option<String>,
 }
 
 pub(super) fn read<R: BufRead>(
@@ -215,6 +220,7 @@ pub(super) fn read<R: BufRead>(
                         app: app_id(&mut apps, app.as_deref()),
                         sys: None,
                         dia: None,
+                        unknown_unit: None,
                     });
                 }
             }
@@ -238,6 +244,10 @@ pub(super) fn read<R: BufRead>(
         let pos = h.pos.unwrap_or(Pos { file, line: 0 });
         if paired.contains(&(utc, app)) {
             c.repeated += 1;
+            continue;
+        }
+        if let Some(unit) = &h.unknown_unit {
+            c.skip(pos, unknown_bp_unit(unit));
             continue;
         }
         match (h.sys, h.dia) {
@@ -370,8 +380,8 @@ fn handle(
         BODY_MASS => {
             let kg = match unit.as_deref() {
                 Some("kg") => value,
-                Some("lb") => value * crate::input::KG_PER_LB,
-                Some("st") => value * 14.0 * crate::input::KG_PER_LB,
+                Some("lb") => ScaleUnit::Lb.to_kg(value),
+                Some("st") => ScaleUnit::St.to_kg(value),
                 Some("g") => value / 1000.0,
                 other => {
                     c.skip(
@@ -389,12 +399,23 @@ fn handle(
             }
         }
         HEART_RATE => {
+            if unit.as_deref() != Some("count/min") {
+                c.skip(
+                    pos,
+                    format!(
+                        "heart rate {value} in '{}', a unit cls does not know (count/min)",
+                        unit.as_deref().unwrap_or("").escape_debug()
+                    ),
+                );
+                return Ok(());
+            }
             if let Some(stamp) = c.offset(pos, at) {
                 let bpm = value.round();
                 if !(f64::from(u16::MIN)..=f64::from(u16::MAX)).contains(&bpm) {
+                    let (lo, hi) = crate::input::HEART_RATE;
                     c.skip(
                         pos,
-                        format!("heart rate {value} is out of range (20–250 bpm)"),
+                        format!("heart rate {value} is out of range ({lo}–{hi} bpm)"),
                     );
                     return Ok(());
                 }
@@ -411,7 +432,14 @@ fn handle(
         kind => {
             let v = value.round() as i64;
             let systolic = kind == SYSTOLIC;
+            let unknown_unit = match unit.as_deref() {
+                Some("mmHg") => None,
+                other => Some(other.unwrap_or("").to_string()),
+            };
             if let Some(k) = corr {
+                if k.unknown_unit.is_none() {
+                    k.unknown_unit = unknown_unit;
+                }
                 if systolic {
                     k.sys = Some(v);
                 } else {
@@ -428,6 +456,9 @@ fn handle(
             let h = halves.entry((stamp.utc.timestamp(), app)).or_default();
             h.pos.get_or_insert(pos);
             h.offset = stamp.offset_secs;
+            if h.unknown_unit.is_none() {
+                h.unknown_unit = unknown_unit;
+            }
             if systolic {
                 h.sys = Some(v);
             } else {
@@ -448,12 +479,24 @@ fn finish_correlation(c: &mut Collector<'_>, k: Corr, paired: &mut HashSet<(i64,
     };
     // Its records met again on their own count once, usable or not.
     paired.insert((stamp.utc.timestamp(), k.app));
+    if let Some(unit) = &k.unknown_unit {
+        c.skip(k.pos, unknown_bp_unit(unit));
+        return;
+    }
     match (k.sys, k.dia) {
         (Some(s), Some(d)) => c.bp(k.pos, stamp, s, d, k.app),
         (Some(s), None) => c.skip(k.pos, format!("systolic {s} without a diastolic")),
         (None, Some(d)) => c.skip(k.pos, format!("diastolic {d} without a systolic")),
         (None, None) => c.skip(k.pos, "a blood pressure without values"),
     }
+}
+
+/// Why a blood pressure in another unit than mmHg is skipped.
+fn unknown_bp_unit(unit: &str) -> String {
+    format!(
+        "blood pressure in '{}', a unit cls does not know (mmHg)",
+        unit.escape_debug()
+    )
 }
 
 /// `2020-10-30 14:20:39 +1100`.

@@ -26,7 +26,7 @@ pub(super) fn read<R: BufRead>(
     total: u64,
     progress: &mut Progress<'_>,
 ) -> Result<Parsed, ImportFailure> {
-    let mut records = Records::new(reader, None);
+    let mut records = Records::new(reader, None, ';');
     let (pos, first) = records.header()?;
     let Some([d, t, kg]) = columns(&split(&first, ';')) else {
         return Err(error_at(

@@ -163,16 +163,6 @@ impl Vital {
     }
 }
 
-impl fmt::Display for Vital {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Vital::WeightKg(kg) => write!(f, "weight {kg} kg"),
-            Vital::Bp(b) => write!(f, "BP {b}"),
-            Vital::HeartRate(h) => write!(f, "heart rate {h}"),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Kind {
     Weight,
@@ -327,7 +317,7 @@ impl<'a> Collector<'a> {
             let shown = (kg * 100.0).round() / 100.0;
             self.skip(
                 pos,
-                format!("weight {shown:.1} kg is out of range (20–350 kg)"),
+                format!("weight {shown:.1} kg is out of range ({lo}–{hi} kg)"),
             );
             return;
         }

@@ -15,7 +15,8 @@ use crate::transfer::ImportFailure;
 const DATE_FORMATS: &[&str] = &["%b %d %Y", "%B %d %Y", "%d %b %Y", "%Y-%m-%d", "%m/%d/%Y"];
 
 /// The columns that matter: found by their start, as the units in brackets
-/// may differ.
+/// may differ (a report in other units is found, then refused by
+/// [`mmhg`]).
 fn columns(cells: &[String]) -> Option<[usize; 5]> {
     let find = |start: &str| {
         cells
@@ -33,6 +34,27 @@ fn columns(cells: &[String]) -> Option<[usize; 5]> {
     ])
 }
 
+/// A blood pressure column must be in mmHg: `Systolic (kPa)` is refused,
+/// naming its unit.
+fn mmhg(pos: super::Pos, name: &str) -> Result<(), ImportFailure> {
+    let unit = name
+        .split_once('(')
+        .map_or("", |(_, u)| u.trim_end_matches(')').trim());
+    if unit.eq_ignore_ascii_case("mmHg") {
+        return Ok(());
+    }
+    Err(error_at(
+        pos,
+        "header",
+        format!(
+            "'{}' is in '{}', a unit cls does not know: blood pressure must be in mmHg",
+            name.escape_debug(),
+            unit.escape_debug()
+        ),
+    )
+    .into())
+}
+
 pub(super) fn is_header(first: &str) -> bool {
     columns(&split(first, ',')).is_some()
 }
@@ -43,7 +65,7 @@ pub(super) fn read<R: BufRead>(
     total: u64,
     progress: &mut Progress<'_>,
 ) -> Result<Parsed, ImportFailure> {
-    let mut records = Records::new(reader, None);
+    let mut records = Records::new(reader, None, ',');
     let (pos, first) = records.header()?;
     let cells = split(&first, ',');
     let Some([d, t, sys, dia, pulse]) = columns(&cells) else {
@@ -57,6 +79,8 @@ pub(super) fn read<R: BufRead>(
     let h = Header::new(cells);
     let name = |i: usize| h.cells.get(i).cloned().unwrap_or_default();
     let (sys_name, dia_name, pulse_name) = (name(sys), name(dia), name(pulse));
+    mmhg(pos, &sys_name)?;
+    mmhg(pos, &dia_name)?;
     let mut c = Collector::new(opts);
     while let Some((pos, rec)) = records.next_record()? {
         // The readings end at the first blank line.

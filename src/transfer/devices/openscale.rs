@@ -46,7 +46,7 @@ pub(super) fn read<R: BufRead>(
     total: u64,
     progress: &mut Progress<'_>,
 ) -> Result<Parsed, ImportFailure> {
-    let mut records = Records::new(reader, None);
+    let mut records = Records::new(reader, None, ',');
     let (pos, first) = records.header()?;
     let cells = split(&first, ',');
     let Some(version) = version(&cells) else {

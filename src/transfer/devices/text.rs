@@ -15,6 +15,9 @@ use crate::transfer::{ImportError, ImportFailure, MAX_CSV_LINE_BYTES};
 pub(crate) struct Records<R> {
     inner: R,
     file: Option<&'static str>,
+    /// The cell delimiter, to tell a quote that opens a cell from one in
+    /// its text.
+    delim: char,
     /// The line the next record starts on.
     next_line: u64,
     buf: Vec<u8>,
@@ -23,10 +26,11 @@ pub(crate) struct Records<R> {
 }
 
 impl<R: BufRead> Records<R> {
-    pub(crate) fn new(inner: R, file: Option<&'static str>) -> Self {
+    pub(crate) fn new(inner: R, file: Option<&'static str>, delim: char) -> Self {
         Records {
             inner,
             file,
+            delim,
             next_line: 1,
             buf: Vec::new(),
             bytes: 0,
@@ -47,13 +51,19 @@ impl<R: BufRead> Records<R> {
     /// order mark on the first), and where it starts; `None` at the end.
     /// Bytes that are not UTF-8 become U+FFFD: only dates and numbers are
     /// read, and a note in another encoding must not stop an import.
+    /// A quoted cell still open at the end of the file is an error at the
+    /// line of its opening quote: the rows after it are not one cell.
     pub(crate) fn next_record(&mut self) -> Result<Option<(Pos, String)>, ImportFailure> {
         let pos = Pos {
             file: self.file,
             line: self.next_line,
         };
         self.buf.clear();
+        let mut quote = Quote::Start;
+        // The line of the quote that opened the cell still open.
+        let mut opened = pos;
         loop {
+            let line = self.next_line;
             let before = self.buf.len();
             let n = (&mut self.inner)
                 .take(MAX_CSV_LINE_BYTES + 1)
@@ -64,7 +74,23 @@ impl<R: BufRead> Records<R> {
                 if self.buf.is_empty() {
                     return Ok(None);
                 }
+                if quote == Quote::Open {
+                    return Err(
+                        error_at(opened, "row", "a quote opened here is never closed").into(),
+                    );
+                }
                 break;
+            }
+            if self.buf.len() > MAX_CSV_LINE_BYTES as usize && opened.line < line {
+                return Err(error_at(
+                    opened,
+                    "row",
+                    format!(
+                        "a quote opened here is not closed within {} MB",
+                        MAX_CSV_LINE_BYTES / 1_000_000
+                    ),
+                )
+                .into());
             }
             if self.buf.len() > MAX_CSV_LINE_BYTES as usize {
                 return Err(error_at(
@@ -77,11 +103,36 @@ impl<R: BufRead> Records<R> {
                 )
                 .into());
             }
+            // Bytes of UTF-8 beyond ASCII are never a quote or a delimiter.
+            for &b in &self.buf[before..] {
+                let (next, _) = quote.step(char::from(b), self.delim);
+                if quote == Quote::Start && next == Quote::Open {
+                    opened.line = line;
+                }
+                // A quoted cell over several lines that "closes" on a quote
+                // with text after it (the next row's first quote) was never
+                // closed: the rows in it are not a note.
+                if quote == Quote::Closing
+                    && next == Quote::Plain
+                    && !matches!(b, b'\r' | b'\n')
+                    && opened.line < line
+                {
+                    return Err(error_at(
+                        opened,
+                        "row",
+                        format!(
+                            "a quote opened here is never closed (the quote on line {line} that would close it has text after it)"
+                        ),
+                    )
+                    .into());
+                }
+                quote = next;
+            }
             if self.buf[before..].ends_with(b"\n") {
                 self.next_line += 1;
             }
             // A quoted cell still open goes on to the next line.
-            if self.buf.iter().filter(|&&b| b == b'"').count() % 2 == 0 {
+            if quote != Quote::Open {
                 break;
             }
         }
@@ -98,22 +149,58 @@ impl<R: BufRead> Records<R> {
     }
 }
 
+/// Where a CSV record is read to, as RFC 4180 has it: only a `"` at the
+/// start of a cell opens a quoted cell (which may hold the delimiter, line
+/// breaks and `""` for a quote); in an unquoted cell a `"` is text, as in a
+/// comment `after 5" of snow`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    /// At the start of a cell.
+    Start,
+    /// In a cell that did not start with a quote.
+    Plain,
+    /// In a quoted cell.
+    Open,
+    /// Just after a `"` in a quoted cell: its end, or the first of `""`.
+    Closing,
+}
+
+/// What a character of a record is.
+enum Char {
+    Text(char),
+    /// The delimiter between cells.
+    Delim,
+    /// A quote around a cell, not part of its text.
+    Quote,
+}
+
+impl Quote {
+    fn step(self, c: char, delim: char) -> (Quote, Char) {
+        match (self, c) {
+            (Quote::Open, '"') => (Quote::Closing, Char::Quote),
+            (Quote::Open, c) => (Quote::Open, Char::Text(c)),
+            (Quote::Closing, '"') => (Quote::Open, Char::Text('"')),
+            (Quote::Start, '"') => (Quote::Open, Char::Quote),
+            (_, c) if c == delim => (Quote::Start, Char::Delim),
+            // Text after a closing quote is kept, as it is after a stray one.
+            (_, c) => (Quote::Plain, Char::Text(c)),
+        }
+    }
+}
+
 /// Split one CSV record on `delim`, removing the quotes around cells and
-/// undoubling `""` inside them. Cells are trimmed.
+/// undoubling `""` inside them (see [`Quote`]). Cells are trimmed.
 pub(crate) fn split(record: &str, delim: char) -> Vec<String> {
     let mut cells = Vec::new();
     let mut cell = String::new();
-    let mut quoted = false;
-    let mut chars = record.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cell.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            c if c == delim && !quoted => cells.push(std::mem::take(&mut cell).trim().to_string()),
-            c => cell.push(c),
+    let mut quote = Quote::Start;
+    for c in record.chars() {
+        let (next, what) = quote.step(c, delim);
+        quote = next;
+        match what {
+            Char::Text(c) => cell.push(c),
+            Char::Delim => cells.push(std::mem::take(&mut cell).trim().to_string()),
+            Char::Quote => {}
         }
     }
     cells.push(cell.trim().to_string());
@@ -256,4 +343,57 @@ pub(crate) fn time(pos: Pos, field: &str, s: &str) -> Result<NaiveTime, ImportEr
         field,
         format!("'{}' is not a time like 08:12", t.escape_debug()),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quote_inside_an_unquoted_cell_is_text() {
+        assert_eq!(
+            split(r#"2026-11-03,70.2,after 5" of snow,"x""#, ','),
+            vec!["2026-11-03", "70.2", "after 5\" of snow", "x"]
+        );
+        assert_eq!(split(r#"a,b",c"#, ','), vec!["a", "b\"", "c"]);
+        assert_eq!(split(r#""ab"c,d"#, ','), vec!["abc", "d"]);
+    }
+
+    fn records(text: &str) -> Result<Vec<(u64, String)>, String> {
+        let mut r = Records::new(text.as_bytes(), None, ',');
+        let mut out = Vec::new();
+        loop {
+            match r.next_record() {
+                Ok(Some((pos, rec))) => out.push((pos.line, rec)),
+                Ok(None) => return Ok(out),
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+    }
+
+    #[test]
+    fn a_stray_quote_does_not_swallow_the_rows_after_it() {
+        let got = records("h,n\n1,cuff 5\" lower\n2,\"a\nb\"\n3,x\n").unwrap();
+        assert_eq!(
+            got,
+            [
+                (1, "h,n".to_string()),
+                (2, "1,cuff 5\" lower".to_string()),
+                (3, "2,\"a\nb\"".to_string()),
+                (5, "3,x".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_an_error_at_its_line() {
+        let e = records("h,n\n1,x\n2,\"after snow\n3,y\n4,z\n").unwrap_err();
+        assert_eq!(e, "line 3: row: a quote opened here is never closed");
+        // Closed only by the next row's first quote: never closed either.
+        let e = records("h,n\n\"1\",\"after snow\n\"2\",y\n").unwrap_err();
+        assert!(
+            e.starts_with("line 2: row: a quote opened here is never closed (the quote on line 3"),
+            "{e}"
+        );
+    }
 }

@@ -125,7 +125,7 @@ fn read_into<R: BufRead>(
     total: u64,
     progress: &mut Progress<'_>,
 ) -> Result<Which, ImportFailure> {
-    let mut records = Records::new(reader, file);
+    let mut records = Records::new(reader, file, ',');
     let Some((pos, first)) = records.next_record()? else {
         return Err(error_at(
             super::Pos { file, line: 1 },
