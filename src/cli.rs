@@ -259,7 +259,7 @@ pub struct LogArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Evaluate as of the end of this date: YYYY-MM-DD, today, yesterday or -Nd [default: today]
+    /// Evaluate this date: YYYY-MM-DD, today, yesterday or -Nd; today as of now, a past date as of its end [default: today]
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub date: Option<String>,
 

@@ -245,7 +245,7 @@ Device exports: readings within 10 minutes of each other become one entry, marke
 its source; readings already imported are skipped, and unusable ones (a 0.0 kg weighing,
 a 0/0 cuff error) are skipped and listed by line.
 
-Every value is checked with the same ranges as `cls log`; the first bad row rejects the whole
+CSV and JSON exports: every value is checked with the same ranges as `cls log`; the first bad row rejects the whole
 file with its line number (exit 2) and nothing is written. Rows identical to entries already in
 the diary are skipped and counted. A CSV row without a time gets 08:00; its time is read in
 this machine's time zone (JSON keeps the offset it was written with).";

@@ -461,7 +461,11 @@ fn now() -> Result<DateTime<Local>> {
 /// True when the command prints JSON (`--json`, `--format json`) or a
 /// prompt token (`--prompt`, which runs with every shell prompt).
 fn json_output() -> bool {
-    let args: Vec<String> = std::env::args().collect();
+    // args_os: an argument that is not UTF-8 must not panic here (the
+    // prompt token would print a backtrace); such an argument is no flag.
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     args.iter().enumerate().any(|(i, a)| {
         a == "--json"
             || a == "--prompt"

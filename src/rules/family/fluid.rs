@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{Family, Switch};
 use crate::model::Severity;
 use crate::rules::config::RulesConfig;
-use crate::rules::day::{banded, ev, fire, or3, or_max, skip, sym, Ctx, Out};
+use crate::rules::day::{banded, dwt, ev, fire, or3, or_max, skip, sym, Ctx, Out};
 use crate::rules::describe::{band_level, changed, Builder, WIN};
 use crate::rules::validate::{
     level, opt_level, range_u, severity, Checked, Problem, RuleKey, ValidationError,
@@ -257,8 +257,8 @@ fn leak_combo(ctx: &Ctx<'_, '_>, out: &mut Out<'_>, sbp_low: Option<bool>, l7: O
         }
         if w2 == Some(true) {
             parts.push(format!(
-                "weight {:+.1} kg over your baseline",
-                ctx.gain.map_or(0.0, |g| g.kg)
+                "weight {} over your baseline",
+                dwt(ctx.cfg, ctx.gain.map_or(0.0, |g| g.kg))
             ));
         }
         parts
